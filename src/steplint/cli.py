@@ -1,0 +1,203 @@
+"""Command line. It only parses options into plain values, calls the engine and maps to exit codes:
+0 nothing at or above --fail-on, 1 findings at or above it, 2 steplint could not do its job."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Optional
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into a one-line error and exit 2 (a traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("steplint: interrupted", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
+            if os.environ.get("STEPLINT_DEBUG") or "--debug" in sys.argv:
+                traceback.print_exc()
+            click.echo(f"steplint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                       err=True)
+            sys.exit(EXIT_ERROR)
+
+
+def _severity(_ctx, _param, value: str):
+    from .findings import Severity
+    return Severity.parse(value)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _validate_selectors(selectors: tuple[str, ...], option: str) -> None:
+    from . import catalogue
+    docs = catalogue.load()
+    for selector in selectors:
+        upper = selector.upper()
+        if upper == "ALL" or any(code.startswith(upper) for code in docs) or catalogue.get(selector):
+            continue
+        raise click.BadParameter(f"no rule matches '{selector}' (see `steplint rules`)", param_hint=option)
+
+
+def _positive(_ctx, param, value: Optional[int]) -> Optional[int]:
+    if value is not None and value < 1:
+        raise click.BadParameter("must be at least 1", param_hint=f"--{param.name.replace('_', '-')}")
+    return value
+
+
+context_options = [
+    click.option("--dataset-size", type=int, callback=_positive, metavar="N",
+                 help="Training samples (N), when the config does not say."),
+    click.option("--world-size", type=int, callback=_positive, metavar="N",
+                 help="Data-parallel ranks the run will use (default: the config's, else 1)."),
+    click.option("--dialect", type=click.Choice(["steplint", "generic"]), default=None,
+                 help="Read every file as this dialect instead of detecting it."),
+]
+
+
+def _with(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="steplint")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+def main(debug: bool) -> None:
+    """steplint: check that a training config's sense of time adds up."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_with(context_options)
+@click.option("--select", multiple=True, help="Rule codes, prefixes (SL2) or names to run; comma-separated.")
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip; comma-separated.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
+              callback=_severity, help="Lowest severity that makes the exit code 1.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means steplint failed).")
+@click.option("--quiet", "-q", is_flag=True, help="Findings only: no source lines, no summary when clean.")
+@click.option("--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set).")
+@click.option("--stdin-filename", default=None, help="The path to report for `-` (standard input).")
+def check(paths, output_format, dataset_size, world_size, dialect, select, ignore, fail_on, exit_zero, quiet,
+          no_color, stdin_filename) -> None:
+    """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
+    from .discover import MissingPath, discover
+    from .engine import Options, check_bytes, exit_code, iter_check
+    from .plan import Context
+    from .report import Summary, make_reporter
+
+    select, ignore = _split(select), _split(ignore)
+    _validate_selectors(select, "--select")
+    _validate_selectors(ignore, "--ignore")
+    options = Options(select=select, ignore=ignore, fail_on=fail_on,
+                      context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect)
+    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    reporter = make_reporter(output_format, sys.stdout, color=color, quiet=quiet)
+    summary = Summary()
+    failing, broken = False, False
+
+    if paths == ("-",):
+        results = iter([check_bytes(stdin_filename or "<stdin>", sys.stdin.buffer.read(), options)])
+    else:
+        if "-" in paths:
+            raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+        try:
+            files = list(discover(paths or (".",)))
+        except MissingPath as exc:
+            click.echo(f"steplint: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        results = iter_check(files, options, _read)
+
+    for result in results:
+        if result.error:
+            click.echo(f"steplint: {result.error}", err=True)
+            broken = True
+        summary.add(result)
+        reporter.file(result)
+        failing = failing or exit_code([result], options) == EXIT_FINDINGS
+    reporter.finish(summary)
+    if broken:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_CLEAN if exit_zero or not failing else EXIT_FINDINGS)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        from .loading import MAX_FILE_BYTES
+        return handle.read(MAX_FILE_BYTES + 1)  # past the limit, a finding says so without reading it all
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_with(context_options)
+def plan(file, output_format, dataset_size, world_size, dialect) -> None:
+    """Show the numbers steplint derives for one config: where your run's time goes."""
+    import json
+
+    from .engine import Options, check_bytes
+    from .plan import Context
+    from .planview import render_plan
+
+    options = Options(context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect)
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else _read(file)
+    except OSError as exc:
+        click.echo(f"steplint: {file}: cannot read: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    result = check_bytes(file, raw, options)
+    if output_format == "json":
+        click.echo(json.dumps({"path": result.path, "dialect": result.dialect, "plan": result.plan}, indent=2))
+        return
+    if result.plan is None:
+        problems = "; ".join(f"{f.line}:{f.column} {f.rule} {f.message}" for f in result.findings)
+        click.echo(f"{file}: not a training config steplint can read" + (f" ({problems})" if problems else ""))
+        return
+    click.echo(render_plan(result.path, result.dialect, result.plan))
+
+
+@main.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """Explain one rule: what it checks, why it matters, a bad and a good example."""
+    from . import catalogue
+    from .ruledoc import render_rule
+
+    doc = catalogue.get(code)
+    if doc is None:
+        click.echo(f"steplint: unknown rule '{code}' (see `steplint rules`)", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(render_rule(doc))
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity, summary."""
+    from . import catalogue
+
+    for doc in catalogue.load().values():
+        click.echo(f"{doc.code}  {doc.name:32} {doc.severity.label:8} {doc.summary}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

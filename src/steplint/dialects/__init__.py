@@ -1,0 +1,31 @@
+"""Detect stage: which dialect a document is written in, from the keys it has.
+
+One table lists the dialects; detection asks each for a score and keeps the best. A score of 0
+from every dialect means the document is not a training config: it gets no findings at all.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .base import Adapted, Dialect, Semantics
+from .generic import Generic
+from .native import Native
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic())}
+
+
+def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
+    if not isinstance(data, dict):
+        return None
+    if forced is not None:
+        return DIALECTS[forced]
+    best, best_score = None, 0.0
+    for dialect in DIALECTS.values():
+        score = dialect.score(data)
+        if score > best_score:
+            best, best_score = dialect, score
+    return best
+
+
+__all__ = ["DIALECTS", "Adapted", "Dialect", "Semantics", "detect"]

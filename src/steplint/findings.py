@@ -1,0 +1,57 @@
+"""The plain values that leave the rules stage: a finding, and its severity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Optional
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule's check yields: the engine adds the rule's code, name and the position."""
+
+    message: str
+    key: Optional[str]  # dotted key path of the value at fault
+    related: tuple[str, ...] = ()
+    severity: Optional[Severity] = None  # None = the rule's default
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    key_path: str = ""
+    related: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path, "line": self.line, "column": self.column,
+            "end_line": self.end_line, "end_column": self.end_column,
+            "rule": self.rule, "name": self.name, "severity": self.severity.label,
+            "message": self.message, "key_path": self.key_path, "related": list(self.related),
+        }
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule)

@@ -1,0 +1,326 @@
+"""Load stage: bytes -> documents of plain values, with a source position for every key path.
+
+Nothing is ever constructed from a tag: the tree is built from the parser's event stream, so
+`!!python/object` and friends are read as plain values, and no YAML tag can run code. Building
+from events (instead of composing a node tree and walking it) keeps the work iterative, so deep
+nesting cannot hit Python's recursion limit, and lets aliases be counted, not expanded.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import yaml
+from yaml import constructor as _yaml_constructor
+from yaml import resolver as _yaml_resolver
+
+try:  # the libyaml C parser is several times faster; the pure-Python one behaves the same
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+KeyPath = tuple[Union[str, int], ...]
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 200
+# Nodes a document may hold once aliases are counted as the copies they stand for: a bound on
+# "billion laughs" that still admits any real config (the largest corpus file has ~20k nodes).
+MAX_EXPANDED_NODES = 500_000
+
+SYNTAX_ERROR = "SL001"
+DUPLICATE_KEY = "SL002"
+TOO_LARGE = "SL005"
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column; end_column is exclusive (SARIF's convention)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    code: str
+    message: str
+    span: Span
+    key_path: KeyPath = ()
+    document: Optional[int] = None  # the document it belongs to; None = the whole file
+
+
+@dataclass
+class Document:
+    data: Any
+    positions: dict[KeyPath, Span] = field(default_factory=dict)
+
+    def span(self, path: KeyPath) -> Span:
+        """The position of `path`, or of its closest recorded ancestor (aliases, merges)."""
+        while path:
+            found = self.positions.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.positions.get((), Span(1, 1, 1, 1))
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    text: str
+    documents: list[Document]
+    problems: list[LoadProblem]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+_FIRST = Span(1, 1, 1, 1)
+
+
+def format_key_path(path: KeyPath) -> str:
+    """Dotted, with list indices in brackets: trainer.callbacks[0].init_args.every_n_train_steps."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None]:
+    """(text, None) or (None, reason). BOMs are honoured; anything else must be UTF-8."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            return None, f"invalid UTF-16 at byte {exc.start}"
+    if b"\x00" in raw:
+        return None, "binary file (contains NUL bytes), not a YAML or JSON config"
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8"
+
+
+def load_bytes(path: str, raw: bytes) -> LoadedFile:
+    if len(raw) > MAX_FILE_BYTES:
+        size_mib = len(raw) / 2**20
+        return LoadedFile(path, "", [], [LoadProblem(
+            TOO_LARGE, f"file is {size_mib:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit; not checked", _FIRST)])
+    text, reason = decode(raw)
+    if text is None:
+        return LoadedFile(path, "", [], [LoadProblem(SYNTAX_ERROR, reason or "undecodable", _FIRST)])
+    return load_text(path, text)
+
+
+def load_text(path: str, text: str) -> LoadedFile:
+    source = text
+    if path.lower().endswith(".json"):
+        # JSON allows tabs as white space where YAML does not; a tab is one column either way.
+        source = text.replace("\t", " ")
+    builder = _TreeBuilder()
+    try:
+        builder.run(source)
+    except _Abort:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {what}", Span(line, col, line, col + 1)))
+    except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {first}", _FIRST))
+    return LoadedFile(path, text, builder.documents, builder.problems)
+
+
+class _Abort(Exception):
+    """A limit was hit; the problem is already recorded."""
+
+
+_resolver = _yaml_resolver.Resolver()
+_constructor = _yaml_constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_CONSTRUCTORS = {
+    _TAG + "int": _yaml_constructor.SafeConstructor.construct_yaml_int,
+    _TAG + "float": _yaml_constructor.SafeConstructor.construct_yaml_float,
+    _TAG + "bool": _yaml_constructor.SafeConstructor.construct_yaml_bool,
+    _TAG + "null": _yaml_constructor.SafeConstructor.construct_yaml_null,
+}
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    build = _CONSTRUCTORS.get(tag)
+    if build is None:  # str, timestamps, binary and every unknown tag stay the text as written
+        return event.value
+    try:
+        return build(_constructor, yaml.ScalarNode(tag, event.value))
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        return event.value
+
+
+def _span(event: Any) -> Span:
+    start, end = event.start_mark, event.end_mark
+    if end.line != start.line or end.column <= start.column:  # underline one character
+        return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built."""
+
+    value: Any
+    path: KeyPath
+    anchor: str | None
+    size: int = 1
+    pending_key: str | None = None
+    pending_key_span: Span | None = None
+    key_spans: dict[str, Span] = field(default_factory=dict)
+    merged: list[dict] = field(default_factory=list)
+
+
+class _TreeBuilder:
+    def __init__(self) -> None:
+        self.documents: list[Document] = []
+        self.problems: list[LoadProblem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+
+    def run(self, text: str) -> None:
+        loader = _EventLoader(text)
+        try:
+            stack: list[_Open] = []
+            document: Document | None = None
+            expanded = 0
+            while loader.check_event():
+                event = loader.get_event()
+                kind = type(event)
+                if kind is yaml.DocumentStartEvent:
+                    document = Document(None, {})
+                    stack = []
+                    expanded = 0
+                    self.anchors = {}
+                    continue
+                if kind is yaml.DocumentEndEvent:
+                    if document is not None:
+                        self.documents.append(document)
+                    document = None
+                    continue
+                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent) or document is None:
+                    continue
+
+                if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    done = stack.pop()
+                    if done.merged:
+                        for base in reversed(done.merged):
+                            for key, val in base.items():
+                                done.value.setdefault(key, val)
+                    if done.anchor is not None:
+                        self.anchors[done.anchor] = (done.value, done.size)
+                    self._attach(stack, document, done.value, done.size, None)
+                    continue
+
+                parent = stack[-1] if stack else None
+                # Mapping keys: the scalar in key position names the entry.
+                if parent is not None and isinstance(parent.value, dict) and parent.pending_key is None:
+                    if kind is yaml.ScalarEvent:
+                        parent.pending_key = event.value
+                        parent.pending_key_span = _span(event)
+                    else:
+                        raise yaml.MarkedYAMLError(None, None, "a mapping or list used as a key is not supported",
+                                                   event.start_mark)
+                    continue
+
+                if kind is yaml.AliasEvent:
+                    target = self.anchors.get(event.anchor)
+                    if target is None:
+                        raise yaml.MarkedYAMLError(None, None, f"alias *{event.anchor} refers to no finished anchor",
+                                                   event.start_mark)
+                    value, size = target
+                    expanded += size
+                    if expanded > MAX_EXPANDED_NODES:
+                        self._limit(Span(event.start_mark.line + 1, event.start_mark.column + 1,
+                                         event.start_mark.line + 1, event.start_mark.column + 2),
+                                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); not checked")
+                    self._attach(stack, document, value, size, _span(event))
+                    continue
+
+                path = self._child_path(stack)
+                if kind is yaml.ScalarEvent:
+                    expanded += 1
+                    if expanded > MAX_EXPANDED_NODES:
+                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked")
+                    value = _scalar(event)
+                    if event.anchor is not None:
+                        self.anchors[event.anchor] = (value, 1)
+                    self._attach(stack, document, value, 1, _span(event))
+                    continue
+
+                # A mapping or sequence starts.
+                if len(stack) >= MAX_DEPTH:
+                    self._limit(_span(event), f"nesting deeper than {MAX_DEPTH} levels; not checked")
+                expanded += 1
+                opened = _Open({} if kind is yaml.MappingStartEvent else [], path, event.anchor)
+                if parent is None:
+                    document.positions[()] = _span(event)
+                elif isinstance(parent.value, list):
+                    document.positions[path] = _span(event)
+                stack.append(opened)
+        finally:
+            loader.dispose()
+
+    def _limit(self, span: Span, message: str) -> None:
+        self.problems.append(LoadProblem(TOO_LARGE, message, span))
+        raise _Abort()
+
+    @staticmethod
+    def _child_path(stack: list[_Open]) -> KeyPath:
+        if not stack:
+            return ()
+        parent = stack[-1]
+        if isinstance(parent.value, list):
+            return parent.path + (len(parent.value),)
+        return parent.path + (parent.pending_key,)
+
+    def _attach(self, stack: list[_Open], document: Document, value: Any, size: int, span: Span | None) -> None:
+        if not stack:
+            document.data = value
+            if span is not None:
+                document.positions.setdefault((), span)
+            return
+        parent = stack[-1]
+        parent.size += size
+        if isinstance(parent.value, list):
+            if span is not None:
+                document.positions[parent.path + (len(parent.value),)] = span
+            parent.value.append(value)
+            return
+        key, key_span = parent.pending_key, parent.pending_key_span
+        parent.pending_key = None
+        if key == "<<":  # YAML merge key: explicit keys of this mapping win over merged ones
+            for base in (value if isinstance(value, list) else [value]):
+                if isinstance(base, dict):
+                    parent.merged.append(base)
+            return
+        if key in parent.value:
+            first = parent.key_spans[key]
+            self.problems.append(LoadProblem(
+                DUPLICATE_KEY,
+                f"duplicate key '{key}' (first defined at line {first.line}); the earlier value is silently overwritten",
+                key_span, parent.path + (key,), len(self.documents)))
+        parent.value[key] = value
+        parent.key_spans[key] = key_span
+        document.positions[parent.path + (key,)] = key_span

@@ -1,0 +1,180 @@
+"""Plan stage: the arithmetic the framework will do, as pure functions of the canonical model.
+
+PyTorch semantics (checked against values recorded from torch, tests/oracle/):
+    n_rank  = ceil(N / P)      DistributedSampler pads by repeating samples (floor(N / P) when it drops)
+    L       = ceil(n_rank / B) batches per epoch on one rank (floor with the loader's drop_last)
+    U       = ceil(L / GA)     optimizer steps per epoch (floor where the dialect's framework drops
+                               or carries the short last accumulation group)
+    T       = ceil(E × U)      total optimizer steps for E epochs, or max_steps, per the dialect
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from .dialects.base import PYTORCH, Semantics
+from .model import Duration, TrainingRun
+from .units import Unit
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the command line (or project config) knows that the file may not."""
+
+    dataset_size: Optional[int] = None
+    world_size: Optional[int] = None
+
+
+@dataclass
+class Plan:
+    semantics: str
+    dataset_size: Optional[int] = None
+    world_size: int = 1
+    micro_batch_size: Optional[int] = None
+    gradient_accumulation_steps: int = 1
+    global_batch_size: Optional[int] = None
+    samples_per_rank: Optional[int] = None
+    batches_per_epoch: Optional[int] = None
+    optimizer_steps_per_epoch: Optional[int] = None
+    total_optimizer_steps: Optional[int] = None
+    epochs: Optional[float] = None
+    limited_by: Optional[str] = None  # "epochs" or "max_steps": what ends the run
+    warmup_steps: Optional[int] = None
+    last_batch_size: Optional[int] = None
+    samples_dropped_per_epoch: Optional[int] = None
+    samples_padded_per_epoch: Optional[int] = None
+    checkpoint_count: Optional[int] = None
+    first_checkpoint_step: Optional[int] = None
+    eval_count: Optional[int] = None
+    first_eval_step: Optional[int] = None
+    logging_count: Optional[int] = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def steps(self, duration: Optional[Duration], rounding: str = "ceil") -> Optional[float]:
+        """A duration in optimizer steps, or None when the plan lacks what the conversion needs."""
+        if duration is None:
+            return None
+        return to_steps(duration.value, duration.unit, self, rounding)
+
+
+def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Optional[float]:
+    if unit is Unit.STEP:
+        return value
+    if unit is Unit.EPOCH:
+        return None if plan.optimizer_steps_per_epoch is None else value * plan.optimizer_steps_per_epoch
+    if unit is Unit.BATCH:
+        return value / plan.gradient_accumulation_steps
+    if unit is Unit.SAMPLE:
+        return None if not plan.global_batch_size else value / plan.global_batch_size
+    if unit is Unit.DUR:
+        if plan.total_optimizer_steps is None:
+            return None
+        scaled = value * plan.total_optimizer_steps
+        return math.ceil(scaled - 1e-9) if rounding == "ceil" else math.floor(scaled + 1e-9)
+    return None  # tokens need the sequence length and packing: not derivable from a config alone
+
+
+def batches_per_epoch(samples: int, batch: int, drop_last: bool) -> int:
+    """`len(DataLoader)` for a map-style dataset (torch BatchSampler.__len__)."""
+    return samples // batch if drop_last else -(-samples // batch)
+
+
+def samples_per_rank(n: int, world: int, sampler_drop_last: bool) -> int:
+    """`len(DistributedSampler)` (torch/utils/data/distributed.py)."""
+    if world == 1:
+        return n
+    if sampler_drop_last and n % world:
+        return math.ceil((n - world) / world)
+    return -(-n // world)
+
+
+def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
+    if samples == 0 or (drop_last and samples < batch):
+        return 0
+    remainder = samples % batch
+    return batch if drop_last or remainder == 0 else remainder
+
+
+def steps_per_epoch(batches: int, accumulation: int, rounding: str) -> int:
+    if batches == 0:
+        return 0
+    if rounding == "floor":
+        return max(batches // accumulation, 1)
+    return -(-batches // accumulation)
+
+
+def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = Context()) -> Plan:
+    plan = Plan(semantics=semantics.name)
+    n = context.dataset_size or (run.dataset_size.value if run.dataset_size else None)
+    if context.world_size:
+        plan.world_size = context.world_size
+    elif run.world_size:
+        plan.world_size = run.world_size.value
+    else:
+        plan.assumptions.append("world size 1 (pass --world-size)")
+    plan.dataset_size = n
+    plan.gradient_accumulation_steps = run.gradient_accumulation.value if run.gradient_accumulation else 1
+    loader = run.train_loader
+    drop_last = bool(loader.drop_last and loader.drop_last.value)
+    sampler_drop = bool(run.sampler_drop_last and run.sampler_drop_last.value)
+    if loader.batch_size:
+        b = plan.micro_batch_size = loader.batch_size.value
+        plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
+        if n is not None:
+            n_rank = plan.samples_per_rank = samples_per_rank(n, plan.world_size, sampler_drop)
+            batches = plan.batches_per_epoch = batches_per_epoch(n_rank, b, drop_last)
+            plan.last_batch_size = last_batch_size(n_rank, b, drop_last)
+            sampler_dropped = n - n_rank * plan.world_size if sampler_drop else 0
+            loader_dropped = (n_rank - batches * b) * plan.world_size if drop_last else 0
+            plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
+            plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
+            plan.optimizer_steps_per_epoch = steps_per_epoch(
+                batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
+    _total(run, semantics, plan)
+    plan.warmup_steps = _whole(plan.steps(run.schedule.warmup))
+    plan.checkpoint_count, plan.first_checkpoint_step = _occurrences(plan.steps(run.checkpoint), plan)
+    plan.eval_count, plan.first_eval_step = _occurrences(plan.steps(run.eval), plan)
+    plan.logging_count, _ = _occurrences(plan.steps(run.logging), plan)
+    return plan
+
+
+def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
+    per_epoch = plan.optimizer_steps_per_epoch
+    from_epochs = from_steps = None
+    if run.epochs is not None and per_epoch is not None:
+        from_epochs = plan.steps(run.epochs)
+        from_epochs = None if from_epochs is None else math.ceil(from_epochs - 1e-9)
+    if run.max_steps is not None and run.max_steps.unit is not Unit.DUR:
+        from_steps = _whole(plan.steps(run.max_steps))
+    if from_steps is not None and (semantics.limit_precedence == "max_steps" or run.epochs is None):
+        plan.total_optimizer_steps, plan.limited_by = from_steps, "max_steps"
+    elif from_steps is not None and from_epochs is not None:
+        plan.total_optimizer_steps = min(from_steps, from_epochs)
+        plan.limited_by = "max_steps" if from_steps < from_epochs else "epochs"
+    elif from_epochs is not None and run.max_steps is None:
+        plan.total_optimizer_steps, plan.limited_by = from_epochs, "epochs"
+    if plan.total_optimizer_steps is not None and per_epoch:
+        plan.epochs = plan.total_optimizer_steps / per_epoch
+    elif run.epochs is not None and run.epochs.unit is Unit.EPOCH and plan.limited_by != "max_steps":
+        plan.epochs = run.epochs.value
+
+
+def _whole(steps: Optional[float]) -> Optional[int]:
+    return None if steps is None else math.ceil(steps - 1e-9)
+
+
+def _occurrences(every: Optional[float], plan: Plan) -> tuple[Optional[int], Optional[int]]:
+    """(how many times, first step) an interval fires in the run, counting only periodic events."""
+    total = plan.total_optimizer_steps
+    if every is None or every <= 0:
+        return None, None
+    first = math.ceil(every - 1e-9)
+    if total is None:
+        return None, first
+    count = int(total // every + 1e-9) if every >= 1 else total
+    return count, (first if first <= total else None)

@@ -1,0 +1,45 @@
+"""Report stage: one module per output format. Each reporter gets the results one file at a time
+(so memory does not grow with the number of files) and the totals at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Protocol
+
+from ..engine import FileResult
+from ..findings import Severity
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        for finding in result.findings:
+            if finding.severity is Severity.ERROR:
+                self.errors += 1
+            elif finding.severity is Severity.WARNING:
+                self.warnings += 1
+            else:
+                self.infos += 1
+
+
+class Reporter(Protocol):
+    def file(self, result: FileResult) -> None: ...
+
+    def finish(self, summary: Summary) -> None: ...
+
+
+def make_reporter(name: str, out: IO[str], color: bool, quiet: bool) -> Reporter:
+    if name == "json":
+        from .json_format import JsonReporter
+        return JsonReporter(out)
+    from .text import TextReporter
+    return TextReporter(out, color=color, quiet=quiet)
+
+
+FORMATS = ("text", "json")

@@ -1,0 +1,50 @@
+"""Rules stage: the registry, one table from rule code to its check.
+
+Each rule is a small module with `CODE` and `check(ctx)`, which yields `Hit`s. Its name, severity
+and docs live in the `rules/` catalogue. Rules without a module here are raised by an earlier
+stage (loading, or reading the dialect), which is the only place that can see those problems.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from ..findings import Hit
+from . import (
+    sl101_mixed_time_units,
+    sl102_horizon_unit_mismatch,
+    sl201_total_steps_mismatch,
+    sl202_epochs_and_max_steps,
+    sl203_warmup_exceeds_run,
+    sl204_interval_exceeds_run,
+    sl205_schedule_horizon_mismatch,
+    sl206_zero_steps_per_epoch,
+    sl301_batchnorm_without_drop_last,
+    sl302_eval_drop_last,
+    sl303_global_batch_mismatch,
+)
+from .context import RuleContext
+
+Check = Callable[[RuleContext], Iterator[Hit]]
+
+CHECKS: dict[str, Check] = {
+    module.CODE: module.check
+    for module in (
+        sl101_mixed_time_units,
+        sl102_horizon_unit_mismatch,
+        sl201_total_steps_mismatch,
+        sl202_epochs_and_max_steps,
+        sl203_warmup_exceeds_run,
+        sl204_interval_exceeds_run,
+        sl205_schedule_horizon_mismatch,
+        sl206_zero_steps_per_epoch,
+        sl301_batchnorm_without_drop_last,
+        sl302_eval_drop_last,
+        sl303_global_batch_mismatch,
+    )
+}
+
+# Raised while loading (SL001, SL002, SL005) or while reading the dialect (SL003, SL004).
+RAISED_BEFORE_RULES = ("SL001", "SL002", "SL003", "SL004", "SL005")
+
+__all__ = ["CHECKS", "RAISED_BEFORE_RULES", "RuleContext"]

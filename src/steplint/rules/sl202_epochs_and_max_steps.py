@@ -1,0 +1,36 @@
+"""SL202 epochs-and-max-steps: both limits are set and they disagree; say which one ends the run."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from ..findings import Hit
+from .context import RuleContext, num
+
+CODE = "SL202"
+
+
+def check(ctx: RuleContext) -> Iterator[Hit]:
+    run, plan = ctx.run, ctx.plan
+    if run.epochs is None or run.max_steps is None:
+        return
+    from_epochs = ctx.in_steps(run.epochs)
+    limit = ctx.in_steps(run.max_steps)
+    if from_epochs is None or limit is None:
+        yield ctx.needs_dataset_size(f"which of {run.epochs.key} and {run.max_steps.key} ends the run",
+                                     run.max_steps.key, run.epochs.key)
+        return
+    from_epochs = math.ceil(from_epochs - 1e-9)
+    if round(limit) == from_epochs:
+        return
+    per_epoch = plan.optimizer_steps_per_epoch
+    epochs_text = f"{run.epochs.describe()} = {from_epochs} steps ({num(run.epochs.value)} × {per_epoch})"
+    if ctx.semantics.limit_precedence == "max_steps":
+        verdict = f"{run.max_steps.key} wins and {run.epochs.key} is ignored"
+    elif limit < from_epochs:
+        verdict = f"the run stops at {run.max_steps.key}, {num(limit / per_epoch)} epochs in"
+    else:
+        verdict = f"the run stops after {num(run.epochs.value)} epochs, before {run.max_steps.key} is reached"
+    yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {epochs_text} disagree; {verdict}: "
+                  f"the run is {ctx.run_length()}", run.max_steps.key, run.epochs.key)

@@ -1,0 +1,41 @@
+"""SL203 warmup-exceeds-run: warmup as long as the run or longer, so the LR never reaches its peak."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Hit
+from ..units import Unit
+from .context import RuleContext, num
+
+CODE = "SL203"
+
+
+def check(ctx: RuleContext) -> Iterator[Hit]:
+    warmup = ctx.run.schedule.warmup
+    if warmup is None or warmup.unit is Unit.DUR and warmup.value < 1:
+        return
+    if warmup.unit is Unit.DUR:
+        yield ctx.hit(f"warmup is {warmup.describe()}: the LR rises for the whole run and never reaches its peak",
+                      warmup.key)
+        return
+    warmup_steps, total = ctx.in_steps(warmup), ctx.plan.total_optimizer_steps
+    if warmup_steps is not None and total is not None:
+        if warmup_steps >= total:
+            yield ctx.hit(f"warmup is {num(warmup_steps)} steps ({warmup.describe()}) but the run is "
+                          f"{ctx.run_length()}: the LR never reaches its peak", warmup.key, _limit_key(ctx))
+        return
+    warmup_epochs, run_epochs = ctx.in_epochs(warmup), ctx.run_epochs()
+    if warmup_epochs is not None and run_epochs is not None:
+        if warmup_epochs >= run_epochs:
+            yield ctx.hit(f"warmup is {warmup.describe()} but the run is {num(run_epochs)} epochs: the LR never "
+                          f"reaches its peak", warmup.key, _limit_key(ctx))
+        return
+    yield ctx.needs_dataset_size(f"warmup ({warmup.describe()}) against the run length", warmup.key, _limit_key(ctx))
+
+
+def _limit_key(ctx: RuleContext):
+    run = ctx.run
+    if ctx.plan.limited_by == "max_steps" and run.max_steps:
+        return run.max_steps.key
+    return run.epochs.key if run.epochs else (run.max_steps.key if run.max_steps else None)

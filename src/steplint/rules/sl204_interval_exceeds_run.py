@@ -1,0 +1,37 @@
+"""SL204 interval-exceeds-run: a checkpoint, eval or logging interval longer than the whole run."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Hit
+from ..units import Unit
+from .context import RuleContext, num
+
+CODE = "SL204"
+_WHAT = {"checkpoint": "no periodic checkpoint is ever saved",
+         "eval": "no periodic evaluation ever runs",
+         "logging": "nothing is logged during training"}
+
+
+def check(ctx: RuleContext) -> Iterator[Hit]:
+    run = ctx.run
+    for label in ("checkpoint", "eval", "logging"):
+        interval = getattr(run, label)
+        if interval is None or interval.unit is Unit.DUR:
+            continue
+        every, total = ctx.in_steps(interval), ctx.plan.total_optimizer_steps
+        if every is not None and total is not None:
+            if every > total:
+                yield ctx.hit(f"{label} every {num(every)} steps ({interval.describe()}) but the run is "
+                              f"{ctx.run_length()}: {_WHAT[label]}", interval.key)
+            continue
+        every_epochs, run_epochs = ctx.in_epochs(interval), ctx.run_epochs()
+        if every_epochs is not None and run_epochs is not None:
+            if every_epochs > run_epochs:
+                yield ctx.hit(f"{label} every {interval.describe()} but the run is {num(run_epochs)} epochs: "
+                              f"{_WHAT[label]}", interval.key)
+            continue
+        if label != "logging":  # a logging cadence is not worth an info finding of its own
+            yield ctx.needs_dataset_size(f"the {label} interval ({interval.describe()}) against the run length",
+                                         interval.key)

@@ -1,0 +1,51 @@
+"""Every example in the rules/ catalogue is run: bad ones must give exactly the documented
+findings, good ones must be clean, so the docs cannot drift from the behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from steplint import catalogue
+from steplint.findings import Severity
+from steplint.rules import CHECKS, RAISED_BEFORE_RULES
+
+from .conftest import lint
+
+DOCS = catalogue.load()
+BAD = [(doc.code, i, ex) for doc in DOCS.values() for i, ex in enumerate(doc.bad)]
+GOOD = [(doc.code, i, ex) for doc in DOCS.values() for i, ex in enumerate(doc.good)]
+
+
+def test_every_rule_has_a_check_or_an_earlier_stage_and_docs():
+    assert set(DOCS) == set(CHECKS) | set(RAISED_BEFORE_RULES)
+    for doc in DOCS.values():
+        assert doc.bad and doc.good, f"{doc.code} needs a bad and a good example"
+        assert doc.what and doc.why and doc.summary
+        assert doc.source.name.startswith(f"{doc.code}-{doc.name}"), doc.source
+
+
+def test_names_are_unique_kebab_case():
+    names = [d.name for d in DOCS.values()]
+    assert len(names) == len(set(names))
+    assert all(n == n.lower() and " " not in n and "_" not in n for n in names)
+
+
+@pytest.mark.parametrize("code,index,example", BAD, ids=[f"{c}-bad{i}" for c, i, _ in BAD])
+def test_bad_example_gives_documented_findings(code, index, example):
+    result = lint(example.config, example.filename, **example.options)
+    assert example.expected, f"{code} bad example {index} documents no expected finding"
+    assert any(f.rule == code for f in result.findings), [f.to_dict() for f in result.findings]
+    for expected in example.expected:
+        matching = [f for f in result.findings if f.rule == expected["rule"]
+                    and expected.get("key_path", f.key_path) == f.key_path
+                    and expected.get("line", f.line) == f.line
+                    and expected.get("severity", f.severity.label) == f.severity.label
+                    and expected["message"] in f.message]
+        assert matching, f"expected {expected}, got {[f.to_dict() for f in result.findings]}"
+
+
+@pytest.mark.parametrize("code,index,example", GOOD, ids=[f"{c}-good{i}" for c, i, _ in GOOD])
+def test_good_example_is_clean(code, index, example):
+    result = lint(example.config, example.filename, **example.options)
+    assert not [f for f in result.findings if f.rule == code or f.severity >= Severity.WARNING], \
+        [f.to_dict() for f in result.findings]
