@@ -96,6 +96,11 @@ def _eval_path(path: KeyPath) -> bool:
     return any(isinstance(p, str) and _EVAL_PART.search(p) for p in path[:-1]) or bool(_EVAL_PART.search(str(path[-1])))
 
 
+def _positive_int(value: Any) -> bool:
+    number = to_number(value)
+    return isinstance(number, int) and number > 0
+
+
 def _under(path: KeyPath, pattern: re.Pattern) -> bool:
     return any(isinstance(p, str) and pattern.search(p) for p in path[:-1])
 
@@ -146,9 +151,10 @@ class _Found:
             return
         in_sched = _under(path, _SCHED_PART)
         if k in EPOCH_KEYS and not in_sched and self.first("epochs") and not _eval_path(path):
-            b.duration("epochs", value, path, Unit.EPOCH)
+            if (to_number(value) or 0) >= 0:  # -1 = "no epoch limit" (Lightning, NeMo)
+                b.duration("epochs", value, path, Unit.EPOCH)
         elif k in BATCH_KEYS and not _eval_path(path):
-            if self.first("train_loader.batch_size"):
+            if self.first("train_loader.batch_size") and to_number(value) != -1:  # -1: "use the default"
                 b.count("train_loader.batch_size", value, path)
         elif (k in EVAL_BATCH_KEYS or k in BATCH_KEYS) and self.eval_batch is None and to_number(value) is not None:
             self.eval_batch = (value, path)
@@ -169,9 +175,9 @@ class _Found:
             b.duration("total_steps", value, path, Unit.STEP)
         elif k in DATASET_KEYS and not _eval_path(path) and self.first("dataset_size"):
             b.count("dataset_size", value, path)
-        elif k in WORLD_KEYS and self.first("world_size") and isinstance(to_number(value), int):
+        elif k in WORLD_KEYS and self.first("world_size") and _positive_int(value):  # -1 = "all devices"
             b.count("world_size", value, path)
-        elif k in NODE_KEYS and isinstance(to_number(value), int):
+        elif k in NODE_KEYS and _positive_int(value):
             self.nodes = self.nodes or (value, path)
         elif k in ACCUM_KEYS and self.first("gradient_accumulation"):
             b.count("gradient_accumulation", value, path)

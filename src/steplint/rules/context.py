@@ -62,3 +62,10 @@ class RuleContext:
 
 def num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def as_written(duration: Duration, steps: float) -> str:
+    """'20000 steps', or '100 epochs (19600 steps)' when the config wrote another unit."""
+    if duration.unit is Unit.STEP:
+        return f"{num(steps)} steps"
+    return f"{duration.describe()} ({num(steps)} steps)"

@@ -31,6 +31,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             continue
         if (interval.unit is Unit.EPOCH) == schedule_in_epochs:
             continue
+        if interval.unit is Unit.EPOCH and interval.value == 1:
+            continue  # "every epoch" is a cadence anyone can place against a schedule in steps
         sched_unit = "epochs" if schedule_in_epochs else "steps"
         interval_unit = "epochs" if interval.unit is Unit.EPOCH else "steps"
         message = (f"{what} is in {sched_unit} ({schedule.key}) while {label} are in {interval_unit} "

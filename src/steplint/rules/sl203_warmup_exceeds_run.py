@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..findings import Hit
 from ..units import Unit
-from .context import RuleContext, num
+from .context import RuleContext, as_written as _as_written, num
 
 CODE = "SL203"
 
@@ -22,7 +22,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     warmup_steps, total = ctx.in_steps(warmup), ctx.plan.total_optimizer_steps
     if warmup_steps is not None and total is not None:
         if warmup_steps >= total:
-            yield ctx.hit(f"warmup is {num(warmup_steps)} steps ({warmup.describe()}) but the run is "
+            yield ctx.hit(f"warmup is {_as_written(warmup, warmup_steps)} but the run is "
                           f"{ctx.run_length()}: the LR never reaches its peak", warmup.key, _limit_key(ctx))
         return
     warmup_epochs, run_epochs = ctx.in_epochs(warmup), ctx.run_epochs()

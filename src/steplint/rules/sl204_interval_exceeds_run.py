@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..findings import Hit
 from ..units import Unit
-from .context import RuleContext, num
+from .context import RuleContext, as_written as _as_written, num
 
 CODE = "SL204"
 _WHAT = {"checkpoint": "no periodic checkpoint is ever saved",
@@ -23,7 +23,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         every, total = ctx.in_steps(interval), ctx.plan.total_optimizer_steps
         if every is not None and total is not None:
             if every > total:
-                yield ctx.hit(f"{label} every {num(every)} steps ({interval.describe()}) but the run is "
+                yield ctx.hit(f"{label} every {_as_written(interval, every)} but the run is "
                               f"{ctx.run_length()}: {_WHAT[label]}", interval.key)
             continue
         every_epochs, run_epochs = ctx.in_epochs(interval), ctx.run_epochs()

@@ -15,19 +15,27 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     declared, micro = run.global_batch_size, plan.micro_batch_size
     if declared is None or micro is None:
         return
-    ga, world = plan.gradient_accumulation_steps, plan.world_size
-    product = micro * ga * world
-    if declared.value == product:
-        return
     keys = (run.train_loader.batch_size.key if run.train_loader.batch_size else None,
             run.gradient_accumulation.key if run.gradient_accumulation else None,
             run.world_size.key if run.world_size else None)
-    world_assumed = any(a.startswith("world size 1") for a in plan.assumptions)
-    if world_assumed and declared.value % (micro * ga) == 0:
-        implied = declared.value // (micro * ga)
+    ga = run.gradient_accumulation.value if run.gradient_accumulation else None
+    world_known = not any(a.startswith("world size 1") for a in plan.assumptions)
+    world = plan.world_size if world_known else None
+    known = micro * (ga or 1) * (world or 1)
+    if ga is not None and world is not None:
+        if declared.value != known:
+            yield ctx.hit(f"global batch {declared.value} ≠ micro-batch {micro} × accumulation {ga} × world size "
+                          f"{world} = {known}", declared.key, *keys)
+        return
+    # A factor is left for the framework to derive (accumulation, or the world size at launch).
+    missing = "world size" if ga is not None else ("gradient accumulation" if world is not None
+                                                   else "gradient accumulation × world size")
+    if declared.value % known:
+        yield ctx.hit(f"global batch {declared.value} is not a multiple of {known} (micro-batch {micro}"
+                      f"{f' × accumulation {ga}' if ga else ''}{f' × world size {world}' if world else ''}): no whole "
+                      f"{missing} makes it; frameworks that floor the division train with a smaller batch",
+                      declared.key, *keys)
+    elif ga is not None and declared.value != known:
+        implied = declared.value // known
         yield ctx.hit(f"global batch {declared.value} = {micro} × {ga} (accumulation) × {implied}: it holds only on "
                       f"{implied} ranks; pass --world-size to check it", declared.key, *keys, severity=Severity.INFO)
-        return
-    yield ctx.hit(f"global batch {declared.value} ≠ micro-batch {micro} × accumulation {ga} × world size {world} = "
-                  f"{product}", declared.key, *keys)
-
