@@ -61,13 +61,35 @@ def _positive(_ctx, param, value: Optional[int]) -> Optional[int]:
     return value
 
 
+def _dialect(_ctx, _param, value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    from .dialects import DIALECTS
+    if value not in DIALECTS:
+        raise click.BadParameter(f"unknown dialect '{value}'; known: {', '.join(DIALECTS)}", param_hint="--dialect")
+    return value
+
+
+def _versions(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        name, sep, version = value.partition("=")
+        if not sep or not name.strip() or not version.strip():
+            raise click.BadParameter(f"'{value}' is not NAME=VERSION (e.g. transformers=4.46)",
+                                     param_hint="--framework-version")
+        pairs.append((name.strip().lower(), version.strip()))
+    return tuple(pairs)
+
+
 context_options = [
     click.option("--dataset-size", type=int, callback=_positive, metavar="N",
                  help="Training samples (N), when the config does not say."),
     click.option("--world-size", type=int, callback=_positive, metavar="N",
                  help="Data-parallel ranks the run will use (default: the config's, else 1)."),
-    click.option("--dialect", type=click.Choice(["steplint", "generic"]), default=None,
-                 help="Read every file as this dialect instead of detecting it."),
+    click.option("--dialect", default=None, callback=_dialect, metavar="NAME",
+                 help="Read every file as this dialect instead of detecting it (see `steplint dialects`)."),
+    click.option("--framework-version", "framework_versions", multiple=True, callback=_versions,
+                 metavar="NAME=VERSION", help="Framework semantics to use, e.g. transformers=4.46 (repeatable)."),
 ]
 
 
@@ -98,8 +120,8 @@ def main(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Findings only: no source lines, no summary when clean.")
 @click.option("--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set).")
 @click.option("--stdin-filename", default=None, help="The path to report for `-` (standard input).")
-def check(paths, output_format, dataset_size, world_size, dialect, select, ignore, fail_on, exit_zero, quiet,
-          no_color, stdin_filename) -> None:
+def check(paths, output_format, dataset_size, world_size, dialect, framework_versions, select, ignore, fail_on,
+          exit_zero, quiet, no_color, stdin_filename) -> None:
     """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
     from .discover import MissingPath, discover
     from .engine import Options, check_bytes, exit_code, iter_check
@@ -110,7 +132,8 @@ def check(paths, output_format, dataset_size, world_size, dialect, select, ignor
     _validate_selectors(select, "--select")
     _validate_selectors(ignore, "--ignore")
     options = Options(select=select, ignore=ignore, fail_on=fail_on,
-                      context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect)
+                      context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect,
+                      framework_versions=framework_versions)
     color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     reporter = make_reporter(output_format, sys.stdout, color=color, quiet=quiet)
     summary = Summary()
@@ -151,7 +174,7 @@ def _read(path: str) -> bytes:
 @click.argument("file", type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_with(context_options)
-def plan(file, output_format, dataset_size, world_size, dialect) -> None:
+def plan(file, output_format, dataset_size, world_size, dialect, framework_versions) -> None:
     """Show the numbers steplint derives for one config: where your run's time goes."""
     import json
 
@@ -159,7 +182,8 @@ def plan(file, output_format, dataset_size, world_size, dialect) -> None:
     from .plan import Context
     from .planview import render_plan
 
-    options = Options(context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect)
+    options = Options(context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect,
+                      framework_versions=framework_versions)
     try:
         raw = sys.stdin.buffer.read() if file == "-" else _read(file)
     except OSError as exc:
@@ -188,6 +212,15 @@ def rule(code: str) -> None:
         click.echo(f"steplint: unknown rule '{code}' (see `steplint rules`)", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(render_rule(doc))
+
+
+@main.command()
+def dialects() -> None:
+    """List the config dialects steplint reads."""
+    from .dialects import DIALECTS
+
+    for dialect in DIALECTS.values():
+        click.echo(f"{dialect.name:16} {dialect.description}")
 
 
 @main.command(name="rules")

@@ -11,6 +11,8 @@ from typing import Iterable, Iterator, Optional
 
 from . import catalogue
 from .dialects import detect
+from .dialects.base import Source
+from .interpolation import resolve
 from .findings import Finding, Hit, Severity
 from .loading import Document, Span, format_key_path, load_bytes
 from .plan import Context, derive
@@ -24,6 +26,7 @@ class Options:
     fail_on: Severity = Severity.WARNING
     context: Context = Context()
     dialect: Optional[str] = None  # force a dialect instead of detecting one
+    framework_versions: tuple[tuple[str, str], ...] = ()  # ("transformers", "4.46"), from the command line
 
 
 @dataclass
@@ -58,13 +61,14 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = [
         (None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span)
         for p in loaded.problems if p.document is None]
+    source = Source(path=path, framework_versions=options.framework_versions)
     for index, document in enumerate(loaded.documents):
         dialect = detect(document.data, options.dialect)
         if dialect is None:
             continue
         hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
                     for p in loaded.problems if p.document == index)
-        adapted = dialect.adapt(document.data)
+        adapted = dialect.adapt(resolve(document.data), source)
         plan = derive(adapted.run, adapted.semantics, options.context)
         plan.assumptions.extend(adapted.assumptions)
         if result.dialect is None:

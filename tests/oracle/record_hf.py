@@ -48,6 +48,8 @@ Output layout::
 * ``warmup_end_step``: smallest s such that the LR after s optimizer steps (s = 0 is the LR before
   the first step) equals the peak ``learning_rate``; ``null`` if the peak was never reached.
 * ``lr_after_steps_head``: LR after 0, 1, ... optimizer steps, first 12 values, rounded to 9 digits.
+* ``warnings``: distinct WARNING-level messages logged by ``transformers`` loggers during the case
+  (first 300 characters each, in order of first appearance).
 * ``error``: ``null``, or ``{"type": ExceptionClassName, "message": str(exc), "phase": "args" |
   "trainer_init" | "train"}``. When there is an error the other fields hold what was observed
   before it (``null`` when never observed).
@@ -253,6 +255,7 @@ def run_case(case, workdir):
         "warmup_steps_computed": None,
         "warmup_end_step": None,
         "lr_after_steps_head": None,
+        "warnings": [],
         "error": None,
     }
     counters = {"micro": 0}
@@ -316,7 +319,12 @@ def run_case(case, workdir):
         out["final_epoch"] = trainer.state.epoch
     except Exception as exc:  # noqa: BLE001 - recorded per case
         out["error"] = {"type": type(exc).__name__, "message": str(exc), "phase": phase}
+        if phase == "train" and out["len_train_dataloader"] is None:
+            # on_train_begin never ran: ask the Trainer for the dataloader it would have used.
+            with contextlib.suppress(Exception):
+                out["len_train_dataloader"] = len(trainer.get_train_dataloader())
     finally:
+        out["warnings"] = _WARNINGS.take()
         if phase == "train":
             out["micro_batches"] = counters["micro"]
             out["checkpoint_dirs"] = sorted(
@@ -330,6 +338,24 @@ def run_case(case, workdir):
                 )
         shutil.rmtree(outdir, ignore_errors=True)
     return out
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.msgs = []
+
+    def emit(self, record):
+        msg = record.getMessage()[:300]
+        if msg not in self.msgs:
+            self.msgs.append(msg)
+
+    def take(self):
+        msgs, self.msgs = self.msgs, []
+        return msgs
+
+
+_WARNINGS = _Capture()
 
 
 class _Timeout(Exception):
@@ -351,7 +377,9 @@ def main(argv=None):
     import transformers
 
     torch.set_num_threads(1)
-    transformers.logging.set_verbosity_error()
+    transformers.logging.set_verbosity_warning()
+    transformers.logging.disable_default_handler()
+    logging.getLogger("transformers").addHandler(_WARNINGS)
     warnings.filterwarnings("ignore")
     logging.getLogger("accelerate").setLevel(logging.ERROR)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -54,6 +54,10 @@ DataLoader of 8 samples in batches of 4 (2 validation batches), and two ``Lambda
 * ``val_steps_at``: ``global_step`` of each validation run (= last column of ``val_runs``).
 * ``sched_step_calls``: how many times the ``interval: "step"`` scheduler was stepped.
 * ``sched_epoch_calls``: how many times the ``interval: "epoch"`` scheduler was stepped.
+* ``stop_message``: Lightning's own info line saying why ``fit`` stopped (e.g. "`Trainer.fit`
+  stopped: `max_steps=5` reached."), or ``null``.
+* ``warnings``: distinct ``UserWarning`` messages (not deprecation/future warnings) raised by
+  Lightning during the case, first 300 characters each.
 * ``error``: ``null`` or ``{"type": ExceptionClassName, "message": str(exc), "phase": "init" |
   "fit"}``; the other fields then hold what was observed before it (``null`` if never).
 """
@@ -244,6 +248,8 @@ def run_case(case, workdir):
         "val_steps_at": None,
         "sched_step_calls": None,
         "sched_epoch_calls": None,
+        "stop_message": None,
+        "warnings": [],
         "error": None,
     }
     cnt = {"steps": 0, "micro": 0, "in_epoch": 0, "epochs": 0}
@@ -318,12 +324,25 @@ def run_case(case, workdir):
             **trainer_kwargs,
         )
         phase = "fit"
-        trainer.fit(model, train_dataloaders=train_dl, val_dataloaders=val_dl)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            trainer.fit(model, train_dataloaders=train_dl, val_dataloaders=val_dl)
+        for w in caught:
+            msg = str(w.message)[:300]
+            if (
+                issubclass(w.category, UserWarning)
+                and "lightning" in w.filename
+                and msg not in out["warnings"]
+            ):
+                out["warnings"].append(msg)
+        if out["num_training_batches"] is None:  # on_train_start never ran
+            out["num_training_batches"] = trainer.num_training_batches
         out["global_step"] = trainer.global_step
         out["current_epoch"] = trainer.current_epoch
     except Exception as exc:  # noqa: BLE001 - recorded per case
         out["error"] = {"type": type(exc).__name__, "message": str(exc), "phase": phase}
     finally:
+        out["stop_message"] = _INFO.take_stop()
         if phase == "fit":
             out["steps_taken"] = cnt["steps"]
             out["micro_batches"] = cnt["micro"]
@@ -337,6 +356,24 @@ def run_case(case, workdir):
                 out["sched_epoch_calls"] = model.scheds[1].last_epoch
         shutil.rmtree(ckdir, ignore_errors=True)
     return out
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.stop = None
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if "stopped:" in msg:
+            self.stop = msg[:300]
+
+    def take_stop(self):
+        stop, self.stop = self.stop, None
+        return stop
+
+
+_INFO = _Capture()
 
 
 class _Timeout(Exception):
@@ -358,8 +395,12 @@ def main(argv=None):
 
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
-    for name in ("lightning", "lightning.pytorch", "lightning.fabric", "pytorch_lightning"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for name in ("lightning.pytorch", "lightning.fabric", "pytorch_lightning"):
+        logging.getLogger(name).setLevel(logging.INFO)
+        logging.getLogger(name).propagate = False
+        for h in list(logging.getLogger(name).handlers):
+            logging.getLogger(name).removeHandler(h)
+    logging.getLogger("lightning.pytorch").addHandler(_INFO)
 
     cases = build_cases()
     if opts.only:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
 
@@ -46,6 +46,18 @@ class Semantics:
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from, and what the user told steplint about the run's environment."""
+
+    path: str = "<config>"
+    # framework -> version ("transformers" -> "4.46"), from --framework-version or the environment
+    framework_versions: tuple[tuple[str, str], ...] = ()
+
+    def version(self, framework: str) -> Optional[str]:
+        return dict(self.framework_versions).get(framework)
+
+
 @dataclass
 class Adapted:
     run: TrainingRun
@@ -62,7 +74,7 @@ class Dialect:
         """0 when the document is not this format, up to 1 when it certainly is."""
         raise NotImplementedError
 
-    def adapt(self, data: dict) -> Adapted:
+    def adapt(self, data: dict, source: Source) -> Adapted:
         raise NotImplementedError
 
 

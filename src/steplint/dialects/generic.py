@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ..loading import KeyPath
 from ..units import Unit, parse_duration, to_number
-from .base import Adapted, Dialect, RunBuilder, walk
+from .base import Source, Adapted, Dialect, RunBuilder, walk
 
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
 _SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule", re.I)
@@ -118,7 +118,7 @@ class Generic(Dialect):
                                  | set(CHECKPOINT_KEYS) | set(EVAL_KEYS) | ACCUM_KEYS))
         return 0.3 if has_duration and has_other else 0.0
 
-    def adapt(self, data: dict) -> Adapted:
+    def adapt(self, data: dict, source: Source) -> Adapted:
         found = _Found()
         for path, key, value in walk(data):
             found.see(path, str(key), value)

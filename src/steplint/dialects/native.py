@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..loading import KeyPath
 from ..units import Unit
-from .base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder
+from .base import Source, UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder
 
 
 class DurationObject(BaseModel):
@@ -96,7 +96,7 @@ class Native(Dialect):
     def score(self, data: dict) -> float:
         return 1.0 if "steplint" in data else 0.0
 
-    def adapt(self, data: dict) -> Adapted:
+    def adapt(self, data: dict, source: Source) -> Adapted:
         b = RunBuilder(strict=True)
         self._unknown_keys(data, b.problems)
 
