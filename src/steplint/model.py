@@ -21,8 +21,12 @@ class _Leaf(BaseModel):
     note: Optional[str] = None  # how the value was derived when it is not written literally
 
 
+# Beyond 2**53 a count is no longer exact as a float: no batch or dataset is that large.
+MAX_COUNT = 2**53
+
+
 class Count(_Leaf):
-    value: int = Field(ge=1)
+    value: int = Field(ge=1, le=MAX_COUNT)
 
 
 class Flag(_Leaf):
@@ -34,7 +38,7 @@ class Name(_Leaf):
 
 
 class Duration(_Leaf):
-    value: float = Field(gt=0)
+    value: float = Field(gt=0, le=MAX_COUNT)
     unit: Unit
 
     @field_validator("value")

@@ -1,0 +1,127 @@
+"""Every class of bad input becomes a finding or nothing: never a traceback, a hang or a blow-up."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from steplint.loading import MAX_DEPTH, load_bytes, load_text
+
+from .conftest import codes, lint
+
+TRAINING = "epochs: 90\nbatch_size: 256\nlr: 0.1\n"
+
+
+def test_positions_of_keys_and_list_items():
+    loaded = load_text("c.yaml", "a:\n  b: 1\n  list:\n    - x: 2\n")
+    doc = loaded.documents[0]
+    assert doc.positions[("a", "b")].line == 2 and doc.positions[("a", "b")].column == 3
+    assert doc.positions[("a", "list", 0, "x")].line == 4 and doc.positions[("a", "list", 0, "x")].column == 7
+
+
+def test_duplicate_key_reported_at_second_occurrence():
+    result = lint("epochs: 90\nbatch_size: 256\nepochs: 30\n")
+    dup = [f for f in result.findings if f.rule == "SL002"]
+    assert [(f.line, f.column, f.key_path) for f in dup] == [(3, 1, "epochs")]
+    assert "first defined at line 1" in dup[0].message
+
+
+def test_duplicate_key_in_a_file_that_is_not_a_training_config_is_not_reported():
+    assert lint("name: ci\non: push\njobs: {a: 1}\nname: again\n").findings == []
+
+
+def test_syntax_error_has_line_and_column():
+    result = lint("epochs: 90\nbatch_size: [1, 2\nlr: 3\n")
+    assert codes(result) == ["SL001"]
+    assert result.findings[0].line == 3
+
+
+@pytest.mark.parametrize("raw,reason", [
+    (b"epochs: 1\x00\x01", "binary"),
+    ("epochs: 9\nname: caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+])
+def test_undecodable_bytes_are_a_finding(raw, reason):
+    result = lint(raw)
+    assert codes(result) == ["SL001"] and reason in result.findings[0].message
+
+
+def test_bom_crlf_and_utf16_are_read():
+    for raw in (codecs.BOM_UTF8 + TRAINING.encode(), TRAINING.replace("\n", "\r\n").encode(),
+                codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le")):
+        result = lint(raw)
+        assert result.dialect == "generic" and not result.findings, raw[:10]
+
+
+def test_json_with_tabs_is_read_with_positions():
+    result = lint('{\n\t"steplint": 1,\n\t"data": {"batch_size": 0}\n}\n', "c.json")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("SL003", 3, 11)]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "- a\n- b\n", "just a string\n", "42\n", "---\n...\n"])
+def test_empty_or_not_a_mapping_is_not_a_training_config(text):
+    result = lint(text)
+    assert result.findings == [] and result.dialect is None
+
+
+def test_unknown_and_python_tags_are_read_as_plain_values_and_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+    text = (f"epochs: !!python/object/apply:os.system ['touch {marker}']\n"
+            f"batch_size: !include other.yaml\nlr: !!python/name:os.system\n"
+            f"x: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n")
+    result = lint(text)
+    assert not marker.exists()
+    assert all(f.rule != "SL001" for f in result.findings)
+
+
+def test_alias_bomb_is_bounded():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefghij"):
+        prev = "abcdefghij"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    result = lint("\n".join(lines) + "\nepochs: 3\n")
+    assert codes(result) == ["SL005"]
+
+
+@pytest.mark.parametrize("text", ["[" * 10_000 + "]" * 10_000, "{a: " * 10_000 + "1" + "}" * 10_000,
+                                  "".join(f"{'  ' * i}k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * 300 + "v: 1\n"])
+def test_deep_nesting_is_bounded(text):
+    result = lint(text)
+    assert codes(result) in (["SL005"], ["SL001"])
+
+
+def test_oversized_file_is_a_finding_without_parsing():
+    loaded = load_bytes("big.yaml", b"a: 1\n" * (4 * 1024 * 1024))
+    assert [p.code for p in loaded.problems] == ["SL005"]
+
+
+def test_merge_keys_and_anchors():
+    result = lint("base: &b {batch_size: 256, num_samples: 50000}\ntrain:\n  <<: *b\n  epochs: 90\n  total_steps: 100\n")
+    assert result.plan["batches_per_epoch"] == 196
+    sl201 = [f for f in result.findings if f.rule == "SL201"]
+    assert sl201 and sl201[0].line == 5
+
+
+def test_multi_document_file_checks_each_training_document():
+    result = lint("kind: Something\n---\nsteplint: 1\ndata: {batch_size: 0}\n")
+    assert [(f.rule, f.line) for f in result.findings] == [("SL003", 4)]
+    assert result.dialect == "steplint"
+
+
+def test_huge_numbers_and_special_floats_are_invalid_values_not_crashes():
+    result = lint("steplint: 1\ndata: {batch_size: 1e308, train_size: 123456789012345678901234567890}\n"
+                  "run: {epochs: .inf, max_steps: .nan}\n")
+    assert sorted(f.key_path for f in result.findings if f.rule == "SL003") == \
+        ["data.batch_size", "data.train_size", "run.epochs", "run.max_steps"]
+
+
+def test_yaml_12_style_numbers_are_read():
+    result = lint("epochs: 1e1\nbatch_size: 256\nnum_samples: 50_000\n")
+    assert result.plan["epochs"] == 10 and result.plan["dataset_size"] == 50000
+
+
+def test_strings_where_numbers_belong():
+    native = lint("steplint: 1\ndata: {batch_size: lots}\n")
+    assert codes(native) == ["SL003"]
+    generic = lint("epochs: 3\nbatch_size: auto\n")  # other tools' sentinels are just unknown
+    assert generic.findings == [] and generic.plan["micro_batch_size"] is None
