@@ -89,6 +89,7 @@ BATCHNORM_VALUE = re.compile(r"^(batch_?norm([123]d)?|bn([123]d)?|batch|syncbn|s
 NOT_TRAINING = [
     {"apiVersion", "kind"}, {"on", "jobs"}, {"jobs", "name"}, {"services", "version"}, {"openapi"},
     {"swagger"}, {"dependencies", "channels"}, {"hosts", "tasks"}, {"stages", "script"}, {"repos"},
+    {"name", "version", "scripts"}, {"name", "version", "dependencies"}, {"$schema", "properties"},
 ]
 
 
