@@ -21,7 +21,7 @@ tables it wrote. The committed tables were produced with (venvs outside the repo
         /tmp/hf4env/bin/pip install transformers==4.51.3 accelerate==1.15.0
     /tmp/hf4env/bin/python tests/oracle/record_hf.py       # -> tests/oracle/hf_trainer_4.51.3.json
 
-Run from the repository root. Each run takes a few minutes on 2 CPU cores.
+Run from the repository root. Each run takes under a minute on 2 CPU cores (125 cases).
 Options: ``--out PATH`` (default tests/oracle/hf_trainer_<version>.json), ``--only ID[,ID...]``
 (record only those cases, print, do not write unless --out is given).
 
@@ -34,7 +34,8 @@ Output layout::
 
 ``outputs`` fields (all steps are optimizer steps = ``state.global_step``):
 
-* ``len_train_dataloader``: ``len(train_dataloader)`` as the Trainer sees it (single process).
+* ``len_train_dataloader``: ``len(train_dataloader)`` as the Trainer sees it (single process); when
+  training failed before ``on_train_begin``, ``len(trainer.get_train_dataloader())`` instead.
 * ``max_steps``: ``state.max_steps``, the planned number of optimizer steps.
 * ``steps_taken``: number of ``on_step_end`` calls (optimizer steps actually taken).
 * ``final_global_step``: ``state.global_step`` after ``train()``.
@@ -61,7 +62,6 @@ import argparse
 import contextlib
 import json
 import logging
-import math
 import os
 import shutil
 import signal
@@ -200,6 +200,18 @@ def build_cases():
     add("errors", dataset_size=64, per_device_train_batch_size=8, gradient_accumulation_steps=1,
         dataloader_drop_last=False, num_train_epochs=1, save_strategy="steps", save_steps=4,
         eval_strategy="steps", eval_steps=2, load_best_model_at_end=True)
+
+    # G. last partial accumulation group when len(dataset) % GA < len(dataloader) % GA (4.51.x chunks
+    #    each epoch's micro-batches using the dataset size, not the dataloader length).
+    def rem(n, b, ga, **kw):
+        add("garem", dataset_size=n, per_device_train_batch_size=b, gradient_accumulation_steps=ga,
+            dataloader_drop_last=False, eval_strategy="no", **kw)
+
+    rem(64, 8, 3, num_train_epochs=1, save_strategy="no")
+    rem(7, 4, 3, max_steps=5, save_strategy="no")
+    rem(7, 4, 3, num_train_epochs=2, save_strategy="epoch")
+    rem(100, 8, 5, num_train_epochs=2, save_strategy="epoch")
+    rem(64, 8, 5, max_steps=6, save_strategy="steps", save_steps=2)
     return cases
 
 
