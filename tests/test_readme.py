@@ -1,0 +1,31 @@
+"""The README stays true: its rule table matches the catalogue, and its two commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from steplint import catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_rule_table_matches_the_catalogue():
+    table = README.split("<!-- rules-table")[1].split("<!-- end rules-table")[0]
+    rows = {m.group(1): (m.group(2), m.group(3), m.group(4).strip())
+            for m in re.finditer(r"^\| (SL\d{3}) \| ([a-z0-9-]+) \| (\w+) \| (.+) \|$", table, re.M)}
+    expected = {d.code: (d.name, d.severity.label, d.summary) for d in catalogue.load().values()}
+    assert rows == expected
+
+
+def test_every_dialect_is_documented():
+    from steplint.dialects import DIALECTS
+    for name in DIALECTS:
+        assert f"| `{name}` |" in README, name
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "pip install '.[test]' && python -m pytest" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install --quiet '.[test]'" in ci and "python -m pytest" in ci
