@@ -103,6 +103,8 @@ def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
 def steps_per_epoch(batches: int, accumulation: int, rounding: str) -> int:
     if batches == 0:
         return 0
+    if rounding == "drop":  # torchtune: floor, and 0 when the loader is shorter than one group
+        return batches // accumulation
     if rounding == "floor":
         return max(batches // accumulation, 1)
     return -(-batches // accumulation)
@@ -122,25 +124,50 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     loader = run.train_loader
     drop_last = bool(loader.drop_last and loader.drop_last.value)
     sampler_drop = bool(run.sampler_drop_last and run.sampler_drop_last.value)
-    if loader.batch_size:
-        b = plan.micro_batch_size = loader.batch_size.value
+    b = loader.batch_size.value if loader.batch_size else _per_rank_from_global(run, semantics, plan)
+    if b:
+        plan.micro_batch_size = b
         plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
         if n is not None:
             n_rank = plan.samples_per_rank = samples_per_rank(n, plan.world_size, sampler_drop)
-            batches = plan.batches_per_epoch = batches_per_epoch(n_rank, b, drop_last)
+            batches = batches_per_epoch(n_rank, b, drop_last)
             plan.last_batch_size = last_batch_size(n_rank, b, drop_last)
             sampler_dropped = n - n_rank * plan.world_size if sampler_drop else 0
             loader_dropped = (n_rank - batches * b) * plan.world_size if drop_last else 0
             plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
-            plan.optimizer_steps_per_epoch = steps_per_epoch(
-                batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
+            batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
+            if batches is not None:
+                plan.optimizer_steps_per_epoch = steps_per_epoch(
+                    batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
+                cap = semantics.max_steps_per_epoch
+                if cap is not None and cap < plan.optimizer_steps_per_epoch:
+                    plan.optimizer_steps_per_epoch = cap
     _total(run, semantics, plan)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup))
     plan.checkpoint_count, plan.first_checkpoint_step = _occurrences(plan.steps(run.checkpoint), plan)
     plan.eval_count, plan.first_eval_step = _occurrences(plan.steps(run.eval), plan)
     plan.logging_count, _ = _occurrences(plan.steps(run.logging), plan)
     return plan
+
+
+def _per_rank_from_global(run: TrainingRun, semantics: Semantics, plan: Plan) -> Optional[int]:
+    """Detectron2-style global batch per optimizer step: each rank loads global / world."""
+    if not semantics.batch_is_global or run.global_batch_size is None:
+        return None
+    per_rank, left = divmod(run.global_batch_size.value, plan.world_size * plan.gradient_accumulation_steps)
+    return per_rank if per_rank and not left else None
+
+
+def _limit_batches(batches: int, semantics: Semantics) -> Optional[int]:
+    """Lightning `limit_train_batches` [S-PL _parse_num_batches]: min(L, int) or int(L × fraction);
+    None when a fraction leaves no batch of a non-empty loader (Lightning refuses to start)."""
+    if semantics.batch_limit_count is not None:
+        return min(batches, semantics.batch_limit_count)
+    if semantics.batch_limit_fraction is not None:
+        limited = int(batches * semantics.batch_limit_fraction)
+        return None if limited == 0 and batches > 0 and semantics.batch_limit_fraction > 0 else limited
+    return batches
 
 
 def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:

@@ -41,6 +41,18 @@ class Semantics:
     # "first" = the run stops at whichever of epochs and max_steps is reached first;
     # "max_steps" = a positive max_steps replaces epochs entirely (Hugging Face).
     limit_precedence: str = "first"
+    # Lightning `limit_train_batches`: a whole number caps the batches of an epoch, a fraction keeps
+    # int(L × fraction) of them [S-PL data_connector._parse_num_batches]. None = every batch.
+    batch_limit_count: Optional[int] = None
+    batch_limit_fraction: Optional[float] = None
+    # torchtune `max_steps_per_epoch`: each epoch stops after this many optimizer steps.
+    max_steps_per_epoch: Optional[int] = None
+    # The config's batch size is global per optimizer step (Detectron2 IMS_PER_BATCH): the
+    # per-rank batch is global / world size.
+    batch_is_global: bool = False
+    # Settings only a framework's own rules read (a frozen dataclass of that dialect), e.g.
+    # Lightning's validation cadence; None for every other dialect.
+    framework: Optional[object] = None
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
