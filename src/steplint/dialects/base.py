@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional
 from pydantic import ValidationError
 
 from ..loading import KeyPath, format_key_path
-from ..model import TrainingRun
+from ..model import Duration, TrainingRun
 from ..units import Unit, parse_duration, to_number
 
 INVALID_VALUE = "SL003"
@@ -53,6 +53,21 @@ class Semantics:
     # Settings only a framework's own rules read (a frozen dataclass of that dialect), e.g.
     # Lightning's validation cadence; None for every other dialect.
     framework: Optional[object] = None
+    # Per-rank batches with several ranks: "sampler" = torch DistributedSampler deals samples;
+    # "accelerate" = accelerate deals whole batches (BatchSamplerShard: ceil(batches / P), floor
+    # with drop_last; the last batches are completed from the epoch's start) [S-ACC].
+    sharding: str = "sampler"
+    # Events also fired at the run's last step when it does not fall on one: "checkpoint", "eval"
+    # (Hugging Face forces a final save with the steps strategy, and a final evaluation from 5.4).
+    final_events: tuple[str, ...] = ()
+    # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
+    epoch_end_events: bool = False
+    # No periodic evaluation before this point (HF `eval_delay`).
+    eval_delay: Optional[Duration] = None
+    # A warmup given as a fraction of the run becomes whole steps with this rounding ("ceil" or
+    # "floor"); a warmup the framework computes itself may be capped (axolotl's implicit 3%: 100).
+    warmup_rounding: str = "ceil"
+    warmup_cap: Optional[int] = None
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
