@@ -128,7 +128,10 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     if b:
         plan.micro_batch_size = b
         plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
-        if n is not None:
+        if n is not None and semantics.sharding == "accelerate" and plan.world_size > 1:
+            batches = _accelerate_shard(n, b, drop_last, plan)
+            batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
+        elif n is not None:
             n_rank = plan.samples_per_rank = samples_per_rank(n, plan.world_size, sampler_drop)
             batches = batches_per_epoch(n_rank, b, drop_last)
             plan.last_batch_size = last_batch_size(n_rank, b, drop_last)
@@ -137,6 +140,7 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
             plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
+        if n is not None:
             if batches is not None:
                 plan.optimizer_steps_per_epoch = steps_per_epoch(
                     batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
@@ -144,11 +148,55 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
                 if cap is not None and cap < plan.optimizer_steps_per_epoch:
                     plan.optimizer_steps_per_epoch = cap
     _total(run, semantics, plan)
-    plan.warmup_steps = _whole(plan.steps(run.schedule.warmup))
-    plan.checkpoint_count, plan.first_checkpoint_step = _occurrences(plan.steps(run.checkpoint), plan)
-    plan.eval_count, plan.first_eval_step = _occurrences(plan.steps(run.eval), plan)
+    plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
+    if semantics.warmup_cap is not None and plan.warmup_steps is not None:
+        plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
+    plan.checkpoint_count, plan.first_checkpoint_step = _events("checkpoint", run.checkpoint, plan, semantics)
+    plan.eval_count, plan.first_eval_step = _events("eval", run.eval, plan, semantics)
     plan.logging_count, _ = _occurrences(plan.steps(run.logging), plan)
     return plan
+
+
+def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:
+    """accelerate `BatchSamplerShard.__len__` (even_batches, no split_batches) [S-ACC]: the global
+    batches are dealt to the ranks; without drop_last the last ones are completed with samples
+    from the start of the epoch, so every rank gets ceil(batches / P) full batches."""
+    world = plan.world_size
+    batches_all = batches_per_epoch(n, b, drop_last)
+    per_rank = batches_all // world if drop_last else -(-batches_all // world)
+    plan.samples_per_rank = per_rank * b
+    plan.last_batch_size = b if per_rank else 0
+    seen = per_rank * b * world
+    plan.samples_dropped_per_epoch = max(n - seen, 0)
+    plan.samples_padded_per_epoch = max(seen - n, 0)
+    return per_rank
+
+
+def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
+            ) -> tuple[Optional[int], Optional[int]]:
+    """(how many times, first step) a checkpoint or eval interval fires, with the framework's
+    extra events: a forced one at the last step, one at the end of a truncated last epoch, and
+    none before an eval delay (HF `DefaultFlowCallback`, `eval_delay`)."""
+    every = plan.steps(interval)
+    delay = plan.steps(semantics.eval_delay) if label == "eval" else None
+    forced = label in semantics.final_events
+    at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH
+    if not (forced or at_epoch_end or delay):
+        return _occurrences(every, plan)
+    if every is None or every <= 0:
+        return None, None
+    first_k = max(math.ceil(delay / every - 1e-9), 1) if delay else 1
+    first = math.ceil(first_k * every - 1e-9)
+    total = plan.total_optimizer_steps
+    if total is None:
+        return None, first
+    periodic = max(int(total // every + 1e-9) - first_k + 1, 0) if every >= 1 else (
+        max(total - first + 1, 0))
+    last = math.ceil((first_k + periodic - 1) * every - 1e-9) if periodic else None
+    fires_at_end = forced or (at_epoch_end and (not delay or total >= delay - 1e-9))
+    if fires_at_end and total > 0 and last != total:
+        return periodic + 1, (first if periodic else total)
+    return periodic, (first if periodic else None)
 
 
 def _per_rank_from_global(run: TrainingRun, semantics: Semantics, plan: Plan) -> Optional[int]:
