@@ -110,58 +110,124 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", default=None, metavar="FORMAT",
+              help="text (default), json; default from the project config, or github inside GitHub Actions.")
 @_with(context_options)
 @click.option("--select", multiple=True, help="Rule codes, prefixes (SL2) or names to run; comma-separated.")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
 @click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip; comma-separated.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
-              callback=_severity, help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means steplint failed).")
 @click.option("--quiet", "-q", is_flag=True, help="Findings only: no source lines, no summary when clean.")
 @click.option("--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set).")
 @click.option("--stdin-filename", default=None, help="The path to report for `-` (standard input).")
-def check(paths, output_format, dataset_size, world_size, dialect, framework_versions, select, ignore, fail_on,
-          exit_zero, quiet, no_color, stdin_filename) -> None:
+@click.option("--config", "config_path", default=None, metavar="PATH", help="Use this project config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore every project config file.")
+@click.option("--no-inline-ignores", is_flag=True, help="Ignore `# steplint: ignore[...]` comments (for CI).")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
+@click.option("--statistics", is_flag=True, help="Also print how many findings each rule produced.")
+@click.option("--output-file", "-o", default=None, metavar="PATH", help="Write the report to PATH (atomically).")
+def check(paths, output_format, dataset_size, world_size, dialect, framework_versions, select, extend_select,
+          ignore, fail_on, exit_zero, quiet, no_color, stdin_filename, config_path, isolated, no_inline_ignores,
+          force_exclude, statistics, output_file) -> None:
     """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
+    from .config import ConfigError, settings_for
     from .discover import MissingPath, discover
-    from .engine import Options, check_bytes, exit_code, iter_check
-    from .plan import Context
-    from .report import Summary, make_reporter
+    from .engine import check_bytes, exit_code, iter_check
+    from .findings import Severity
+    from .project import CommandLine, Resolver
+    from .report import FORMATS, Summary, make_reporter
 
-    select, ignore = _split(select), _split(ignore)
-    _validate_selectors(select, "--select")
+    select, extend_select, ignore = _split(select), _split(extend_select), _split(ignore)
+    _validate_selectors(select + extend_select, "--select")
     _validate_selectors(ignore, "--ignore")
-    options = Options(select=select, ignore=ignore, fail_on=fail_on,
-                      context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect,
-                      framework_versions=framework_versions)
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    reporter = make_reporter(output_format, sys.stdout, color=color, quiet=quiet)
-    summary = Summary()
-    failing, broken = False, False
+    resolver = Resolver(CommandLine(
+        select=select, extend_select=extend_select, ignore=ignore,
+        fail_on=Severity.parse(fail_on) if fail_on else None, dataset_size=dataset_size, world_size=world_size,
+        dialect=dialect, framework_versions=framework_versions, config=config_path, isolated=isolated,
+        inline_ignores=not no_inline_ignores))
+    try:
+        if output_format is None:
+            configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
+            output_format = configured.settings.output_format or (
+                "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
+        if output_format not in FORMATS:
+            raise click.BadParameter(f"'{output_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
+        if paths == ("-",):
+            name = stdin_filename or "<stdin>"
+            results = iter([check_bytes(name, sys.stdin.buffer.read(), resolver.options(name))])
+        else:
+            if "-" in paths:
+                raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+            try:
+                found = list(discover(paths or (".",)))
+            except MissingPath as exc:
+                click.echo(f"steplint: {exc}", err=True)
+                sys.exit(EXIT_ERROR)
 
-    if paths == ("-",):
-        results = iter([check_bytes(stdin_filename or "<stdin>", sys.stdin.buffer.read(), options)])
-    else:
-        if "-" in paths:
-            raise click.UsageError("'-' (standard input) cannot be combined with other paths")
-        try:
-            files = list(discover(paths or (".",)))
-        except MissingPath as exc:
-            click.echo(f"steplint: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
-        results = iter_check(files, options, _read)
+            def wanted(path: str, named: bool) -> bool:
+                if named and not force_exclude:
+                    return True  # a file named on the command line is checked, as in ruff
+                return not resolver.excluded(path) and (named or resolver.included(path))
 
-    for result in results:
-        if result.error:
-            click.echo(f"steplint: {result.error}", err=True)
-            broken = True
-        summary.add(result)
-        reporter.file(result)
-        failing = failing or exit_code([result], options) == EXIT_FINDINGS
-    reporter.finish(summary)
+            files = [path for path, named in found if wanted(path, named)]
+            results = iter_check(files, resolver.options, _read)
+        with _output(output_file) as out:
+            color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
+            reporter = make_reporter(output_format, out, color=color, quiet=quiet)
+            summary = Summary()
+            failing = broken = False
+            for result in results:
+                if result.error:
+                    click.echo(f"steplint: {result.error}", err=True)
+                    broken = True
+                summary.add(result)
+                reporter.file(result)
+                failing = failing or exit_code([result], resolver.options(result.path)) == EXIT_FINDINGS
+            reporter.finish(summary)
+            if statistics:
+                _print_statistics(summary, out)
+    except ConfigError as exc:
+        click.echo(f"steplint: invalid configuration: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     if broken:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CLEAN if exit_zero or not failing else EXIT_FINDINGS)
+
+
+def _print_statistics(summary, out) -> None:
+    from . import catalogue
+    docs = catalogue.load()
+    for code, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+        out.write(f"{count:6}  {code}  {docs[code].name}\n")
+
+
+class _output:
+    """stdout, or a file written atomically: a crash mid-run leaves no half-written report."""
+
+    def __init__(self, path: Optional[str]) -> None:
+        self.path = path
+        self.handle = None
+        self.tmp: Optional[str] = None
+
+    def __enter__(self):
+        if self.path is None:
+            return sys.stdout
+        import tempfile
+        directory = os.path.dirname(os.path.abspath(self.path))
+        fd, self.tmp = tempfile.mkstemp(prefix=".steplint-", suffix=".tmp", dir=directory)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        return self.handle
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.handle is None:
+            return
+        self.handle.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            os.unlink(self.tmp)
 
 
 def _read(path: str) -> bytes:

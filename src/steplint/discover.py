@@ -14,19 +14,19 @@ class MissingPath(Exception):
     pass
 
 
-def discover(paths: tuple[str, ...]) -> Iterator[str]:
-    """Files in a stable order. A named file is checked whatever its extension; a missing path
-    raises MissingPath before anything is checked. os.walk does not follow directory links, so a
-    symlink loop cannot make it run forever."""
+def discover(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
+    """(path, named on the command line) in a stable order. A named file is checked whatever its
+    extension; a missing path raises MissingPath before anything is checked. os.walk does not
+    follow directory links, so a symlink loop cannot make it run forever."""
     for path in paths:
         if not os.path.exists(path):
             raise MissingPath(f"{path}: no such file or directory")
     for path in paths:
         if not os.path.isdir(path):
-            yield path
+            yield path, True
             continue
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):
                 if name.lower().endswith(EXTENSIONS):
-                    yield os.path.join(root, name)
+                    yield os.path.join(root, name), False

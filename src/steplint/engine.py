@@ -7,10 +7,12 @@ Nothing here prints or exits: the CLI does that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
-from . import catalogue
-from .dialects import detect
+import fnmatch
+
+from . import catalogue, keymap, suppressions
+from .dialects import DIALECTS, detect
 from .dialects.base import Source
 from .interpolation import resolve
 from .findings import Finding, Hit, Severity
@@ -27,6 +29,10 @@ class Options:
     context: Context = Context()
     dialect: Optional[str] = None  # force a dialect instead of detecting one
     framework_versions: tuple[tuple[str, str], ...] = ()  # ("transformers", "4.46"), from the command line
+    severity: tuple[tuple[str, Severity], ...] = ()  # rule code -> severity, from the project config
+    key_map: tuple[tuple[str, str, Optional[str]], ...] = ()  # the team's key -> canonical field, unit
+    per_key_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key-path glob -> rule codes
+    inline_ignores: bool = True  # honour `# steplint: ignore[...]` comments
 
 
 @dataclass
@@ -37,6 +43,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: Optional[str] = None  # the file could not be checked at all (unreadable): exit 2
     lines: list[str] = field(default_factory=list)
+    suppressed: int = 0  # findings silenced by inline comments or per-key ignores
 
 
 def _matches(patterns: Iterable[str], code: str, name: str) -> bool:
@@ -64,11 +71,16 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     source = Source(path=path, framework_versions=options.framework_versions)
     for index, document in enumerate(loaded.documents):
         dialect = detect(document.data, options.dialect)
+        if dialect is None and options.key_map and keymap.mentions(document.data, options.key_map):
+            dialect = DIALECTS["generic"]  # the team's own schema, described by its key map
         if dialect is None:
             continue
         hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
                     for p in loaded.problems if p.document == index)
-        adapted = dialect.adapt(resolve(document.data), source)
+        data = resolve(document.data)
+        adapted = dialect.adapt(data, source)
+        if options.key_map:
+            adapted = keymap.overlay(adapted, data, options.key_map)
         plan = derive(adapted.run, adapted.semantics, options.context)
         plan.assumptions.extend(adapted.assumptions)
         if result.dialect is None:
@@ -82,7 +94,40 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             for hit in check(ctx):
                 hits.append((document, code, hit, None))
     result.findings = _findings(path, hits, options)
+    _suppress(result, loaded, options)
     return result
+
+
+def _suppress(result: FileResult, loaded, options: Options) -> None:
+    if options.per_key_ignores:
+        kept = [f for f in result.findings if not any(
+            fnmatch.fnmatchcase(f.key_path, pattern) and any(f.rule.startswith(c.upper()) or c == f.name for c in codes)
+            for pattern, codes in options.per_key_ignores)]
+        result.suppressed += len(result.findings) - len(kept)
+        result.findings = kept
+    if not options.inline_ignores or "steplint:" not in loaded.text:
+        return
+    key_at_line: dict[int, str] = {}
+    for document in loaded.documents:
+        for key, span in document.positions.items():
+            if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
+                key_at_line[span.line] = (format_key_path(key), len(key))
+    found = suppressions.parse(result.lines, {line: key for line, (key, _) in key_at_line.items()})
+    result.findings, count = suppressions.apply(result.findings, found)
+    result.suppressed += count
+    doc = catalogue.load()[suppressions.UNUSED_SUPPRESSION]
+    if not is_selected(options, doc.code, doc.name):
+        return
+    for s in found:
+        if s.used or s.kind == "block" and s.first_line == s.last_line:
+            continue
+        codes = ", ".join(s.codes) if s.codes else "every rule"
+        unused = Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
+                         dict(options.severity).get(doc.code, doc.severity),
+                         f"this suppression of {codes} suppresses nothing: remove it", "")
+        if not any(other.covers(unused) for other in found if other is not s):
+            result.findings.append(unused)
+    result.findings.sort(key=Finding.sort_key)
 
 
 def _findings(path: str, hits, options: Options) -> list[Finding]:
@@ -100,8 +145,9 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
                 if table is None:
                     table = tables[id(document)] = {format_key_path(k): v for k, v in document.positions.items()}
                 span = _lookup(table, hit.key) or document.span(())
+        severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
-                                hit.severity or doc.severity, hit.message, hit.key or "", list(hit.related)))
+                                severity, hit.message, hit.key or "", list(hit.related)))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -128,9 +174,11 @@ def exit_code(results: list[FileResult], options: Options, exit_zero: bool = Fal
     return 1 if failed(results, options.fail_on) else 0
 
 
-def iter_check(files: Iterable[str], options: Options, read) -> Iterator[FileResult]:
+def iter_check(files: Iterable[str], options_for: Callable[[str], Options],
+               read: Callable[[str], bytes]) -> Iterator[FileResult]:
     """Check files one at a time, so memory does not grow with the number of files."""
     for path in files:
+        options = options_for(path)
         try:
             raw = read(path)
         except OSError as exc:

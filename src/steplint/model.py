@@ -90,6 +90,7 @@ class Schedule(BaseModel):
 class TrainingRun(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dataset_size: Optional[Count] = None
+    dataset_name: Optional[Name] = None  # looked up in the project config's dataset sizes
     train_loader: Loader = Loader()
     eval_loaders: list[Loader] = []
     world_size: Optional[Count] = None

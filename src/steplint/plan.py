@@ -21,10 +21,26 @@ from .units import Unit
 
 @dataclass(frozen=True)
 class Context:
-    """What the command line (or project config) knows that the file may not."""
+    """What the command line (or project config) knows that the file may not.
 
-    dataset_size: Optional[int] = None
-    world_size: Optional[int] = None
+    The command line overrides the file; the project config only fills what the file lacks."""
+
+    dataset_size: Optional[int] = None  # --dataset-size: overrides the file
+    world_size: Optional[int] = None  # --world-size: overrides the file
+    default_dataset_size: Optional[int] = None  # project config, when the file has none
+    default_world_size: Optional[int] = None
+    dataset_sizes: tuple[tuple[str, int], ...] = ()  # project config: dataset name -> N
+
+    def dataset_size_for(self, run: TrainingRun) -> Optional[int]:
+        if self.dataset_size:
+            return self.dataset_size
+        if run.dataset_size:
+            return run.dataset_size.value
+        if run.dataset_name is not None:
+            by_name = dict(self.dataset_sizes)
+            if run.dataset_name.value in by_name:
+                return by_name[run.dataset_name.value]
+        return self.default_dataset_size
 
 
 @dataclass
@@ -112,11 +128,13 @@ def steps_per_epoch(batches: int, accumulation: int, rounding: str) -> int:
 
 def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = Context()) -> Plan:
     plan = Plan(semantics=semantics.name)
-    n = context.dataset_size or (run.dataset_size.value if run.dataset_size else None)
+    n = context.dataset_size_for(run)
     if context.world_size:
         plan.world_size = context.world_size
     elif run.world_size:
         plan.world_size = run.world_size.value
+    elif context.default_world_size:
+        plan.world_size = context.default_world_size
     else:
         plan.assumptions.append("world size 1 (pass --world-size)")
     plan.dataset_size = n

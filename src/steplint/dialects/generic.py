@@ -33,6 +33,7 @@ TOTAL_STEP_KEYS = {"total_steps", "num_training_steps", "total_training_steps", 
 DATASET_KEYS = {"num_samples", "dataset_size", "train_size", "num_train_samples", "n_train",
                 "train_samples", "num_train_examples", "train_dataset_size", "num_training_samples",
                 "n_train_samples", "train_len"}
+DATASET_NAME_KEYS = {"dataset", "dataset_name", "train_dataset", "data_name", "dataset_id"}
 WORLD_KEYS = {"world_size", "num_gpus", "n_gpus", "ngpus", "ngpu", "gpus", "devices", "num_devices",
               "nproc_per_node", "gpus_per_node"}
 NODE_KEYS = {"num_nodes", "nnodes", "nodes"}
@@ -176,6 +177,8 @@ class _Found:
             b.duration("total_steps", value, path, Unit.STEP)
         elif k in DATASET_KEYS and not _eval_path(path) and self.first("dataset_size"):
             b.count("dataset_size", value, path)
+        elif k in DATASET_NAME_KEYS and isinstance(value, str) and not _eval_path(path) and self.first("dataset_name"):
+            b.name("dataset_name", value, path)
         elif k in WORLD_KEYS and self.first("world_size") and _positive_int(value):  # -1 = "all devices"
             b.count("world_size", value, path)
         elif k in NODE_KEYS and _positive_int(value):

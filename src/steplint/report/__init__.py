@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Protocol
 
 from ..engine import FileResult
@@ -16,10 +16,14 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    suppressed: int = 0
+    by_rule: dict = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
         self.files += 1
+        self.suppressed += result.suppressed
         for finding in result.findings:
+            self.by_rule[finding.rule] = self.by_rule.get(finding.rule, 0) + 1
             if finding.severity is Severity.ERROR:
                 self.errors += 1
             elif finding.severity is Severity.WARNING:

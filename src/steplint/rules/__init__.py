@@ -44,7 +44,8 @@ CHECKS: dict[str, Check] = {
     )
 }
 
-# Raised while loading (SL001, SL002, SL005) or while reading the dialect (SL003, SL004).
-RAISED_BEFORE_RULES = ("SL001", "SL002", "SL003", "SL004", "SL005")
+# Raised while loading (SL001, SL002, SL005), while reading the dialect (SL003, SL004), or when
+# inline suppressions are applied (SL006).
+RAISED_BEFORE_RULES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL006")
 
 __all__ = ["CHECKS", "RAISED_BEFORE_RULES", "RuleContext"]

@@ -1,0 +1,87 @@
+"""The effective options for one file: built-in defaults < project config < command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .config import LoadedSettings, glob_match, settings_for
+from .engine import Options
+from .findings import Severity
+from .plan import Context
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the user typed; None / empty = not given, so the project config decides."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Optional[Severity] = None
+    dataset_size: Optional[int] = None
+    world_size: Optional[int] = None
+    dialect: Optional[str] = None
+    framework_versions: tuple[tuple[str, str], ...] = ()
+    config: Optional[str] = None
+    isolated: bool = False
+    inline_ignores: bool = True
+
+
+class Resolver:
+    """Caches settings per config file, so a tree of thousands of files reads each config once."""
+
+    def __init__(self, cli: CommandLine) -> None:
+        self.cli = cli
+        self._options: dict[tuple, Options] = {}
+
+    def settings(self, path: str) -> LoadedSettings:
+        return settings_for(path, self.cli.config, self.cli.isolated)
+
+    def excluded(self, path: str) -> bool:
+        loaded = self.settings(path)
+        return any(glob_match(path, loaded.root, pattern) for pattern in loaded.settings.exclude)
+
+    def included(self, path: str) -> bool:
+        """For files found by walking a directory: the project's `include` globs, if it has any."""
+        loaded = self.settings(path)
+        include = loaded.settings.include
+        return include is None or any(glob_match(path, loaded.root, pattern) for pattern in include)
+
+    def options(self, path: str) -> Options:
+        loaded = self.settings(path)
+        s, cli = loaded.settings, self.cli
+        per_file_ignores = tuple(code for glob, codes in s.per_file_ignores.items()
+                                 if glob_match(path, loaded.root, glob) for code in codes)
+        per_file_context = [ctx for glob, ctx in s.context.per_file.items() if glob_match(path, loaded.root, glob)]
+        cache_key = (loaded.path, per_file_ignores, tuple(id(c) for c in per_file_context),
+                     tuple(p.key for p in s.per_key_ignores if glob_match(path, loaded.root, p.files)))
+        cached = self._options.get(cache_key)
+        if cached is not None:
+            return cached
+        select = cli.select or tuple(s.select or ())
+        extend = tuple(s.extend_select) + cli.extend_select
+        if extend and select:
+            select = select + extend
+        dataset_default = next((c.dataset_size for c in per_file_context if c.dataset_size), None) \
+            or s.context.dataset_size
+        world_default = next((c.world_size for c in per_file_context if c.world_size), None) or s.context.world_size
+        versions = dict(s.context.framework_versions)
+        versions.update(dict(cli.framework_versions))
+        options = Options(
+            select=select,
+            ignore=tuple(s.ignore) + per_file_ignores + cli.ignore,
+            fail_on=cli.fail_on or (Severity.parse(s.fail_on) if s.fail_on else Severity.WARNING),
+            context=Context(dataset_size=cli.dataset_size, world_size=cli.world_size,
+                            default_dataset_size=dataset_default, default_world_size=world_default,
+                            dataset_sizes=tuple(s.context.dataset_sizes.items())),
+            dialect=cli.dialect,
+            framework_versions=tuple(sorted(versions.items())),
+            severity=tuple((code.upper(), Severity.parse(level)) for code, level in s.severity.items()),
+            key_map=tuple((key, entry.field, entry.unit) for key, entry in s.key_map.items()),
+            per_key_ignores=tuple((p.key, tuple(p.rules)) for p in s.per_key_ignores
+                                  if glob_match(path, loaded.root, p.files)),
+            inline_ignores=cli.inline_ignores,
+        )
+        self._options[cache_key] = options
+        return options

@@ -1,0 +1,99 @@
+"""Inline suppressions in YAML comments.
+
+    key: value  # steplint: ignore[SL201, warmup-exceeds-run] -- reason     this key and its subtree
+    # steplint: ignore[SL201] -- reason                                     (own line) the next key
+    # steplint: disable[SL301]   ...   # steplint: enable[SL301]            every line in between
+    # steplint: file-ignore[SL101]   (or: # steplint: disable-file)         the whole file
+
+A suppression that suppresses nothing is itself reported (SL006), so stale ones do not pile up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .findings import Finding
+
+UNUSED_SUPPRESSION = "SL006"
+_DIRECTIVE = re.compile(
+    r"#\s*steplint:\s*(?P<kind>ignore|disable|enable|file-ignore|disable-file)\b"
+    r"(?:\[(?P<codes>[^\]]*)\])?(?:\s*--\s*(?P<reason>.*))?")
+
+
+@dataclass
+class Suppression:
+    kind: str  # "key" (ignore), "block" (disable ... enable), "file"
+    codes: tuple[str, ...]  # empty = every rule (only for disable-file)
+    line: int  # where the comment is
+    column: int
+    first_line: int  # the lines it covers
+    last_line: int
+    key_path: Optional[str] = None  # for "key": the key it covers, with its subtree
+    reason: str = ""
+    used: bool = field(default=False)
+
+    def covers(self, finding: Finding) -> bool:
+        if self.codes and not any(_code_matches(c, finding) for c in self.codes):
+            return False
+        if self.kind == "file":
+            return True
+        if self.kind == "key" and self.key_path and finding.key_path:
+            return finding.key_path == self.key_path or finding.key_path.startswith(
+                (self.key_path + ".", self.key_path + "["))
+        return self.first_line <= finding.line <= self.last_line
+
+
+def _code_matches(code: str, finding: Finding) -> bool:
+    return finding.rule.startswith(code.upper()) or code.lower() == finding.name
+
+
+def parse(lines: list[str], key_at_line: dict[int, str]) -> list[Suppression]:
+    """`key_at_line`: 1-based line -> the dotted key path that starts on it."""
+    found: list[Suppression] = []
+    open_blocks: dict[str, Suppression] = {}
+    for number, text in enumerate(lines, start=1):
+        if "steplint:" not in text:
+            continue
+        match = _DIRECTIVE.search(text)
+        if match is None:
+            continue
+        kind = match.group("kind")
+        codes = tuple(c.strip() for c in (match.group("codes") or "").split(",") if c.strip())
+        reason = (match.group("reason") or "").strip()
+        column = match.start() + 1
+        if kind in ("file-ignore", "disable-file"):
+            found.append(Suppression("file", codes, number, column, 1, len(lines), reason=reason))
+        elif kind == "disable":
+            for code in codes or ("*",):
+                open_blocks[code] = Suppression("block", (code,) if code != "*" else (), number, column,
+                                                number, len(lines), reason=reason)
+                found.append(open_blocks[code])
+        elif kind == "enable":
+            for code in codes or tuple(open_blocks):
+                block = open_blocks.pop(code, None)
+                if block is not None:
+                    block.last_line = number
+        else:  # ignore: this line's key, or the next key below an own-line comment
+            own_line = text[:match.start()].strip() == ""
+            target = number
+            if own_line:
+                target = next((n for n in range(number + 1, len(lines) + 1)
+                               if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), number)
+            found.append(Suppression("key", codes, number, column, target, target,
+                                     key_path=key_at_line.get(target), reason=reason))
+    return found
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], int]:
+    """(findings that remain, how many were suppressed)."""
+    kept, suppressed = [], 0
+    for finding in findings:
+        hit = next((s for s in suppressions if s.covers(finding)), None)
+        if hit is None:
+            kept.append(finding)
+        else:
+            hit.used = True
+            suppressed += 1
+    return kept, suppressed
