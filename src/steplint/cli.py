@@ -263,7 +263,8 @@ def plan(file, output_format, dataset_size, world_size, dialect, framework_versi
         problems = "; ".join(f"{f.line}:{f.column} {f.rule} {f.message}" for f in result.findings)
         click.echo(f"{file}: not a training config steplint can read" + (f" ({problems})" if problems else ""))
         return
-    click.echo(render_plan(result.path, result.dialect, result.plan))
+    unicode = (sys.stdout.encoding or "").lower().replace("-", "").startswith("utf")
+    click.echo(render_plan(result.path, result.dialect, result.plan, unicode=unicode))
 
 
 @main.command()
@@ -278,6 +279,51 @@ def rule(code: str) -> None:
         click.echo(f"steplint: unknown rule '{code}' (see `steplint rules`)", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(render_rule(doc))
+
+
+@main.command()
+@click.option("-o", "--output", "output", default=None, metavar="FILE", help="Write the schema to FILE.")
+def schema(output: Optional[str]) -> None:
+    """Print the JSON Schema of steplint's own config format (for editors: yaml-language-server)."""
+    import json
+
+    from .dialects.native import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        with _output(output) as out:
+            out.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command(name="config")
+@click.argument("file", default=".", type=click.Path())
+@click.option("--show", is_flag=True, help="Print the effective settings for FILE (default: this directory).")
+@click.option("--config", "config_path", default=None, metavar="PATH", help="Use this project config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore every project config file.")
+def config_command(file: str, show: bool, config_path: Optional[str], isolated: bool) -> None:
+    """Show which project configuration applies to FILE, and the options it gives."""
+    import dataclasses
+    import json
+
+    from .config import ConfigError
+    from .project import CommandLine, Resolver
+
+    resolver = Resolver(CommandLine(config=config_path, isolated=isolated))
+    probe = os.path.join(file, "_") if os.path.isdir(file) else file
+    try:
+        loaded = resolver.settings(probe)
+        options = resolver.options(probe)
+    except ConfigError as exc:
+        click.echo(f"steplint: invalid configuration: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    effective = dataclasses.asdict(options)
+    effective["fail_on"] = options.fail_on.label
+    effective["severity"] = {code: level.label for code, level in options.severity}
+    click.echo(json.dumps({"config_file": str(loaded.path) if loaded.path else None,
+                           "settings": loaded.settings.model_dump(by_alias=True, exclude_defaults=True),
+                           "effective": effective}, indent=2, default=str))
 
 
 @main.command()

@@ -33,7 +33,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def render_plan(path: str, dialect: str, plan: dict) -> str:
+def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> str:
     width = max(len(label) for _, label in _ROWS)
     lines = [f"{path}  (dialect: {dialect})", f"semantics: {plan['semantics']}", ""]
     lines += [f"  {label:<{width}}  {_show(plan.get(key))}" for key, label in _ROWS]
@@ -41,4 +41,64 @@ def render_plan(path: str, dialect: str, plan: dict) -> str:
         lines += ["", "assumed:"] + [f"  - {a}" for a in plan["assumptions"]]
     if plan.get("dataset_size") is None:
         lines += ["", "Pass --dataset-size N (or set it in the config) to derive the per-epoch numbers."]
+    lines += ["", render_timeline(plan, unicode=unicode)]
+    return "\n".join(lines)
+
+
+def _marks(first, count, total) -> list[int]:
+    """Steps at which a periodic event fires: every `first` steps, plus any forced final one."""
+    if not first or not count or not total:
+        return []
+    steps = list(range(first, total + 1, first))[:count]
+    if len(steps) < count:
+        steps.append(total)
+    return steps
+
+
+def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
+    """The run on one axis: warmup, checkpoints, evaluations and the end, where a person sees them."""
+    total, per_epoch = plan.get("total_optimizer_steps"), plan.get("optimizer_steps_per_epoch")
+    if not total:
+        return "timeline: unknown (the run's length in steps needs the dataset size: pass --dataset-size N)"
+    full, tick, end = ("█", "▲", "┃") if unicode else ("#", "^", "|")
+    scale = total / width
+
+    def col(step: float) -> int:
+        return min(width - 1, max(0, int((step - 1e-9) / scale)))
+
+    def row(label: str, cells: list[str]) -> str:
+        return f"  {label:<11}{''.join(cells)}"
+
+    lines = [f"timeline: {total} optimizer steps" + (f" = {_show(plan.get('epochs'))} epochs × {per_epoch}"
+                                                     if per_epoch and plan.get("epochs") else "")
+             + f"; one column ≈ {_show(round(scale, 2))} steps"]
+    axis = [" "] * width
+    if per_epoch and plan.get("epochs"):
+        epochs = plan["epochs"]
+        every = max(1, round(epochs / 6))
+        marker = 0
+        while marker <= epochs:
+            text = str(marker)
+            at = col(marker * per_epoch) if marker else 0
+            if at + len(text) <= width and all(c == " " for c in axis[at:at + len(text)]):
+                axis[at:at + len(text)] = list(text)
+            marker += every
+        lines.append(row("epoch", axis))
+    warmup = plan.get("warmup_steps") or 0
+    if warmup:
+        cells = [full if i <= col(min(warmup, total)) else " " for i in range(width)]
+        lines.append(row("warmup", cells) + (f"  {warmup} steps" + ("  (longer than the run!)" if warmup >= total else "")))
+    for label, first, count in (("checkpoint", plan.get("first_checkpoint_step"), plan.get("checkpoint_count")),
+                                ("eval", plan.get("first_eval_step"), plan.get("eval_count"))):
+        steps = _marks(first, count, total)
+        if count == 0 or first is None and count is not None:
+            lines.append(row(label, [" "] * width) + "  never")
+            continue
+        if not steps:
+            continue
+        cells = [" "] * width
+        for step in steps:
+            cells[col(step)] = tick
+        lines.append(row(label, cells) + f"  {len(steps)}×, first at step {steps[0]}")
+    lines.append(row("end", [" "] * (width - 1) + [end]) + f"  step {total}")
     return "\n".join(lines)

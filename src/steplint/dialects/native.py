@@ -7,7 +7,7 @@ are found from them (with a did-you-mean), and `steplint schema` can print them 
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +22,7 @@ class DurationObject(BaseModel):
     unit: str = Field(description="epoch, step, batch, sample, token or dur")
 
 
-DurationSpec = Union[float, str, DurationObject]
+DurationSpec = Union[Annotated[float, Field(gt=0)], Annotated[str, Field(pattern=r"^\s*[0-9.eE_+-]+\s*[A-Za-z_%\- ]*$")], DurationObject]
 _DURATION_HELP = "a number in the default unit, or '500 steps', '2 epochs', '1ep', '500ba', '0.1dur', or {every, unit}"
 
 
@@ -31,22 +31,22 @@ class _Section(BaseModel):
 
 
 class DataSection(_Section):
-    train_size: Optional[int] = Field(None, description="N: training samples in one epoch")
-    batch_size: Optional[int] = Field(None, description="per-device (per-rank) micro-batch size B")
+    train_size: Optional[int] = Field(None, ge=1, description="N: training samples in one epoch")
+    batch_size: Optional[int] = Field(None, ge=1, description="per-device (per-rank) micro-batch size B")
     drop_last: Optional[bool] = Field(None, description="train loader drops its last incomplete batch")
     shuffle: Optional[bool] = None
-    eval_batch_size: Optional[int] = None
+    eval_batch_size: Optional[int] = Field(None, ge=1)
     eval_drop_last: Optional[bool] = Field(None, description="eval loader drops samples (usually a mistake)")
 
 
 class DistributedSection(_Section):
-    world_size: Optional[int] = Field(None, description="data-parallel ranks")
+    world_size: Optional[int] = Field(None, ge=1, description="data-parallel ranks")
     sampler_drop_last: Optional[bool] = Field(None, description="DistributedSampler(drop_last=...)")
 
 
 class OptimizerSection(_Section):
-    gradient_accumulation: Optional[int] = Field(None, description="micro-batches per optimizer step")
-    global_batch_size: Optional[int] = Field(None, description="must equal batch_size × gradient_accumulation × world_size")
+    gradient_accumulation: Optional[int] = Field(None, ge=1, description="micro-batches per optimizer step")
+    global_batch_size: Optional[int] = Field(None, ge=1, description="must equal batch_size × gradient_accumulation × world_size")
 
 
 class RunSection(_Section):
@@ -176,3 +176,12 @@ class Native(Dialect):
 
 def _opt(mapping: dict, key: str, prefix: KeyPath) -> Optional[tuple[Any, KeyPath]]:
     return (mapping[key], prefix + (key,)) if key in mapping else None
+
+
+def json_schema() -> dict:
+    """JSON Schema of the format, for the `# yaml-language-server: $schema=...` modeline."""
+    schema = NativeConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "steplint training config"
+    schema["$id"] = "https://steplint.dev/schema/steplint-1.json"
+    return schema
