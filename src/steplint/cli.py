@@ -150,7 +150,7 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
     try:
         if output_format is None:
             configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
-            output_format = configured.settings.output_format or (
+            output_format = (configured.settings and configured.settings.output_format) or (
                 "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
         if output_format not in FORMATS:
             raise click.BadParameter(f"'{output_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
@@ -322,7 +322,8 @@ def config_command(file: str, show: bool, config_path: Optional[str], isolated: 
     effective["fail_on"] = options.fail_on.label
     effective["severity"] = {code: level.label for code, level in options.severity}
     click.echo(json.dumps({"config_file": str(loaded.path) if loaded.path else None,
-                           "settings": loaded.settings.model_dump(by_alias=True, exclude_defaults=True),
+                           "settings": loaded.settings.model_dump(by_alias=True, exclude_defaults=True)
+                           if loaded.settings else {},
                            "effective": effective}, indent=2, default=str))
 
 

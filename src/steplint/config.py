@@ -1,8 +1,8 @@
 """Project configuration: `[tool.steplint]` in pyproject.toml, or steplint.toml / .steplint.toml.
 
 The closest file above each checked file wins (ruff's model: no implicit cascade; `extend` inherits
-explicitly). The settings are validated strictly by the pydantic models below: an unknown key or a
-bad value is a `ConfigError`, which the CLI turns into exit 2 with the file and the key.
+explicitly). The settings are validated strictly by the pydantic models in `config_schema.py`: an
+unknown key or a bad value is a `ConfigError`, which the CLI turns into exit 2 with the file and key.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+if TYPE_CHECKING:
+    from .config_schema import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,87 +24,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAMES = (".steplint.toml", "steplint.toml", "pyproject.toml")
-Level = Literal["error", "warning", "info"]
-# Canonical fields a key map may target, with the kind of value each one holds.
-MAPPABLE_FIELDS = {
-    "dataset_size": "count", "world_size": "count", "gradient_accumulation": "count",
-    "global_batch_size": "count", "train_loader.batch_size": "count", "train_loader.drop_last": "flag",
-    "sampler_drop_last": "flag", "batchnorm": "flag", "epochs": "duration", "max_steps": "duration",
-    "total_steps": "duration", "checkpoint": "duration", "eval": "duration", "logging": "duration",
-    "schedule.warmup": "duration", "schedule.horizon": "duration", "schedule.step_size": "duration",
-    "schedule.stepped_per": "name", "schedule.name": "name",
-}
 
 
 class ConfigError(Exception):
     """A project configuration steplint cannot use: the message names the file and the key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True,
-                              alias_generator=lambda name: name.replace("_", "-"))
-
-
-class KeyMapEntry(_Strict):
-    field: str = Field(description="canonical field: " + ", ".join(MAPPABLE_FIELDS))
-    unit: Optional[str] = Field(None, description="for durations: epoch, step, batch, sample, token or dur")
-
-    @field_validator("field")
-    @classmethod
-    def _known_field(cls, value: str) -> str:
-        if value not in MAPPABLE_FIELDS:
-            raise ValueError(f"unknown field '{value}'; one of: {', '.join(MAPPABLE_FIELDS)}")
-        return value
-
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, value: Optional[str]) -> Optional[str]:
-        from .units import parse_unit
-        if value is not None and parse_unit(value) is None:
-            raise ValueError(f"unknown unit '{value}'")
-        return value
-
-
-class PerFileContext(_Strict):
-    dataset_size: Optional[int] = Field(None, ge=1)
-    world_size: Optional[int] = Field(None, ge=1)
-
-
-class ContextSettings(_Strict):
-    dataset_size: Optional[int] = Field(None, ge=1, description="N for every config this file covers")
-    world_size: Optional[int] = Field(None, ge=1)
-    dataset_sizes: dict[str, int] = Field(default_factory=dict,
-                                          description="dataset name used in configs -> N")
-    per_file: dict[str, PerFileContext] = Field(default_factory=dict, description="config-path glob -> context")
-    framework_versions: dict[str, str] = Field(default_factory=dict, description="e.g. transformers = '4.46'")
-
-
-class PerKeyIgnore(_Strict):
-    files: str = Field("*", description="glob of config paths")
-    key: str = Field(description="glob of dotted key paths, e.g. 'scheduler.params.*'")
-    rules: list[str]
-
-
-class Settings(_Strict):
-    extend: Optional[str] = Field(None, description="another config file to inherit from, relative to this one")
-    select: Optional[list[str]] = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, description="glob -> rule codes")
-    per_key_ignores: list[PerKeyIgnore] = Field(default_factory=list)
-    severity: dict[str, Level] = Field(default_factory=dict, description="rule code -> severity")
-    fail_on: Optional[Level] = None
-    include: Optional[list[str]] = Field(None, description="globs of files to check in directories")
-    exclude: list[str] = Field(default_factory=list, description="globs of paths never checked")
-    output_format: Optional[str] = None
-    context: ContextSettings = Field(default_factory=ContextSettings)
-    key_map: dict[str, KeyMapEntry] = Field(default_factory=dict,
-                                            description="your key path -> canonical field (and unit)")
-
-
-class LoadedSettings(BaseModel):
-    settings: Settings
-    path: Optional[Path]  # None = built-in defaults
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: Optional["Settings"]  # None = no config file applies: built-in defaults
+    path: Optional[Path]
 
     @property
     def root(self) -> Path:
@@ -121,7 +52,11 @@ def _table(path: Path) -> Optional[dict]:
     return data
 
 
-def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> Settings:
+def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> "Settings":
+    from pydantic import ValidationError
+
+    from .config_schema import Settings
+
     path = path.resolve()
     if path in _seen:
         raise ConfigError(f"{path}: `extend` loops back to itself")
@@ -146,7 +81,7 @@ def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> Settings:
     return settings
 
 
-def _check_rule_codes(settings: Settings, path: Path) -> None:
+def _check_rule_codes(settings: "Settings", path: Path) -> None:
     from . import catalogue
     codes = catalogue.load()
     named = [("select", s) for s in settings.select or ()] + [("extend-select", s) for s in settings.extend_select] \
@@ -171,14 +106,14 @@ def _discover_in(directory: Path) -> Optional[Path]:
 
 
 @lru_cache(maxsize=256)
-def _load_cached(path: Path) -> Settings:
+def _load_cached(path: Path) -> "Settings":
     return load_file(path)
 
 
 def settings_for(file_path: str, explicit: Optional[str] = None, isolated: bool = False) -> LoadedSettings:
     """The settings that apply to one checked file."""
     if isolated:
-        return LoadedSettings(settings=Settings(), path=None)
+        return LoadedSettings(settings=None, path=None)
     if explicit:
         path = Path(explicit)
         if not path.is_file():
@@ -187,7 +122,7 @@ def settings_for(file_path: str, explicit: Optional[str] = None, isolated: bool 
     start = Path(file_path).resolve().parent if file_path not in ("-", "<stdin>") else Path.cwd()
     found = _discover_in(start)
     if found is None:
-        return LoadedSettings(settings=Settings(), path=None)
+        return LoadedSettings(settings=None, path=None)
     return LoadedSettings(settings=_load_cached(found), path=found)
 
 

@@ -12,11 +12,19 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from .config import MAPPABLE_FIELDS
 from .dialects.base import Adapted, RunBuilder
 from .loading import KeyPath
 from .units import Unit, parse_unit
 
+# Canonical fields a key map may target, with the kind of value each one holds.
+MAPPABLE_FIELDS = {
+    "dataset_size": "count", "world_size": "count", "gradient_accumulation": "count",
+    "global_batch_size": "count", "train_loader.batch_size": "count", "train_loader.drop_last": "flag",
+    "sampler_drop_last": "flag", "batchnorm": "flag", "epochs": "duration", "max_steps": "duration",
+    "total_steps": "duration", "checkpoint": "duration", "eval": "duration", "logging": "duration",
+    "schedule.warmup": "duration", "schedule.horizon": "duration", "schedule.step_size": "duration",
+    "schedule.stepped_per": "name", "schedule.name": "name",
+}
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _DEFAULT_UNIT = {"epochs": Unit.EPOCH}
 

@@ -40,17 +40,19 @@ class Resolver:
 
     def excluded(self, path: str) -> bool:
         loaded = self.settings(path)
-        return any(glob_match(path, loaded.root, pattern) for pattern in loaded.settings.exclude)
+        return loaded.settings is not None and any(glob_match(path, loaded.root, pattern) for pattern in loaded.settings.exclude)
 
     def included(self, path: str) -> bool:
         """For files found by walking a directory: the project's `include` globs, if it has any."""
         loaded = self.settings(path)
-        include = loaded.settings.include
+        include = loaded.settings.include if loaded.settings is not None else None
         return include is None or any(glob_match(path, loaded.root, pattern) for pattern in include)
 
     def options(self, path: str) -> Options:
         loaded = self.settings(path)
         s, cli = loaded.settings, self.cli
+        if s is None:  # no project config: the command line and the defaults
+            return self._defaults()
         per_file_ignores = tuple(code for glob, codes in s.per_file_ignores.items()
                                  if glob_match(path, loaded.root, glob) for code in codes)
         per_file_context = [ctx for glob, ctx in s.context.per_file.items() if glob_match(path, loaded.root, glob)]
@@ -85,3 +87,14 @@ class Resolver:
         )
         self._options[cache_key] = options
         return options
+
+    def _defaults(self) -> Options:
+        cached = self._options.get(None)
+        if cached is None:
+            cli = self.cli
+            cached = self._options[None] = Options(
+                select=cli.select + (cli.extend_select if cli.select else ()), ignore=cli.ignore,
+                fail_on=cli.fail_on or Severity.WARNING,
+                context=Context(dataset_size=cli.dataset_size, world_size=cli.world_size),
+                dialect=cli.dialect, framework_versions=cli.framework_versions, inline_ignores=cli.inline_ignores)
+        return cached
