@@ -10,9 +10,10 @@ from typing import Optional
 
 from .base import Adapted, Dialect, Semantics
 from .generic import Generic
+from .lightning import Lightning, NeMo
 from .native import Native
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic())}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo())}
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
