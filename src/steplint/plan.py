@@ -190,12 +190,31 @@ def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:
     return per_rank
 
 
+def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
+    """Optimizer steps one epoch really takes when the framework sizes the last accumulation group
+    from the dataset (transformers 4.46-4.51): `remainder = len(dataset) % GA` (GA when 0) micro-
+    batches are fetched for it, and a step happens at every GA-th micro-batch and at the loader's
+    last one. None when the semantics size it from the loader (the planned U is what happens)."""
+    n, batches, ga = plan.dataset_size, plan.batches_per_epoch, plan.gradient_accumulation_steps
+    if semantics.accumulation_remainder != "dataset" or n is None or not batches or not plan.optimizer_steps_per_epoch:
+        return None
+    fetched = min(batches, (batches // ga) * ga + (n % ga or ga))
+    return fetched // ga + (1 if fetched == batches and batches % ga else 0)
+
+
 def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
             ) -> tuple[Optional[int], Optional[int]]:
     """(how many times, first step) a checkpoint or eval interval fires, with the framework's
     extra events: a forced one at the last step, one at the end of a truncated last epoch, and
     none before an eval delay (HF `DefaultFlowCallback`, `eval_delay`)."""
     every = plan.steps(interval)
+    taken = steps_taken_per_epoch(plan, semantics)
+    if taken is not None and interval is not None and plan.total_optimizer_steps is not None:
+        if taken == 0:  # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
+            looped = -(-plan.total_optimizer_steps // plan.optimizer_steps_per_epoch)
+            return (looped, 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
+        if interval.unit is Unit.EPOCH:
+            every = interval.value * taken
     delay = plan.steps(semantics.eval_delay) if label == "eval" else None
     forced = label in semantics.final_events
     at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH

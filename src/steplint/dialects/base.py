@@ -68,6 +68,11 @@ class Semantics:
     # "floor"); a warmup the framework computes itself may be capped (axolotl's implicit 3%: 100).
     warmup_rounding: str = "ceil"
     warmup_cap: Optional[int] = None
+    # How an epoch's last accumulation group is sized: "loader" = the micro-batches left in the
+    # loader; "dataset" = transformers 4.46-4.51 fetch len(dataset) % GA micro-batches for it, so an
+    # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
+    # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
+    accumulation_remainder: str = "loader"
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
