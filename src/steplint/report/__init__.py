@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import IO, Optional, Protocol
 
 from ..engine import FileResult
 from ..findings import Severity
@@ -38,12 +38,28 @@ class Reporter(Protocol):
     def finish(self, summary: Summary) -> None: ...
 
 
-def make_reporter(name: str, out: IO[str], color: bool, quiet: bool) -> Reporter:
+def make_reporter(name: str, out: IO[str], color: bool, quiet: bool,
+                  fail_on: Optional[Severity] = None) -> Reporter:
     if name == "json":
         from .json_format import JsonReporter
         return JsonReporter(out)
+    if name == "concise":
+        from .concise import ConciseReporter
+        return ConciseReporter(out, quiet=quiet)
+    if name == "sarif":
+        from .sarif import SarifReporter
+        return SarifReporter(out)
+    if name == "github":
+        from .github import GithubReporter
+        return GithubReporter(out)  # appends a table to $GITHUB_STEP_SUMMARY when it is set
+    if name == "junit":
+        from .junit import JunitReporter
+        return JunitReporter(out, fail_on=fail_on)
+    if name == "gitlab":
+        from .gitlab import GitlabReporter
+        return GitlabReporter(out)
     from .text import TextReporter
     return TextReporter(out, color=color, quiet=quiet)
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab")
