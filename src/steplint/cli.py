@@ -128,13 +128,15 @@ def main(debug: bool) -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
 @click.option("--statistics", is_flag=True, help="Also print how many findings each rule produced.")
 @click.option("--output-file", "-o", default=None, metavar="PATH", help="Write the report to PATH (atomically).")
+@click.option("--jobs", "-j", type=int, default=None, callback=_positive, metavar="N",
+              help="Check files in N processes (default: the number of cores for large trees).")
 def check(paths, output_format, dataset_size, world_size, dialect, framework_versions, select, extend_select,
           ignore, fail_on, exit_zero, quiet, no_color, stdin_filename, config_path, isolated, no_inline_ignores,
-          force_exclude, statistics, output_file) -> None:
+          force_exclude, statistics, output_file, jobs) -> None:
     """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
     from .config import ConfigError, settings_for
     from .discover import MissingPath, discover
-    from .engine import check_bytes, exit_code, iter_check
+    from .engine import check_bytes, exit_code
     from .findings import Severity
     from .project import CommandLine, Resolver
     from .report import FORMATS, Summary, make_reporter
@@ -142,11 +144,12 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
     select, extend_select, ignore = _split(select), _split(extend_select), _split(ignore)
     _validate_selectors(select + extend_select, "--select")
     _validate_selectors(ignore, "--ignore")
-    resolver = Resolver(CommandLine(
+    command_line = CommandLine(
         select=select, extend_select=extend_select, ignore=ignore,
         fail_on=Severity.parse(fail_on) if fail_on else None, dataset_size=dataset_size, world_size=world_size,
         dialect=dialect, framework_versions=framework_versions, config=config_path, isolated=isolated,
-        inline_ignores=not no_inline_ignores))
+        inline_ignores=not no_inline_ignores)
+    resolver = Resolver(command_line)
     try:
         if output_format is None:
             configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
@@ -172,7 +175,8 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
                 return not resolver.excluded(path) and (named or resolver.included(path))
 
             files = [path for path, named in found if wanted(path, named)]
-            results = iter_check(files, resolver.options, _read)
+            from .parallel import check_files, default_jobs
+            results = check_files(files, jobs or default_jobs(len(files)), command_line, resolver.options, _read)
         with _output(output_file) as out:
             color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
             reporter = make_reporter(output_format, out, color=color, quiet=quiet)

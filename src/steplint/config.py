@@ -119,12 +119,17 @@ def settings_for(file_path: str, explicit: Optional[str] = None, isolated: bool 
         if not path.is_file():
             raise ConfigError(f"{explicit}: no such config file")
         return LoadedSettings(settings=_load_cached(path.resolve()), path=path.resolve())
-    start = Path(file_path).resolve().parent if file_path not in ("-", "<stdin>") else Path.cwd()
-    found = _discover_in(start)
+    directory = os.getcwd() if file_path in ("-", "<stdin>") else os.path.dirname(os.path.abspath(file_path))
+    return _settings_in(directory)
+
+
+@lru_cache(maxsize=1024)
+def _settings_in(directory: str) -> LoadedSettings:
+    """Cached per directory: a tree of thousands of files resolves each directory once."""
+    found = _discover_in(Path(directory).resolve())
     if found is None:
         return LoadedSettings(settings=None, path=None)
     return LoadedSettings(settings=_load_cached(found), path=found)
-
 
 def relative(file_path: str, root: Path) -> str:
     try:

@@ -5,46 +5,78 @@ resolves them. Resolvers (`${oc.env:HOME}`, `${eval:...}`, custom ones) are neve
 that uses one, or refers to one, or to another file (Hydra defaults), stays its text, which every
 dialect reads as an unknown value. Keys keep their positions: a finding on a resolved value still
 points at the key that holds the reference.
+
+OmegaConf builds a node object for every value, slowly (milliseconds for a large config), so it
+is given only what the references need: the referencing values and the subtrees they point at.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator, Union
 
 _REFERENCE = "${"
 _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
+_PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
 _UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
+Path = tuple[Union[str, int], ...]
 
 
-def has_references(data: Any, budget: int = 200_000) -> bool:
-    stack = [data]
+def _strings_with_references(data: Any, budget: int = 200_000) -> Iterator[tuple[Path, str]]:
+    stack: list[tuple[Path, Any]] = [((), data)]
     while stack and budget > 0:
-        node = stack.pop()
+        path, node = stack.pop()
         budget -= 1
         if isinstance(node, str):
             if _REFERENCE in node:
-                return True
+                yield path, node
         elif isinstance(node, dict):
-            stack.extend(node.values())
+            stack.extend((path + (k,), v) for k, v in node.items())
         elif isinstance(node, list):
-            stack.extend(node)
-    return False
+            stack.extend((path + (i,), v) for i, v in enumerate(node))
 
 
-def resolve(data: dict) -> dict:
-    """A copy of `data` with every resolvable reference replaced by its value."""
-    if not has_references(data):
-        return data
-    try:
-        from omegaconf import OmegaConf
-    except ImportError:  # pragma: no cover - a declared dependency; without it references stay text
-        return data
-    try:
-        config = OmegaConf.create(_neutralise(data), flags={"allow_objects": False})
-    except Exception:  # noqa: BLE001 - keys omegaconf will not take (ints, odd names): keep the text
-        return data
-    return _merge(data, config)
+def has_references(data: Any) -> bool:
+    return next(_strings_with_references(data), None) is not None
+
+
+def _target(holder: Path, dots: str, dotted: str) -> Path:
+    """The path a reference points at: `${a.b}` from the root, `${..a}` relative to `holder`'s parent."""
+    parts: list[Union[str, int]] = []
+    for piece in re.findall(r"[^.\[\]]+", dotted):
+        parts.append(int(piece) if piece.isdigit() else piece)
+    if not dots:
+        return tuple(parts)
+    base = holder[:-1]  # the container of the referencing value
+    up = len(dots) - 1
+    base = base[:len(base) - up] if up <= len(base) else ()
+    return base + tuple(parts)
+
+
+def _get(data: Any, path: Path) -> tuple[bool, Any]:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False, None
+    return True, node
+
+
+def _put(tree: dict, data: Any, path: Path) -> None:
+    """Copy `path` (and, at its end, the whole subtree) from `data` into `tree`."""
+    node_src, node_dst = data, tree
+    for depth, part in enumerate(path):
+        if not isinstance(node_src, dict) or part not in node_src:
+            return
+        child = node_src[part]
+        if depth == len(path) - 1 or not isinstance(child, dict):
+            node_dst[str(part)] = _neutralise(child)  # a list is copied whole: positions must stay
+            return
+        node_dst = node_dst.setdefault(str(part), {})
+        if not isinstance(node_dst, dict):
+            return
+        node_src = child
 
 
 def _neutralise(node: Any) -> Any:
@@ -58,36 +90,52 @@ def _neutralise(node: Any) -> Any:
     return node
 
 
-def _merge(original: Any, config: Any) -> Any:
-    """Walk the original tree; where it holds a reference, take the resolved value if there is one."""
-    if isinstance(original, dict):
-        out = {}
-        for key, value in original.items():
-            out[key] = _resolved_child(value, config, str(key))
-        return out
-    if isinstance(original, list):
-        return [_resolved_child(value, config, index) for index, value in enumerate(original)]
-    return original
-
-
-def _resolved_child(value: Any, config: Any, key: Any) -> Any:
-    if isinstance(value, (dict, list)):
+def resolve(data: dict) -> dict:
+    """A copy of `data` with every resolvable reference replaced by its value."""
+    referencing = list(_strings_with_references(data))
+    if not referencing:
+        return data
+    try:
+        from omegaconf import DictConfig, ListConfig, OmegaConf
+    except ImportError:  # pragma: no cover - a declared dependency; without it references stay text
+        return data
+    needed: dict = {}
+    for path, text in referencing:
+        _put(needed, data, path)
+        if _RESOLVER_CALL.search(text):
+            continue
+        for dots, dotted in _PLAIN_REFERENCE.findall(text):
+            _put(needed, data, _target(path, dots, dotted))
+    try:
+        config = OmegaConf.create(needed, flags={"allow_objects": False})
+    except Exception:  # noqa: BLE001 - keys omegaconf will not take: keep the text
+        return data
+    result = data
+    for path, text in referencing:
         try:
-            child = config[key]
-        except Exception:  # noqa: BLE001
-            return value
-        return _merge(value, child)
-    if isinstance(value, str) and _REFERENCE in value:
-        try:
-            from omegaconf import DictConfig, ListConfig
-            resolved = config[key]
+            found, value = _get(config, path)
+            if not found:
+                continue
+            if isinstance(value, (DictConfig, ListConfig)):
+                value = OmegaConf.to_container(value, resolve=True)
         except (Exception, RecursionError):  # noqa: BLE001 - unresolvable: the text stays, read as unknown
-            return value
-        if isinstance(resolved, (DictConfig, ListConfig)):
-            from omegaconf import OmegaConf
-            try:
-                return OmegaConf.to_container(resolved, resolve=True)
-            except Exception:  # noqa: BLE001
-                return value
-        return resolved if resolved != _UNKNOWN else value
-    return value
+            continue
+        if value == _UNKNOWN or value == text:
+            continue
+        result = _replace(result, path, value)
+    return result
+
+
+def _replace(tree: Any, path: Path, value: Any) -> Any:
+    """`tree` with the value at `path` replaced, copying only the containers along the path."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(tree, dict):
+        copy = dict(tree)
+        copy[head] = _replace(tree[head], rest, value)
+        return copy
+    copy = list(tree)
+    copy[head] = _replace(tree[head], rest, value)
+    return copy
+
