@@ -10,10 +10,12 @@ from typing import Optional
 
 from .base import Adapted, Dialect, Semantics
 from .generic import Generic
+from .detectron2 import Detectron2
 from .lightning import Lightning, NeMo
 from .native import Native
+from .torchtune import Torchtune
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo())}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2())}
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:

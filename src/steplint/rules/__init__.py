@@ -29,6 +29,10 @@ from . import (
     sl455_lightning_checkpoint_on_validation_epochs,
     sl456_lightning_int_one_batch,
     sl457_lightning_refused_at_start,
+    sl470_torchtune_accumulation_remainder,
+    sl471_torchtune_loader_shorter_than_accumulation,
+    sl472_torchtune_optimizer_in_bwd_accumulation,
+    sl480_detectron2_ims_per_batch_world_size,
 )
 from .context import RuleContext
 
@@ -55,6 +59,10 @@ CHECKS: dict[str, Check] = {
         sl455_lightning_checkpoint_on_validation_epochs,
         sl456_lightning_int_one_batch,
         sl457_lightning_refused_at_start,
+        sl470_torchtune_accumulation_remainder,
+        sl471_torchtune_loader_shorter_than_accumulation,
+        sl472_torchtune_optimizer_in_bwd_accumulation,
+        sl480_detectron2_ims_per_batch_world_size,
     )
 }
 
