@@ -90,9 +90,25 @@ def _neutralise(node: Any) -> Any:
     return node
 
 
+def _may_be_a_number(data: Any, path: Path, text: str, depth: int = 0) -> bool:
+    """Whether resolving `text` can give more than text: only a whole-value reference can (`${a}`,
+    not `${out}/logs`), and only when what it points at is not plain text. Resolving is slow
+    (omegaconf parses each reference with ANTLR), and most references in real configs are paths."""
+    whole = _PLAIN_REFERENCE.fullmatch(text.strip())
+    if whole is None:
+        return False
+    found, value = _get(data, _target(path, *whole.groups()))
+    if not found:
+        return False
+    if isinstance(value, str) and _REFERENCE in value and depth < 8:
+        return _may_be_a_number(data, _target(path, *whole.groups()), value, depth + 1)
+    return not isinstance(value, str)
+
+
 def resolve(data: dict) -> dict:
     """A copy of `data` with every resolvable reference replaced by its value."""
-    referencing = list(_strings_with_references(data))
+    referencing = [(path, text) for path, text in _strings_with_references(data)
+                   if _may_be_a_number(data, path, text)]
     if not referencing:
         return data
     try:
