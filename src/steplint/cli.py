@@ -111,7 +111,8 @@ def main(debug: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default=None, metavar="FORMAT",
-              help="text (default), json; default from the project config, or github inside GitHub Actions.")
+              help="text, concise, json, sarif, github, junit or gitlab. Default: the project config's, github "
+                   "inside GitHub Actions, concise under pre-commit, else text.")
 @_with(context_options)
 @click.option("--select", multiple=True, help="Rule codes, prefixes (SL2) or names to run; comma-separated.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
@@ -154,7 +155,8 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
         if output_format is None:
             configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
             output_format = (configured.settings and configured.settings.output_format) or (
-                "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
+                "github" if os.environ.get("GITHUB_ACTIONS") == "true" else
+                "concise" if os.environ.get("PRE_COMMIT") == "1" else "text")
         if output_format not in FORMATS:
             raise click.BadParameter(f"'{output_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
         if paths == ("-",):
@@ -179,7 +181,8 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             results = check_files(files, jobs or default_jobs(len(files)), command_line, resolver.options, _read)
         with _output(output_file) as out:
             color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
-            reporter = make_reporter(output_format, out, color=color, quiet=quiet)
+            reporter = make_reporter(output_format, out, color=color, quiet=quiet,
+                                     fail_on=resolver.options(paths[0] if paths else ".").fail_on)
             summary = Summary()
             failing = broken = False
             for result in results:
@@ -190,8 +193,8 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
                 reporter.file(result)
                 failing = failing or exit_code([result], resolver.options(result.path)) == EXIT_FINDINGS
             reporter.finish(summary)
-            if statistics:
-                _print_statistics(summary, out)
+            if statistics:  # machine-readable reports stay parseable: statistics go to stderr
+                _print_statistics(summary, out if output_format in ("text", "concise") else sys.stderr)
     except ConfigError as exc:
         click.echo(f"steplint: invalid configuration: {exc}", err=True)
         sys.exit(EXIT_ERROR)
