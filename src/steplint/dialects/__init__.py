@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .axolotl import Axolotl
 from .base import Adapted, Dialect, Semantics
+from .deepspeed import DeepSpeed
 from .generic import Generic
+from .hf import HuggingFace
 from .detectron2 import Detectron2
 from .lightning import Lightning, NeMo
 from .native import Native
 from .torchtune import Torchtune
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2())}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), HuggingFace(), Axolotl(), DeepSpeed())}
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
