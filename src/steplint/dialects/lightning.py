@@ -439,8 +439,9 @@ class Lightning(Dialect):
                 r.callbacks(root[key], prefix + (key,))
         if isinstance(root.get("model_checkpoint"), dict):  # a Hydra callbacks/ group file
             r.callbacks({"model_checkpoint": root["model_checkpoint"]}, prefix)
-        if not r.batch(root.get("data"), prefix + ("data",)):
-            r.batch(root.get("model"), prefix + ("model",))
+        if not r.batch(root.get("data"), prefix + ("data",)) and not r.batch(root.get("model"), prefix + ("model",)):
+            if re.search(r"DataModule$", _class_name(root) or ""):
+                r.batch(root, prefix)  # a Hydra data/ group file: the DataModule's arguments at the top
         if cli:
             r.cli_scheduler(root.get("lr_scheduler"), prefix + ("lr_scheduler",))
         else:
@@ -517,9 +518,11 @@ class NeMo(Dialect):
         key = tuple(world["key"].split("."))
         if parallel > 1:
             b.count("world_size", dp, key, note=f"data-parallel: {devices} devices / ({' × '.join(factors)})")
+        # The accumulation itself is not set: Megatron derives it at launch from the real world size
+        # (which --world-size may override); SL303 checks that global divides by micro × data-parallel.
         if global_ % (micro * dp) == 0:
-            b.count("gradient_accumulation", global_ // (micro * dp), ("model", "global_batch_size"),
-                    note=f"global {global_} / (micro {micro} × data-parallel {dp})")
+            b.assumptions.append(f"gradient accumulation {global_ // (micro * dp)} = global {global_} / (micro "
+                                 f"{micro} × data-parallel {dp}), derived by Megatron at launch")
 
     @staticmethod
     def _sched(r: _Reader, sched: dict, path: KeyPath) -> None:
