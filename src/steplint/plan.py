@@ -66,6 +66,7 @@ class Plan:
     eval_count: Optional[int] = None
     first_eval_step: Optional[int] = None
     logging_count: Optional[int] = None
+    tokens_per_step: Optional[int] = None  # global batch × sequence length (Semantics.tokens_per_sample)
     assumptions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -92,6 +93,8 @@ def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Op
             return None
         scaled = value * plan.total_optimizer_steps
         return math.ceil(scaled - 1e-9) if rounding == "ceil" else math.floor(scaled + 1e-9)
+    if unit is Unit.TOKEN and plan.tokens_per_step:  # set only when the dialect knows the sequence length
+        return value / plan.tokens_per_step
     return None  # tokens need the sequence length and packing: not derivable from a config alone
 
 
@@ -139,6 +142,8 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
         plan.assumptions.append("world size 1 (pass --world-size)")
     plan.dataset_size = n
     plan.gradient_accumulation_steps = run.gradient_accumulation.value if run.gradient_accumulation else 1
+    if semantics.accumulation_from_global and run.gradient_accumulation is None:
+        plan.gradient_accumulation_steps = _accumulation_from_global(run, plan) or 1
     loader = run.train_loader
     drop_last = bool(loader.drop_last and loader.drop_last.value)
     sampler_drop = bool(run.sampler_drop_last and run.sampler_drop_last.value)
@@ -165,6 +170,8 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
                 cap = semantics.max_steps_per_epoch
                 if cap is not None and cap < plan.optimizer_steps_per_epoch:
                     plan.optimizer_steps_per_epoch = cap
+    if semantics.tokens_per_sample:
+        _tokens_per_step(run, semantics, plan)
     _total(run, semantics, plan)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
     if semantics.warmup_cap is not None and plan.warmup_steps is not None:
@@ -234,6 +241,24 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     if fires_at_end and total > 0 and last != total:
         return periodic + 1, (first if periodic else total)
     return periodic, (first if periodic else None)
+
+
+def _accumulation_from_global(run: TrainingRun, plan: Plan) -> Optional[int]:
+    """LitGPT `fit` / DeepSpeed `_set_batch_related_parameters`: GA = global // world // micro (floor,
+    unchecked in LitGPT; DeepSpeed then asserts the product). None when it would be 0."""
+    if run.global_batch_size is None or run.train_loader.batch_size is None:
+        return None
+    ga = run.global_batch_size.value // plan.world_size // run.train_loader.batch_size.value
+    return ga or None
+
+
+def _tokens_per_step(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
+    """Tokens per optimizer step = global batch × sequence length (OLMo `tokens_per_batch`)."""
+    batch = plan.global_batch_size or (run.global_batch_size.value if run.global_batch_size else None)
+    if batch and semantics.tokens_per_sample:
+        plan.tokens_per_step = batch * semantics.tokens_per_sample
+        plan.assumptions.append(f"tokens per step = global batch {batch} × sequence length "
+                                f"{semantics.tokens_per_sample} (assumes packed full-length sequences)")
 
 
 def _per_rank_from_global(run: TrainingRun, semantics: Semantics, plan: Plan) -> Optional[int]:

@@ -10,6 +10,10 @@ from typing import Optional
 
 from .axolotl import Axolotl
 from .base import Adapted, Dialect, Semantics
+from .composer import Composer
+from .litgpt import Litgpt
+from .neox import Neox
+from .olmo import Olmo
 from .deepspeed import DeepSpeed
 from .generic import Generic
 from .hf import HuggingFace
@@ -18,7 +22,7 @@ from .lightning import Lightning, NeMo
 from .native import Native
 from .torchtune import Torchtune
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), HuggingFace(), Axolotl(), DeepSpeed())}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), Composer(), Olmo(), Litgpt(), Neox(), HuggingFace(), Axolotl(), DeepSpeed())}
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:

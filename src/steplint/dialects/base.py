@@ -50,6 +50,13 @@ class Semantics:
     # The config's batch size is global per optimizer step (Detectron2 IMS_PER_BATCH): the
     # per-rank batch is global / world size.
     batch_is_global: bool = False
+    # Tokens in one sample, for durations written in tokens (OLMo `2e12T`, Composer `tok`, LitGPT
+    # `max_tokens`): the config's sequence length, assuming packed full-length sequences; tokens
+    # per optimizer step = global batch × this. None: tokens are not converted to steps.
+    tokens_per_sample: Optional[int] = None
+    # LitGPT, GPT-NeoX (DeepSpeed): when the config sets no accumulation, it is derived from the
+    # global batch: GA = global // world // micro-batch (floor) [S-LG fit, S-DS].
+    accumulation_from_global: bool = False
     # Settings only a framework's own rules read (a frozen dataclass of that dialect), e.g.
     # Lightning's validation cadence; None for every other dialect.
     framework: Optional[object] = None
