@@ -13,10 +13,15 @@ _STEPS = (Unit.STEP, Unit.BATCH)
 
 
 def _schedule_unit(ctx: RuleContext):
+    """The unit the schedule's shape is written in: its horizon, milestones or step size. A warmup
+    alone counts only in epochs: a short warmup in steps next to evaluations every few epochs is
+    the norm, not a mix-up."""
     s = ctx.run.schedule
-    for duration in (s.warmup, s.horizon, s.step_size, s.milestones):
+    for duration in (s.horizon, s.step_size, s.milestones):
         if duration is not None and duration.unit in (Unit.EPOCH, *_STEPS):
             return duration
+    if s.warmup is not None and s.warmup.unit is Unit.EPOCH:
+        return s.warmup
     return None
 
 
