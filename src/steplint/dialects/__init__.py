@@ -11,6 +11,7 @@ from typing import Optional
 from .axolotl import Axolotl
 from .base import Adapted, Dialect, Semantics
 from .composer import Composer
+from .levanter import Levanter
 from .litgpt import Litgpt
 from .neox import Neox
 from .olmo import Olmo
@@ -22,7 +23,7 @@ from .lightning import Lightning, NeMo
 from .native import Native
 from .torchtune import Torchtune
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), Composer(), Olmo(), Litgpt(), Neox(), HuggingFace(), Axolotl(), DeepSpeed())}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), Composer(), Olmo(), Litgpt(), Neox(), Levanter(), HuggingFace(), Axolotl(), DeepSpeed())}
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
