@@ -192,12 +192,15 @@ class _Reader:
             b.duration("checkpoint", {"value": steps if steps < 1 else int(steps), "unit": unit.value},
                        ("save_steps",), unit)
             return
+        # Without save_steps the strategy is save_strategy, else "epoch" (axolotl's default); the
+        # default is mapped only when the config asks for per-epoch saves, so that no rule reports a
+        # cadence the user never wrote.
         strategy = str(data.get("save_strategy") or "epoch").lower()
-        if strategy == "epoch":
-            key = ("save_strategy",) if "save_strategy" in data else (
-                ("saves_per_epoch",) if "saves_per_epoch" in data else ())
-            b.duration("checkpoint", {"value": 1, "unit": "epoch"}, key, Unit.EPOCH,
-                       note=None if "save_strategy" in data else "axolotl saves every epoch by default")
+        written = "save_strategy" if data.get("save_strategy") else (
+            "saves_per_epoch" if to_number(data.get("saves_per_epoch")) else None)
+        if strategy == "epoch" and written is not None:
+            b.duration("checkpoint", {"value": 1, "unit": "epoch"}, (written,), Unit.EPOCH,
+                       note=None if written == "save_strategy" else "saves_per_epoch × num_epochs ≤ 1: every epoch")
 
     def _eval(self) -> None:
         b, data = self.b, self.data

@@ -186,6 +186,15 @@ def hf_settings(semantics: Semantics) -> Optional[HFSettings]:
 
 # ---------------------------------------------------------------------------------------- dialect
 
+def _online_rl(data: dict) -> Optional[str]:
+    """'TRL GRPO' / 'PPO' when the trainer generates its own batches (not N / B per epoch)."""
+    if "num_generations" in data or "reward_funcs" in data:
+        return "TRL GRPO"
+    if str(data.get("stage", "")).lower() == "ppo":
+        return "LLaMA-Factory PPO"
+    return None
+
+
 def flavour_of(data: dict) -> str:
     keys = set(data)
     if len(keys & LLAMA_FACTORY_KEYS) >= 2:
@@ -282,6 +291,16 @@ class _Reader:
         b = self.b
         key = "per_device_train_batch_size" if "per_device_train_batch_size" in self.data else (
             "per_gpu_train_batch_size" if "per_gpu_train_batch_size" in self.data else None)
+        online = _online_rl(self.data)
+        if online:
+            # GRPO / PPO repeat prompts and generate completions per step: the dataloader length is
+            # not N / B, so steplint derives no per-epoch numbers (max_steps still counts).
+            b.assumptions.append(f"{online}: batches per epoch are not derived (prompts are repeated and completions "
+                                 "generated; the dataloader is not N / batch)")
+            if self.data.get("gradient_accumulation_steps") is not None:
+                b.count("gradient_accumulation", self.data["gradient_accumulation_steps"],
+                        ("gradient_accumulation_steps",))
+            return
         if key is not None and self.data[key] is not None:
             b.count("train_loader.batch_size", self.data[key], (key,))
         else:
@@ -412,9 +431,10 @@ class _Reader:
     def _eval(self) -> None:
         v = self.version
         name = "eval_strategy"
-        if "eval_strategy" not in self.data and "evaluation_strategy" in self.data and (
-                not v.at_least(4, 51) or not v.known):
-            name = "evaluation_strategy"  # the old name, accepted through 4.50
+        if "eval_strategy" not in self.data and "evaluation_strategy" in self.data:
+            # the old name, accepted through 4.50 (from 4.51 the config fails: SL409); the plan
+            # shows what the user meant
+            name = "evaluation_strategy"
         strategy = self._strategy(name, "no", STRATEGIES)
         if name == "evaluation_strategy":
             self.values["eval_strategy"] = self.values[name]
@@ -468,7 +488,7 @@ def _deepspeed(data: dict, source: Source) -> tuple[Optional[object], Optional[s
     if value is None or value == "" or value is False:
         return None, None, None
     if isinstance(value, dict):
-        return ds.parse(value, "deepspeed (inline)", "deepspeed"), "deepspeed", None
+        return ds.parse(value, "the inline deepspeed config"), "deepspeed", None
     if not isinstance(value, str) or value.strip().startswith("${"):
         return None, "deepspeed", None
     path = resolve_pointer(source.path, value.strip())

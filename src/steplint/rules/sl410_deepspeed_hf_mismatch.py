@@ -26,24 +26,24 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     ga_key = run.gradient_accumulation.key if run.gradient_accumulation else None
 
     def mismatch(ds_value, hf_name: str, hf_value, hf_key: Optional[str], extra: str = ""):
-        return ctx.hit(f"{ds.where}: {ds_value.key}={num_or_text(ds_value.value)} vs {hf_name}={num_or_text(hf_value)}"
-                       f"{extra}: {_FIX}", key, hf_key)
+        return ctx.hit(f"{ds.where} sets {ds_value.key}={num_or_text(ds_value.value)} but {hf_name} is "
+                       f"{num_or_text(hf_value)}{extra}: {_FIX}", key, hf_key)
 
     b, ga = plan.micro_batch_size, plan.gradient_accumulation_steps
     hf_batch_name = _name(batch_key, "per_device_train_batch_size")
     hf_ga_name = _name(ga_key, "gradient_accumulation_steps")
     micro = _number(ds.micro)
     if micro is not None and b is not None and micro != b:
-        yield mismatch(ds.micro, hf_batch_name, b, batch_key)
+        yield mismatch(ds.micro, f"the config's {hf_batch_name}", b, batch_key)
     accumulation = _number(ds.accumulation)
     if accumulation is not None and accumulation != ga:
-        yield mismatch(ds.accumulation, hf_ga_name, ga, ga_key)
+        yield mismatch(ds.accumulation, f"the config's {hf_ga_name}", ga, ga_key)
     train_batch = _number(ds.train_batch)
     if train_batch is not None and b is not None:
         world_known = not any(a.startswith("world size 1") for a in plan.assumptions)
         product = b * ga
         if world_known and train_batch != product * plan.world_size:
-            yield mismatch(ds.train_batch, "world_size × batch × accumulation", product * plan.world_size, batch_key,
+            yield mismatch(ds.train_batch, "world size × batch × accumulation", product * plan.world_size, batch_key,
                            f" ({plan.world_size} × {b} × {ga})")
         elif not world_known and train_batch % product:
             yield ctx.hit(f"{ds.where}: {ds.train_batch.key}={num(train_batch)} is not a multiple of "
@@ -55,9 +55,9 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.needs_dataset_size(f"{ds.where} {ds.total_num_steps.key}={num(total)} against the run "
                                          f"(transformers requires them equal)", key)
         elif total != plan.total_optimizer_steps:
-            yield mismatch(ds.total_num_steps, "the run's optimizer steps", plan.total_optimizer_steps,
+            yield mismatch(ds.total_num_steps, "the run's length", plan.total_optimizer_steps,
                            run.epochs.key if run.epochs and plan.limited_by == "epochs" else
-                           (run.max_steps.key if run.max_steps else None), f" ({ctx.run_length()})")
+                           (run.max_steps.key if run.max_steps else None), f" steps ({_how(ctx)})")
     warmup = _number(ds.warmup_num_steps)
     if warmup is not None:
         expected = _hf_warmup(ctx, s)
@@ -65,12 +65,13 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.needs_dataset_size(f"{ds.where} {ds.warmup_num_steps.key}={num(warmup)} against the warmup "
                                          f"(transformers requires them equal)", key)
         elif warmup != expected:
-            yield mismatch(ds.warmup_num_steps, "warmup steps", expected, s.warmup.key if s.warmup else None)
+            yield mismatch(ds.warmup_num_steps, "the warmup", expected, s.warmup.key if s.warmup else None,
+                           f" steps ({_warmup_how(s)})")
     lr = s.written("learning_rate")
     for ds_value in (ds.optimizer_lr, ds.warmup_max_lr):
         if lr is not None and _number(ds_value) is not None and number_of(lr) is not None \
                 and not math.isclose(_number(ds_value), number_of(lr), rel_tol=1e-12):
-            yield mismatch(ds_value, "learning_rate", number_of(lr), lr.key)
+            yield mismatch(ds_value, "the config's learning_rate", number_of(lr), lr.key)
     clip = _number(ds.gradient_clipping)
     norm = s.get("max_grad_norm")
     norm_value = number_of(norm) if norm is not None else 1.0
@@ -87,6 +88,18 @@ def _hf_warmup(ctx: RuleContext, s) -> Optional[int]:
         return 0
     steps = ctx.plan.steps(s.warmup)
     return None if steps is None else math.ceil(steps - 1e-9)
+
+
+def _how(ctx: RuleContext) -> str:
+    text = ctx.run_length()
+    return text.split("(", 1)[1].rstrip(")") if "(" in text else "max_steps"
+
+
+def _warmup_how(s) -> str:
+    w = s.warmup
+    if w is None:
+        return "no warmup is set"
+    return f"{w.key} {num(w.value)}" + (" of the run" if w.unit.value == "dur" else "")
 
 
 def _number(ds_value) -> Optional[float]:
