@@ -89,8 +89,16 @@ def test_plan_matches_the_real_trainer(version, fixed, case):
     assert plan["first_checkpoint_step"] == (saves[0] if saves else None), f"checkpoints at {saves}"
     assert (plan["eval_count"] or 0) == len(evals), f"evaluations at {evals}"
     assert plan["first_eval_step"] == (evals[0] if evals else None), f"evaluations at {evals}"
+    found = [f.rule for f in result.findings]
     if out["len_train_dataloader"] == 0:
-        assert "SL206" in [f.rule for f in result.findings], "an epoch without a batch must be reported"
+        assert "SL206" in found, "an epoch without a batch must be reported"
+    elif out["steps_taken"] == 0:
+        # transformers 4.46-4.51 fetched too few micro-batches for the last accumulation group
+        assert "SL413" in found and version.startswith("4.5"), "a run that never steps must be reported"
+    elif out["micro_batches"] is not None and "SL413" in found:
+        # SL413 only when micro-batches were really skipped: fewer than the epochs looped over hold
+        full = out["epochs_started"] * out["len_train_dataloader"]
+        assert out["micro_batches"] < full, "SL413 without skipped micro-batches"
 
 
 @pytest.mark.skipif(not TABLES, reason="no recorded Hugging Face tables in tests/oracle")

@@ -24,9 +24,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..model import Duration
-from ..units import Unit, to_number
+from ..units import Unit
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
-from .hf import AXOLOTL_MARKERS, HFSettings, Setting, _deepspeed, is_float_value, transformers_version
+from .hf import AXOLOTL_MARKERS, to_number, HFSettings, Setting, _deepspeed, is_float_value, safe_duration, transformers_version
 
 AXOLOTL_ONLY = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", "sequence_len", "sample_packing",
                 "val_set_size", "saves_per_epoch", "evals_per_epoch", "dataset_prepared_path", "adapter",
@@ -141,22 +141,22 @@ class _Reader:
         steps_raw, ratio = data.get("warmup_steps"), to_number(data.get("warmup_ratio"))
         steps = None if isinstance(steps_raw, bool) else to_number(steps_raw)
         if steps:  # passed to the Trainer as warmup_steps, where the transformers version decides
-            if is_float_value(steps_raw) and not v.at_least(5):
-                return  # 4.x raises ValueError: SL407
+            if is_float_value(steps_raw) and not v.at_least(5) or steps < 0:
+                return  # 4.x raises ValueError for a float (SL407); a negative count is refused
             if steps < 1:
-                self.warmup = Duration(value=steps, unit=Unit.DUR, key="warmup_steps")
+                self.warmup = safe_duration(steps, Unit.DUR, "warmup_steps")
             else:
                 whole = 2 if int(steps) == 1 else int(steps)
-                self.warmup = Duration(value=whole, unit=Unit.STEP, key="warmup_steps",
-                                       note="axolotl turns a warmup of 1 step into 2" if whole != steps else None)
+                self.warmup = safe_duration(whole, Unit.STEP, "warmup_steps",
+                                            "axolotl turns a warmup of 1 step into 2" if whole != steps else None)
         elif ratio:
             if 0 < ratio <= 1:
-                self.warmup = Duration(value=ratio, unit=Unit.DUR, key="warmup_ratio",
-                                       note="int(warmup_ratio × total steps), rounded down")
+                self.warmup = safe_duration(ratio, Unit.DUR, "warmup_ratio",
+                                            "int(warmup_ratio × total steps), rounded down")
         else:
             self.implicit_warmup = True
-            self.warmup = Duration(value=IMPLICIT_WARMUP, unit=Unit.DUR, key=None,
-                                   note="axolotl's implicit warmup: int(3% of the run), at most 100 steps")
+            self.warmup = safe_duration(IMPLICIT_WARMUP, Unit.DUR, None,
+                                        "axolotl's implicit warmup: int(3% of the run), at most 100 steps")
 
     def _schedule(self) -> None:
         b = self.b

@@ -16,6 +16,7 @@ generic global-batch rule (SL303) checks it; the scheduler rule is SL411.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -50,7 +51,8 @@ class DSValue:
 
     @property
     def number(self) -> Optional[float]:
-        return None if isinstance(self.value, bool) else to_number(self.value)
+        number = None if isinstance(self.value, bool) else to_number(self.value)
+        return number if number is not None and math.isfinite(number) else None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ only: transformers is never imported), else the newest release the reference cov
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from typing import Any, Optional
 
 from ..loading import KeyPath, format_key_path
 from ..model import Duration
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source
 
 NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
@@ -163,6 +165,12 @@ class HFSettings:
         return setting if setting is not None and setting.written else None
 
 
+def to_number(value: Any) -> Optional[float]:
+    """A finite number, or None (text, booleans, NaN and infinities are not numbers here)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
 def number_of(setting: Optional[Setting]) -> Optional[float]:
     """The setting's value as a number; None for text, booleans and unset settings."""
     if setting is None or isinstance(setting.value, bool):
@@ -177,6 +185,14 @@ def is_float_value(raw: Any) -> bool:
     if isinstance(raw, float):
         return True
     return isinstance(raw, str) and isinstance(to_number(raw), float)
+
+
+def safe_duration(value: float, unit: Unit, key: Optional[str], note: Optional[str] = None) -> Optional[Duration]:
+    """A Duration for the settings, or None when the value cannot be one (negative, infinite...)."""
+    try:
+        return Duration(value=value, unit=unit, key=key, note=note)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
 
 
 def hf_settings(semantics: Semantics) -> Optional[HFSettings]:
@@ -360,7 +376,7 @@ class _Reader:
             note = f"transformers {v.text}: warmup_ratio {amount} is copied into warmup_steps and means {amount} steps"
         elif unit is Unit.STEP and to_number(data.get(key)) != amount:
             note = f"int({data.get(key)})"
-        self.warmup = Duration(value=amount, unit=unit, key=key, note=note)
+        self.warmup = safe_duration(amount, unit, key, note)
 
     def _schedule(self) -> None:
         b = self.b
@@ -459,7 +475,7 @@ class _Reader:
             delay = to_number(self.data.get("eval_delay"))
             if delay is not None and delay > 0:
                 unit = Unit.EPOCH if strategy == "epoch" else Unit.STEP
-                self.eval_delay = Duration(value=delay, unit=unit, key="eval_delay")
+                self.eval_delay = safe_duration(delay, unit, "eval_delay")
             batch = self.data.get("per_device_eval_batch_size")
             drop = self.data.get("dataloader_drop_last")
             self.b.eval_loader((batch, ("per_device_eval_batch_size",)) if batch is not None else None,
