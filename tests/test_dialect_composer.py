@@ -190,7 +190,7 @@ def test_composer_dur_warmup_floors():
 
 def test_composer_samples_and_tokens_convert_to_steps():
     result = lint("max_seq_len: 1024\nglobal_train_batch_size: 64\ndevice_train_microbatch_size: 8\n"
-                  "max_duration: 6553600tok\nsave_interval: 6400sp\n")
+                  "max_duration: 6553600tok\nsave_interval: 6400sp\nsave_folder: ./checkpoints\n")
     assert result.plan["total_optimizer_steps"] == 100 and result.plan["first_checkpoint_step"] == 100
 
 
@@ -280,6 +280,14 @@ def test_sl504_quiet(text):
     assert "SL504" not in codes(lint(text))
 
 
+def test_intervals_that_cannot_fire_are_not_mapped():
+    # no eval loader: eval_interval is moot; no save_folder: Composer saves no checkpoint at all
+    text = composer(eval="100000ba").replace("eval_loader: {name: text, drop_last: false}\n", "")
+    result = lint(text + "save_interval: 100000ba\n")
+    assert "SL204" not in codes(result) and result.plan["checkpoint_count"] is None
+    assert "SL204" in codes(lint(text + "save_interval: 100000ba\nsave_folder: ./ckpt\n"))
+
+
 def test_sl504_leaves_known_epoch_lengths_to_sl204():
     result = lint(composer(eval="500"), dataset_size=100_000, world_size=8)
     assert "SL504" not in codes(result) and "SL204" in codes(result)
@@ -293,13 +301,15 @@ def test_sl505_global_batch_not_divisible_by_world_size():
     assert "SL505" not in codes(lint(composer(batch=256), world_size=8))
 
 
+@needs_corpus
 def test_composer_corpus_true_findings():
-    # warmup 100ba and eval every 100ba in a 50-batch run: both real
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is absent")
+    # warmup 100ba in a 50-batch run (its eval_interval 100ba is moot: the file has no eval loader)
     result = check_file(CORPUS / "mosaicml__llm-foundry/scripts/train/yamls/pretrain/hf-llama-3.1-8B.yaml")
     assert {(f.rule, f.key_path) for f in result.findings if f.severity.label != "info"} == \
-        {("SL203", "scheduler.t_warmup"), ("SL204", "eval_interval")}
+        {("SL203", "scheduler.t_warmup")}
+    result = check_file(CORPUS / "mosaicml__llm-foundry/scripts/train/yamls/pretrain/mpt-small-cpu.yaml")
+    assert {(f.rule, f.key_path) for f in result.findings if f.severity.label != "info"} == \
+        {("SL203", "scheduler.t_warmup")}  # warmup 100ba in a 10-batch run
 
 
 @needs_corpus

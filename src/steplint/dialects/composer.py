@@ -18,13 +18,22 @@ different units or when t_max is shorter than max_duration.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..loading import KeyPath, format_key_path
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
 
 # Composer unit -> canonical unit; `ba` is an optimizer step, not a micro-batch.
 _CANONICAL = {"ep": Unit.EPOCH, "ba": Unit.STEP, "sp": Unit.SAMPLE, "tok": Unit.TOKEN, "dur": Unit.DUR}
@@ -191,6 +200,10 @@ class Composer(Dialect):
                 continue
             if name == "eval_interval":
                 settings["eval_interval"] = time
+                if not settings["evaluates"]:
+                    continue  # nothing to evaluate: the interval does not matter
+            if name == "save_interval" and not d.get("save_folder"):
+                continue  # no save_folder: Composer saves no checkpoint at any interval
             self._duration(b, field, time)
 
         seq = to_number(d.get("max_seq_len"))

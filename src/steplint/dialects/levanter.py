@@ -13,10 +13,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Optional
 
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
 
 _TRAINER_MARKERS = {"mp", "fsdp_axis", "batch_axis", "axis_resources", "model_axis_size", "per_device_parallelism",
                     "per_device_eval_parallelism", "tracker", "wandb", "checkpointer", "steps_per_eval",

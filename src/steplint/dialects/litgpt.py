@@ -12,11 +12,20 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
 
 _TRAIN_KEYS = {"global_batch_size", "micro_batch_size", "lr_warmup_steps", "lr_warmup_fraction", "save_interval",
                "log_interval", "max_tokens", "max_steps", "epochs", "max_seq_length", "max_norm", "min_lr",

@@ -16,11 +16,20 @@ micro_batch_size, save_interval, eval_interval, *_samples variants.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
 
 _DURATION = {"train_iters", "train_samples", "train_epochs"}
 _STRONG = {"lr_decay_iters", "lr_decay_style", "lr_decay_samples", "lr_decay_fraction", "pipe_parallel_size",
@@ -99,6 +108,9 @@ class Neox(Dialect):
 
         # -- run length
         train_iters = positive("train_iters")
+        if train_iters is not None and train_iters != int(train_iters):
+            train_iters = None  # not a whole number of iterations: RunBuilder reports it below
+            b.duration("max_steps", value("train_iters"), path("train_iters"), Unit.STEP)
         if train_iters is not None:
             b.duration("max_steps", train_iters, path("train_iters"), Unit.STEP)
             settings["train_iters"], settings["train_iters_key"] = int(train_iters), keys["train_iters"]
@@ -115,11 +127,12 @@ class Neox(Dialect):
         elif positive("lr_decay_samples") is not None:
             b.duration("schedule.horizon", value("lr_decay_samples"), path("lr_decay_samples"), Unit.SAMPLE)
         elif positive("lr_decay_fraction") is not None and train_iters is not None:
-            decay = max(int(train_iters * value("lr_decay_fraction")), 1)
+            fraction = positive("lr_decay_fraction")
+            decay = max(int(train_iters * fraction), 1)
             b.duration("schedule.horizon", decay, path("lr_decay_fraction"), Unit.STEP,
-                       note=f"floor({int(train_iters)} × {value('lr_decay_fraction')})")
+                       note=f"floor({int(train_iters)} × {fraction})")
             settings.update(decay_iters=decay, decay_key=keys["lr_decay_fraction"],
-                            decay_how=f"floor(train_iters × lr_decay_fraction {value('lr_decay_fraction')})")
+                            decay_how=f"floor(train_iters × lr_decay_fraction {fraction})")
         elif train_iters is not None:
             settings.update(decay_iters=train_iters, decay_key=keys["train_iters"], decay_how="train_iters")
         style = value("lr_decay_style")

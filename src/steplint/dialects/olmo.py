@@ -12,13 +12,21 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..loading import KeyPath, format_key_path
-from ..units import Unit, to_number
+from ..units import Unit
+from ..units import to_number as _to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
 from .composer import _looks_olmo
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ class Olmo(Dialect):
         name = sched.get("name")
         if isinstance(name, str):
             b.name("schedule.name", name, where + ("name",))
-        units = sched.get("units", "steps")
+        units = sched.get("units") or "steps"
         unit = {"steps": Unit.STEP, "tokens": Unit.TOKEN}.get(str(units))
         if unit is None:
             return
