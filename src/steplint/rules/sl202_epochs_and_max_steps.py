@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from ..findings import Hit
+from ..findings import Hit, Severity
 from .context import RuleContext, num
 
 CODE = "SL202"
@@ -17,6 +17,11 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         return
     from_epochs = ctx.in_steps(run.epochs)
     limit = ctx.in_steps(run.max_steps)
+    if from_epochs is None and limit is not None and ctx.semantics.limit_precedence == "max_steps":
+        yield ctx.hit(f"{run.max_steps.key} = {num(limit)} replaces {run.epochs.key} ({run.epochs.describe()}) "
+                      f"entirely ({ctx.semantics.name}): the run is {num(limit)} steps whatever the dataset size",
+                      run.max_steps.key, run.epochs.key, severity=Severity.INFO)
+        return
     if from_epochs is None or limit is None:
         yield ctx.needs_dataset_size(f"which of {run.epochs.key} and {run.max_steps.key} ends the run",
                                      run.max_steps.key, run.epochs.key)
