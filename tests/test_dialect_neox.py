@@ -158,7 +158,7 @@ def test_cosine_decay_shorter_than_the_run_is_not_a_restart():
 
 def test_megatron_keys_and_sl532():
     text = ("train_iters: 10000\nlr_decay_iters: 10000\nlr_warmup_fraction: 0.01\nlr_warmup_iters: 100\n"
-            "global_batch_size: 64\nmicro_batch_size: 4\nseq_length: 2048\nsave_interval: 20000\n")
+            "global_batch_size: 64\nmicro_batch_size: 4\nseq_length: 2048\nsave_interval: 20000\nsave: ckpt\n")
     result = lint(text)
     assert result.dialect == "gpt-neox"
     assert {"SL532", "SL204"} <= set(codes(result))
@@ -175,8 +175,16 @@ def test_megatron_samples():
 
 
 def test_checkpoint_scale_log_is_not_an_interval():
-    result = lint(neox(checkpoint_factor=2, checkpoint_scale="log"), "neox.yml")
+    result = lint(neox(checkpoint_factor=2, checkpoint_scale="log", save="ckpt"), "neox.yml")
     assert result.plan["checkpoint_count"] is None
+    assert lint(neox(checkpoint_factor=2, save="ckpt"), "neox.yml").plan["checkpoint_count"] == 5000
+
+
+def test_eval_interval_without_evaluation_is_not_mapped():
+    result = lint(neox(eval_interval=20000, eval_iters=0), "neox.yml")
+    assert "SL204" not in codes(result)
+    result = lint(neox(eval_interval=20000), "neox.yml")
+    assert [f.key_path for f in result.findings if f.rule == "SL204"] == ["eval_interval"]
 
 
 def test_good_sample_is_clean():

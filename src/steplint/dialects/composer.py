@@ -202,8 +202,6 @@ class Composer(Dialect):
                 settings["eval_interval"] = time
                 if not settings["evaluates"]:
                     continue  # nothing to evaluate: the interval does not matter
-            if name == "save_interval" and not d.get("save_folder"):
-                continue  # no save_folder: Composer saves no checkpoint at any interval
             self._duration(b, field, time)
 
         seq = to_number(d.get("max_seq_len"))

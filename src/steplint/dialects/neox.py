@@ -141,12 +141,15 @@ class Neox(Dialect):
 
         self._warmup(b, keys, data, settings)
         # -- intervals (iterations)
+        # checkpoint_scale "log" saves at factor^k, not periodically. (`save`, the directory, usually sits
+        # in a separate file such as local_setup.yml that NeoX merges in, so its absence here means nothing.)
         scale = value("checkpoint_scale")
         for key in ("checkpoint_factor", "save_interval"):
-            if positive(key) is not None and not b.has("checkpoint") and (key != "checkpoint_factor" or scale in (None, "linear")):
+            if positive(key) is not None and not b.has("checkpoint") \
+                    and (key != "checkpoint_factor" or scale in (None, "linear")):
                 b.duration("checkpoint", value(key), path(key), Unit.STEP)
         for key, field in (("eval_interval", "eval"), ("log_interval", "logging")):
-            if positive(key) is not None:
+            if positive(key) is not None and (field != "eval" or to_number(value("eval_iters")) != 0):
                 b.duration(field, value(key), path(key), Unit.STEP)
 
         seq = to_number(value("seq_length"))
