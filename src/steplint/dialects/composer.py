@@ -192,7 +192,7 @@ class Composer(Dialect):
             b.eval_loader(batch, drop)
         settings["evaluates"] = bool(eval_loader or d.get("icl_tasks") or d.get("eval_gauntlet"))
 
-        self._scheduler(b, d, root, max_duration, settings)
+        self._scheduler(b, d, root, settings)
         for field, name in (("eval", "eval_interval"), ("checkpoint", "save_interval"),
                             ("logging", "console_log_interval")):
             time = parse_time(d.get(name), "ep", path(name))  # a bare number is epochs in all three
@@ -227,8 +227,7 @@ class Composer(Dialect):
         note = f"Composer {time.text()}" + (" (a bare number is epochs)" if time.bare else "")
         b.duration(field, time.value, time.path, unit, note=note, zero_is_unset=True)
 
-    def _scheduler(self, b: RunBuilder, d: dict, root: KeyPath, max_duration: Optional[Time],
-                   settings: dict) -> None:
+    def _scheduler(self, b: RunBuilder, d: dict, root: KeyPath, settings: dict) -> None:
         sched, where = d.get("scheduler"), root + ("scheduler",)
         if sched is None and isinstance(d.get("schedulers"), list) and len(d["schedulers"]) == 1:
             sched, where = d["schedulers"][0], root + ("schedulers", 0)

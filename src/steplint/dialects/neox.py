@@ -156,7 +156,8 @@ class Neox(Dialect):
         what = "Megatron-LM" if megatron else "GPT-NeoX (DeepSpeed)"
         semantics = Semantics(
             f"{what}: iterations are optimizer steps; the global batch = micro-batch × accumulation × "
-            f"data-parallel size (asserted); warmup is a fraction of lr_decay_iters",
+            f"data-parallel size (asserted; the world size is the data-parallel size, GPUs / (pipeline × "
+            f"model parallel)); warmup is a fraction of lr_decay_iters",
             accumulation_from_global=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
