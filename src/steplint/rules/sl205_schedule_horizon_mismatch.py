@@ -22,9 +22,11 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run",
                                          s.horizon.key)
         elif horizon > total * 1.0001:
-            yield ctx.hit(f"the schedule is sized for {num(horizon)} steps ({s.horizon.key}) but the run is "
-                          f"{ctx.run_length()}: the LR stops at {total / horizon:.0%} of its schedule and never "
-                          f"finishes decaying", s.horizon.key)
+            share = total / horizon
+            reached = f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
+            yield ctx.hit(f"the schedule is sized for {num(round(horizon))} steps ({s.horizon.key}) but the run is "
+                          f"{ctx.run_length()}: the LR stops at {reached} of its schedule and never finishes "
+                          f"decaying", s.horizon.key)
         elif horizon < total * 0.9999 and s.name is not None and _PERIODIC.search(s.name.value):
             yield ctx.hit(f"the cosine horizon is {num(horizon)} steps ({s.horizon.key}) but the run is "
                           f"{ctx.run_length()}: after step {num(horizon)} the LR climbs back up", s.horizon.key)
