@@ -294,7 +294,7 @@ def schema(output: Optional[str]) -> None:
     """Print the JSON Schema of steplint's own config format (for editors: yaml-language-server)."""
     import json
 
-    from .dialects.native import json_schema
+    from .dialects.native_schema import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:

@@ -25,7 +25,6 @@ only: transformers is never imported), else the newest release the reference cov
 
 from __future__ import annotations
 
-import importlib.metadata
 import math
 import os
 import re
@@ -118,6 +117,8 @@ def parse_version(text: str) -> Optional[tuple[int, ...]]:
 
 @lru_cache(maxsize=4)
 def _installed(package: str) -> Optional[str]:
+    import importlib.metadata  # deferred: it costs start-up time and only HF configs need it
+
     try:
         return importlib.metadata.version(package)  # the metadata only: the package is never imported
     except Exception:  # noqa: BLE001 - not installed, or broken metadata: same answer
