@@ -46,18 +46,21 @@ class FileResult:
     suppressed: int = 0  # findings silenced by inline comments or per-key ignores
 
 
-def _matches(patterns: Iterable[str], code: str, name: str) -> bool:
+def _matches(patterns: Iterable[str], code: str) -> bool:
     for pattern in patterns:
         p = pattern.strip()
-        if p.upper() == "ALL" or code.startswith(p.upper()) or p.lower() == name:
+        if p.upper() == "ALL" or code.startswith(p.upper()):
+            return True
+        if not p[:2].upper() == "SL" and p.lower() == catalogue.load()[code].name:  # a rule name
             return True
     return False
 
 
-def is_selected(options: Options, code: str, name: str) -> bool:
-    if options.select and not _matches(options.select, code, name):
+def is_selected(options: Options, code: str) -> bool:
+    """By code, code prefix or rule name; the catalogue is read only when a name is used."""
+    if options.select and not _matches(options.select, code):
         return False
-    return not _matches(options.ignore, code, name)
+    return not _matches(options.ignore, code)
 
 
 def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
@@ -89,7 +92,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics)
         for code, check in CHECKS.items():
-            if not is_selected(options, code, catalogue.load()[code].name):
+            if not is_selected(options, code):
                 continue
             for hit in check(ctx):
                 hits.append((document, code, hit, None))
@@ -115,9 +118,9 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
     found = suppressions.parse(result.lines, {line: key for line, (key, _) in key_at_line.items()})
     result.findings, count = suppressions.apply(result.findings, found)
     result.suppressed += count
-    doc = catalogue.load()[suppressions.UNUSED_SUPPRESSION]
-    if not is_selected(options, doc.code, doc.name):
+    if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
         return
+    doc = catalogue.load()[suppressions.UNUSED_SUPPRESSION]
     for s in found:
         if s.used or s.kind == "block" and s.first_line == s.last_line:
             continue
@@ -131,13 +134,12 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
 
 
 def _findings(path: str, hits, options: Options) -> list[Finding]:
-    docs = catalogue.load()
     tables: dict[int, dict[str, Span]] = {}
     findings = []
     for document, code, hit, span in hits:
-        doc = docs[code]
-        if not is_selected(options, code, doc.name):
+        if not is_selected(options, code):
             continue
+        doc = catalogue.load()[code]
         if span is None:
             span = Span(1, 1, 1, 2)
             if hit.key and document is not None:
