@@ -11,7 +11,7 @@ PyTorch semantics (checked against values recorded from torch, tests/oracle/):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional
 
 from .dialects.base import PYTORCH, Semantics
@@ -70,7 +70,10 @@ class Plan:
     assumptions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # shallow on purpose (dataclasses.asdict deep-copies, a measurable cost per file)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["assumptions"] = list(self.assumptions)
+        return out
 
     def steps(self, duration: Optional[Duration], rounding: str = "ceil") -> Optional[float]:
         """A duration in optimizer steps, or None when the plan lacks what the conversion needs."""
