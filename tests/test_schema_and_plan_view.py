@@ -60,9 +60,12 @@ def test_plan_timeline_marks_warmup_checkpoints_evals_and_end():
     assert "█" not in ascii_view and "#" in ascii_view
 
 
-def test_plan_timeline_says_when_a_checkpoint_never_happens():
+def test_plan_timeline_says_when_a_checkpoint_never_happens_and_where_the_decay_ends():
     plan = lint((SAMPLES / "seed_inconsistent.yaml").read_text()).plan
-    assert "checkpoint" in render_timeline(plan) and "never" in render_timeline(plan)
+    rows = {line.split()[0]: line for line in render_timeline(plan, width=60).splitlines()[1:]}
+    assert rows["checkpoint"].endswith("never")
+    assert rows["lr"].count("-") == 56 and rows["lr"].endswith(
+        "decays until step 35190 (past the end: the run stops at 50% of it)")
 
 
 def test_plan_timeline_without_dataset_size_names_the_missing_input():

@@ -67,6 +67,7 @@ class Plan:
     first_eval_step: Optional[int] = None
     logging_count: Optional[int] = None
     tokens_per_step: Optional[int] = None  # global batch × sequence length (Semantics.tokens_per_sample)
+    schedule_end_step: Optional[int] = None  # where the LR schedule's horizon ends, in optimizer steps
     assumptions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -177,6 +178,7 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
         _tokens_per_step(run, semantics, plan)
     _total(run, semantics, plan)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
+    plan.schedule_end_step = _whole(plan.steps(run.schedule.horizon))
     if semantics.warmup_cap is not None and plan.warmup_steps is not None:
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
     plan.checkpoint_count, plan.first_checkpoint_step = _events("checkpoint", run.checkpoint, plan, semantics)

@@ -22,6 +22,7 @@ _ROWS = [
     ("first_checkpoint_step", "first checkpoint at step"),
     ("eval_count", "evaluations"),
     ("first_eval_step", "first evaluation at step"),
+    ("schedule_end_step", "LR schedule ends at step"),
 ]
 
 
@@ -88,6 +89,17 @@ def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
     if warmup:
         cells = [full if i <= col(min(warmup, total)) else " " for i in range(width)]
         lines.append(row("warmup", cells) + (f"  {warmup} steps" + ("  (longer than the run!)" if warmup >= total else "")))
+    end_of_schedule = plan.get("schedule_end_step")
+    if end_of_schedule:
+        start = col(min(warmup, total)) + 1 if warmup else 0
+        stop = col(min(end_of_schedule, total))
+        cells = ["-" if start <= i <= stop else " " for i in range(width)]
+        note = f"decays until step {end_of_schedule}"
+        if end_of_schedule > total:
+            note += f" (past the end: the run stops at {total / end_of_schedule:.0%} of it)"
+        elif end_of_schedule < total:
+            note += " (ends before the run)"
+        lines.append(row("lr decay", cells) + f"  {note}")
     for label, first, count in (("checkpoint", plan.get("first_checkpoint_step"), plan.get("checkpoint_count")),
                                 ("eval", plan.get("first_eval_step"), plan.get("eval_count"))):
         steps = _marks(first, count, total)
