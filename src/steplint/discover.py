@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from typing import Iterator
 
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -16,8 +17,10 @@ class MissingPath(Exception):
 
 def discover(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
     """(path, named on the command line) in a stable order. A named file is checked whatever its
-    extension; a missing path raises MissingPath before anything is checked. os.walk does not
-    follow directory links, so a symlink loop cannot make it run forever."""
+    extension and kind (`<(cmd)` is a pipe); a missing path raises MissingPath before anything is
+    checked. Found while walking, only regular files (or links to them) are checked: a FIFO named
+    config.yaml would block the read forever, and a dangling or looping link cannot be read.
+    os.walk does not follow directory links, so a symlink loop cannot make it run forever."""
     for path in paths:
         if not os.path.exists(path):
             raise MissingPath(f"{path}: no such file or directory")
@@ -29,4 +32,15 @@ def discover(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):
                 if name.lower().endswith(EXTENSIONS):
-                    yield os.path.join(root, name), False
+                    found = os.path.join(root, name)
+                    if _regular(found):
+                        yield found, False
+
+
+def _regular(path: str) -> bool:
+    """A regular file, following links; False for FIFOs, sockets, devices, dangling or looping
+    links, and a file that vanished since the directory was listed."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False

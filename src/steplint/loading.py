@@ -25,9 +25,17 @@ KeyPath = tuple[Union[str, int], ...]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
-# Nodes a document may hold once aliases are counted as the copies they stand for: a bound on
-# "billion laughs" that still admits any real config (the largest corpus file has ~20k nodes).
+# Nodes a file may hold (all its documents together) once aliases are counted as the copies they
+# stand for: a bound on "billion laughs" that still admits any real config (the largest corpus
+# file has ~20k nodes).
 MAX_EXPANDED_NODES = 500_000
+# Documents in one file (`---` separators): each is checked on its own, so each costs a full pass of
+# the engine; Kubernetes-style multi-document files have tens, not thousands.
+MAX_DOCUMENTS = 10_000
+# An integer written with more characters than this stays its text: no count in a config comes
+# near it, and converting longer ones is slow (sexagesimal `1:2:3...` is quadratic) or makes ints
+# too long to print (Python refuses str() past 4300 digits, and messages quote the value).
+MAX_INT_CHARS = 128
 
 SYNTAX_ERROR = "SL001"
 DUPLICATE_KEY = "SL002"
@@ -94,15 +102,46 @@ def format_key_path(path: KeyPath) -> str:
     return out
 
 
+# YAML 1.2 §5.2 "character encodings": a BOM names the encoding; without one, the NUL bytes around
+# the first character (always ASCII in a config) do. UTF-32 is tested first: its BOMs and patterns
+# begin like UTF-16's.
+_ENCODINGS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+
+
+def _sniff(raw: bytes) -> tuple[str, int] | None:
+    """(encoding, BOM length) for UTF-16 and UTF-32; None for UTF-8."""
+    for bom, encoding in _ENCODINGS:
+        if raw.startswith(bom):
+            return encoding, len(bom)
+    if len(raw) >= 4 and raw[:3] == b"\0\0\0" and raw[3]:
+        return "utf-32-be", 0
+    if len(raw) >= 4 and raw[0] and raw[1:4] == b"\0\0\0":
+        return "utf-32-le", 0
+    if len(raw) >= 2 and not raw[0] and raw[1]:
+        return "utf-16-be", 0
+    if len(raw) >= 2 and raw[0] and not raw[1]:
+        return "utf-16-le", 0
+    return None
+
+
 def decode(raw: bytes) -> tuple[str | None, str | None]:
-    """(text, None) or (None, reason). BOMs are honoured; anything else must be UTF-8."""
+    """(text, None) or (None, reason). UTF-8, with or without a BOM, or UTF-16/32 recognised as YAML
+    1.2 says (a BOM, or NUL bytes around the first character); NUL characters mean binary."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif (sniffed := _sniff(raw)) is not None:
+        encoding, skip = sniffed
         try:
-            return raw.decode("utf-16"), None
+            text = raw[skip:].decode(encoding)
         except UnicodeDecodeError as exc:
-            return None, f"invalid UTF-16 at byte {exc.start}"
+            if skip:  # the BOM said so: the file is broken, not binary
+                return None, f"invalid {encoding.upper()} at byte {exc.start + skip}"
+        else:
+            if "\x00" not in text:
+                return text, None
     if b"\x00" in raw:
         return None, "binary file (contains NUL bytes), not a YAML or JSON config"
     try:
@@ -151,6 +190,7 @@ class _Abort(Exception):
 _resolver = _yaml_resolver.Resolver()
 _constructor = _yaml_constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
+_INT = _TAG + "int"
 _CONSTRUCTORS = {
     _TAG + "int": _yaml_constructor.SafeConstructor.construct_yaml_int,
     _TAG + "float": _yaml_constructor.SafeConstructor.construct_yaml_float,
@@ -166,9 +206,11 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     build = _CONSTRUCTORS.get(tag)
     if build is None:  # str, timestamps, binary and every unknown tag stay the text as written
         return event.value
+    if tag == _INT and len(event.value) > MAX_INT_CHARS:
+        return event.value
     try:
         return build(_constructor, yaml.ScalarNode(tag, event.value))
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+    except Exception:  # noqa: BLE001 - PyYAML's constructors on hostile text (`!!int ` is an IndexError)
         return event.value
 
 
@@ -204,15 +246,21 @@ class _TreeBuilder:
         try:
             stack: list[_Open] = []
             document: Document | None = None
+            # One budget for the whole file: a limit per document would let a file of many
+            # documents (or of many small alias bombs) add up to any size.
             expanded = 0
             while loader.check_event():
                 event = loader.get_event()
                 kind = type(event)
                 if kind is yaml.DocumentStartEvent:
+                    if len(self.documents) >= MAX_DOCUMENTS:
+                        self._limit(_span(event), f"more than {MAX_DOCUMENTS:,} documents; not checked")
                     document = Document(None, {})
                     stack = []
-                    expanded = 0
-                    self.anchors = {}
+                    expanded += 1
+                    if expanded > MAX_EXPANDED_NODES:
+                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked")
+                    self.anchors = {}  # anchors are local to their document
                     continue
                 if kind is yaml.DocumentEndEvent:
                     if document is not None:
