@@ -146,7 +146,7 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
                 table = tables.get(id(document))
                 if table is None:
                     table = tables[id(document)] = {format_key_path(k): v for k, v in document.positions.items()}
-                span = _lookup(table, hit.key) or document.span(())
+                span = lookup_span(table, hit.key) or document.span(())
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
                                 severity, hit.message, hit.key or "", list(hit.related)))
@@ -154,7 +154,7 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
     return findings
 
 
-def _lookup(table: dict[str, Span], key: str) -> Optional[Span]:
+def lookup_span(table: dict[str, Span], key: str) -> Optional[Span]:
     """The span of a dotted key, or of its closest ancestor (values reached through an alias)."""
     while key:
         if key in table:

@@ -26,7 +26,8 @@ from typing import Any, Optional
 from ..model import Duration
 from ..units import Unit
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
-from .hf import AXOLOTL_MARKERS, to_number, HFSettings, Setting, _deepspeed, is_float_value, safe_duration, transformers_version
+from .hf import (AXOLOTL_MARKERS, HFSettings, Setting, _deepspeed, is_float_value, map_run_length, safe_duration,
+                 to_number, transformers_version)
 
 AXOLOTL_ONLY = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", "sequence_len", "sample_packing",
                 "val_set_size", "saves_per_epoch", "evals_per_epoch", "dataset_prepared_path", "adapter",
@@ -123,17 +124,7 @@ class _Reader:
         return epochs if epochs is not None and epochs > 0 else 1.0
 
     def _length(self) -> None:
-        b, data = self.b, self.data
-        max_steps = to_number(data.get("max_steps"))
-        limited = max_steps is not None and max_steps > 0
-        if limited:
-            b.duration("max_steps", data["max_steps"], ("max_steps",), Unit.STEP)
-        epochs = data.get("num_epochs")
-        if epochs is not None and to_number(epochs) is not None:
-            if not limited or to_number(epochs) > 0:
-                b.duration("epochs", epochs, ("num_epochs",), Unit.EPOCH)
-        elif not limited and epochs is None:
-            b.duration("epochs", 1, (), Unit.EPOCH, note="axolotl default num_epochs")
+        map_run_length(self.b, self.data, "num_epochs", 1, "axolotl default num_epochs")
 
     def _warmup(self) -> None:
         """[core/builders/base.py _configure_warmup_and_logging]"""

@@ -135,6 +135,21 @@ def transformers_version(source: Source) -> HFVersion:
     return HFVersion(NEWEST, "assumed")
 
 
+def map_run_length(b: RunBuilder, data: dict, epochs_key: str, default_epochs: float, default_note: str) -> None:
+    """max_steps > 0 replaces the epoch count entirely [trainer.py set_initial_training_values];
+    a written epoch count of 0 next to it is not an error; no epoch count means the default."""
+    max_steps = to_number(data.get("max_steps"))
+    limited = max_steps is not None and max_steps > 0
+    if limited:
+        b.duration("max_steps", data["max_steps"], ("max_steps",), Unit.STEP)
+    epochs = data.get(epochs_key)
+    if epochs is not None and to_number(epochs) is not None:
+        if not limited or to_number(epochs) > 0:
+            b.duration("epochs", epochs, (epochs_key,), Unit.EPOCH)
+    elif not limited and epochs is None:
+        b.duration("epochs", default_epochs, (), Unit.EPOCH, note=default_note)
+
+
 # ---------------------------------------------------------------------------------------- settings
 
 @dataclass(frozen=True)
@@ -328,17 +343,7 @@ class _Reader:
             b.flag("train_loader.drop_last", self.data["dataloader_drop_last"], ("dataloader_drop_last",))
 
     def _length(self) -> None:
-        b = self.b
-        max_steps = to_number(self.data.get("max_steps"))
-        limited = max_steps is not None and max_steps > 0
-        if limited:
-            b.duration("max_steps", self.data["max_steps"], ("max_steps",), Unit.STEP)
-        epochs = self.data.get("num_train_epochs")
-        if epochs is not None and to_number(epochs) is not None:
-            if not limited or to_number(epochs) > 0:
-                b.duration("epochs", epochs, ("num_train_epochs",), Unit.EPOCH)
-        elif not limited and epochs is None:
-            b.duration("epochs", 3, (), Unit.EPOCH, note="transformers default num_train_epochs")
+        map_run_length(self.b, self.data, "num_train_epochs", 3, "transformers default num_train_epochs")
 
     def _warmup(self) -> None:
         """W as get_warmup_steps computes it, for the version used [training_args.py]."""
@@ -538,4 +543,4 @@ def resolve_pointer(config_path: str, target: str) -> Optional[str]:
 
 
 __all__ = ["HuggingFace", "HFSettings", "HFVersion", "Setting", "hf_settings", "transformers_version",
-           "parse_version", "resolve_pointer", "format_key_path"]
+           "parse_version", "resolve_pointer", "format_key_path", "map_run_length"]

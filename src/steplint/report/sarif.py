@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from .. import catalogue
 from ..catalogue import RuleDoc
-from ..engine import FileResult
+from ..engine import FileResult, lookup_span
 from ..findings import Finding, Severity
 from ..loading import Span, format_key_path, load_text
 from ..ruledoc import render_rule
@@ -117,13 +117,7 @@ class _Locator:
                       getattr(t.get(finding.key_path), "line", None) == finding.line]
         if not candidates and len(self.tables) == 1:
             candidates = self.tables
-        for table in candidates[:1]:
-            while key:
-                if key in table:
-                    return table[key]
-                cut = max(key.rfind("."), key.rfind("["))
-                key = key[:cut] if cut > 0 else ""
-        return None
+        return lookup_span(candidates[0], key) if candidates else None
 
 
 class SarifReporter:
