@@ -527,9 +527,6 @@ def test_nothing_lost_steplint_never_writes_to_what_it_checks(tmp_path):
     assert _snapshot(tree) == before
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: --output-file naming a checked file replaces that config with the "
-                                       "report; fix: refuse (exit 2) when the output path is one of the files to "
-                                       "check (os.path.samefile / realpath), before writing")
 def test_output_file_that_is_a_checked_file_is_refused(tmp_path):
     config = tmp_path / "train.yaml"
     config.write_text(NATIVE)
@@ -539,13 +536,9 @@ def test_output_file_that_is_a_checked_file_is_refused(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Bugs outside loading/discover, recorded as strict xfails (see the reasons for the fix)
+# Bugs found outside loading/discover (fixed: each test failed before its fix)
 
 
-@pytest.mark.xfail(strict=True, reason="report/: a file name that is not UTF-8 (a surrogate-escaped str) makes "
-                                       "--format json and gitlab emit invalid UTF-8 and --format sarif fail with an internal "
-                                       "UnicodeEncodeError; fix: show paths as "
-                                       "path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')")
 def test_a_file_name_that_is_not_utf8(tmp_path):
     if sys.platform == "darwin":
         pytest.skip("macOS file systems refuse such names")
@@ -569,11 +562,6 @@ def _interpolation_bomb(levels: int, width: int) -> str:
     return "\n".join(lines) + "\n" + TRAINING
 
 
-@pytest.mark.xfail(strict=True, reason="interpolation.py: whole-value references to lists are resolved with "
-                                       "OmegaConf.to_container, so 8 lines of `kN: ['${kN-1}', ...]` expand to 10**8 "
-                                       "values (an alias bomb the alias limit never sees: minutes of CPU, GBs); "
-                                       "fix: count resolved nodes against loading.MAX_EXPANDED_NODES, or resolve "
-                                       "only references whose target holds no references")
 def test_an_interpolation_bomb_is_bounded(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(_interpolation_bomb(8, 10))
@@ -581,10 +569,6 @@ def test_an_interpolation_bomb_is_bounded(tmp_path):
     assert_sane(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason="suppressions.py/engine.py: each own-line `# steplint: ignore` comment scans "
-                                       "forward for the next key and each unused one is compared with every other "
-                                       "(O(n^2): 4000 comment lines take 20 s); fix: find the next key line with one "
-                                       "backward pass, and index suppressions by code and line")
 def test_many_suppression_comments_are_bounded(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(NATIVE + "# steplint: ignore[SL201]\n" * 5_000)  # ~35 s today
@@ -592,10 +576,6 @@ def test_many_suppression_comments_are_bounded(tmp_path):
     assert_sane(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: --dataset-size/--world-size accept any integer, while the same "
-                                       "values in a config are bounded at 2**53 (model.MAX_COUNT); past it the plan's "
-                                       "float arithmetic prints inexact step counts (351562500000000039976037253120); "
-                                       "fix: bound _positive at MAX_COUNT")
 def test_context_options_beyond_exact_integers_are_refused(tmp_path):
     (tmp_path / "c.yaml").write_text(NATIVE)
     outcome = invoke("check", tmp_path / "c.yaml", "--dataset-size", str(10**30))

@@ -56,8 +56,9 @@ def _validate_selectors(selectors: tuple[str, ...], option: str) -> None:
 
 
 def _positive(_ctx, param, value: Optional[int]) -> Optional[int]:
-    if value is not None and value < 1:
-        raise click.BadParameter("must be at least 1", param_hint=f"--{param.name.replace('_', '-')}")
+    limit = 2**53  # model.MAX_COUNT: beyond it counts are no longer exact in the plan's arithmetic
+    if value is not None and not 1 <= value <= limit:
+        raise click.BadParameter(f"must be between 1 and {limit}", param_hint=f"--{param.name.replace('_', '-')}")
     return value
 
 
@@ -176,7 +177,12 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
                     return True  # a file named on the command line is checked, as in ruff
                 return not resolver.excluded(path) and (named or resolver.included(path))
 
-            files = [path for path, named in found if wanted(path, named)]
+            report = os.path.realpath(output_file) if output_file else None
+            if report and any(named and os.path.realpath(path) == report for path, named in found):
+                raise click.UsageError(f"--output-file {output_file} is one of the files to check; it would be "
+                                       "overwritten with the report")
+            # a report from an earlier run, found by walking the directory, is not a config
+            files = [path for path, named in found if wanted(path, named) and os.path.realpath(path) != report]
             from .parallel import check_files, default_jobs
             results = check_files(files, jobs or default_jobs(len(files)), command_line, resolver.options, _read)
         with _output(output_file) as out:

@@ -63,7 +63,13 @@ def is_selected(options: Options, code: str) -> bool:
     return not _matches(options.ignore, code)
 
 
+def display_path(path: str) -> str:
+    """A path as reports can write it: a file name that is not UTF-8 gets U+FFFD where it is not."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
+    path = display_path(path)
     loaded = load_bytes(path, raw)
     result = FileResult(path=path, lines=loaded.text.splitlines())
     # (document, code, hit, span): the span is known for problems found while loading.
@@ -121,6 +127,12 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
     if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
         return
     doc = catalogue.load()[suppressions.UNUSED_SUPPRESSION]
+    # Only a file or block suppression, or one on the same line, can silence an SL006 finding.
+    wide = [s for s in found if s.kind != "key"]
+    by_line: dict[int, list] = {}
+    for s in found:
+        if s.kind == "key":
+            by_line.setdefault(s.first_line, []).append(s)
     for s in found:
         if s.used or s.kind == "block" and s.first_line == s.last_line:
             continue
@@ -128,7 +140,7 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
         unused = Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
                          dict(options.severity).get(doc.code, doc.severity),
                          f"this suppression of {codes} suppresses nothing: remove it", "")
-        if not any(other.covers(unused) for other in found if other is not s):
+        if not any(other.covers(unused) for other in wide + by_line.get(s.line, []) if other is not s):
             result.findings.append(unused)
     result.findings.sort(key=Finding.sort_key)
 
@@ -184,6 +196,6 @@ def iter_check(files: Iterable[str], options_for: Callable[[str], Options],
         try:
             raw = read(path)
         except OSError as exc:
-            yield FileResult(path=path, error=f"{path}: cannot read: {exc.strerror or exc}")
+            yield FileResult(path=display_path(path), error=f"{display_path(path)}: cannot read: {exc.strerror or exc}")
             continue
         yield check_bytes(path, raw, options)

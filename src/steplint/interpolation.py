@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, Union
 
+from .loading import MAX_EXPANDED_NODES
+
 _REFERENCE = "${"
 _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
 _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
@@ -102,6 +104,10 @@ def _may_be_a_number(data: Any, path: Path, text: str, depth: int = 0) -> bool:
         return False
     if isinstance(value, str) and _REFERENCE in value and depth < 8:
         return _may_be_a_number(data, _target(path, *whole.groups()), value, depth + 1)
+    if isinstance(value, (dict, list)):
+        # A container is copied in whole; one that holds references could expand like an alias
+        # bomb (`k2: ['${k1}', ...]`), and no count steplint reads is a container of references.
+        return not has_references(value)
     return not isinstance(value, str)
 
 
@@ -109,6 +115,8 @@ def resolve(data: dict) -> dict:
     """A copy of `data` with every resolvable reference replaced by its value."""
     referencing = [(path, text) for path, text in _strings_with_references(data)
                    if _may_be_a_number(data, path, text)]
+    # Still bounded: copies of plain containers count against the loader's node budget.
+    budget = MAX_EXPANDED_NODES
     if not referencing:
         return data
     try:
@@ -138,8 +146,19 @@ def resolve(data: dict) -> dict:
             continue
         if value == _UNKNOWN or value == text:
             continue
+        budget -= _size(value)
+        if budget < 0:
+            break
         result = _replace(result, path, value)
     return result
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_size(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(v) for v in value)
+    return 1
 
 
 def _replace(tree: Any, path: Path, value: Any) -> Any:

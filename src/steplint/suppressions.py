@@ -53,6 +53,7 @@ def parse(lines: list[str], key_at_line: dict[int, str]) -> list[Suppression]:
     """`key_at_line`: 1-based line -> the dotted key path that starts on it."""
     found: list[Suppression] = []
     open_blocks: dict[str, Suppression] = {}
+    next_content: Optional[list[int]] = None  # line -> the next line that is not blank or a comment
     for number, text in enumerate(lines, start=1):
         if "steplint:" not in text:
             continue
@@ -79,11 +80,24 @@ def parse(lines: list[str], key_at_line: dict[int, str]) -> list[Suppression]:
             own_line = text[:match.start()].strip() == ""
             target = number
             if own_line:
-                target = next((n for n in range(number + 1, len(lines) + 1)
-                               if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), number)
+                if next_content is None:
+                    next_content = _next_content_lines(lines)
+                target = next_content[number] or number
             found.append(Suppression("key", codes, number, column, target, target,
                                      key_path=key_at_line.get(target), reason=reason))
     return found
+
+
+def _next_content_lines(lines: list[str]) -> list[int]:
+    """One backward pass: for each 1-based line, the first later line with content (0 = none)."""
+    following = [0] * (len(lines) + 2)
+    upcoming = 0
+    for number in range(len(lines), 0, -1):
+        following[number] = upcoming
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            upcoming = number
+    return following
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], int]:
