@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import yaml
 from yaml import constructor as _yaml_constructor
@@ -42,8 +42,7 @@ DUPLICATE_KEY = "SL002"
 TOO_LARGE = "SL005"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """1-based line and column; end_column is exclusive (SARIF's convention)."""
 
     line: int
@@ -199,7 +198,22 @@ _CONSTRUCTORS = {
 }
 
 
+_SCALARS: dict[tuple, Any] = {}  # (tag, text, implicit) -> value: configs repeat true, 1, null...
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    memo = (event.tag, event.value, event.implicit)
+    found = _SCALARS.get(memo, _SCALARS)
+    if found is not _SCALARS:
+        return found
+    value = _construct(event)
+    if len(_SCALARS) > 50_000:
+        _SCALARS.clear()
+    _SCALARS[memo] = value  # every constructed scalar is immutable: int, float, bool, None or str
+    return value
+
+
+def _construct(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -221,18 +235,20 @@ def _span(event: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-@dataclass
 class _Open:
     """A mapping or sequence being built."""
 
-    value: Any
-    path: KeyPath
-    anchor: str | None
-    size: int = 1
-    pending_key: str | None = None
-    pending_key_span: Span | None = None
-    key_spans: dict[str, Span] = field(default_factory=dict)
-    merged: list[dict] = field(default_factory=list)
+    __slots__ = ("value", "is_map", "path", "anchor", "size", "pending_key", "pending_key_span", "merged")
+
+    def __init__(self, value: Any, path: KeyPath, anchor: Optional[str]) -> None:
+        self.value = value
+        self.is_map = isinstance(value, dict)
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        self.pending_key: Optional[str] = None
+        self.pending_key_span: Optional[Span] = None
+        self.merged: list[dict] = []
 
 
 class _TreeBuilder:
@@ -283,7 +299,7 @@ class _TreeBuilder:
 
                 parent = stack[-1] if stack else None
                 # Mapping keys: the scalar in key position names the entry.
-                if parent is not None and isinstance(parent.value, dict) and parent.pending_key is None:
+                if parent is not None and parent.is_map and parent.pending_key is None:
                     if kind is yaml.ScalarEvent:
                         parent.pending_key = event.value
                         parent.pending_key_span = _span(event)
@@ -303,10 +319,9 @@ class _TreeBuilder:
                         self._limit(Span(event.start_mark.line + 1, event.start_mark.column + 1,
                                          event.start_mark.line + 1, event.start_mark.column + 2),
                                     f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); not checked")
-                    self._attach(stack, document, value, size, _span(event))
+                    self._attach(stack, document, value, size, event)
                     continue
 
-                path = self._child_path(stack)
                 if kind is yaml.ScalarEvent:
                     expanded += 1
                     if expanded > MAX_EXPANDED_NODES:
@@ -314,10 +329,11 @@ class _TreeBuilder:
                     value = _scalar(event)
                     if event.anchor is not None:
                         self.anchors[event.anchor] = (value, 1)
-                    self._attach(stack, document, value, 1, _span(event))
+                    self._attach(stack, document, value, 1, event)
                     continue
 
                 # A mapping or sequence starts.
+                path = self._child_path(stack)
                 if len(stack) >= MAX_DEPTH:
                     self._limit(_span(event), f"nesting deeper than {MAX_DEPTH} levels; not checked")
                 expanded += 1
@@ -339,21 +355,23 @@ class _TreeBuilder:
         if not stack:
             return ()
         parent = stack[-1]
-        if isinstance(parent.value, list):
+        if not parent.is_map:
             return parent.path + (len(parent.value),)
         return parent.path + (parent.pending_key,)
 
-    def _attach(self, stack: list[_Open], document: Document, value: Any, size: int, span: Span | None) -> None:
+    def _attach(self, stack: list[_Open], document: Document, value: Any, size: int, event: Any) -> None:
+        """`event`: the scalar or alias just read, whose position is kept for list items and a
+        scalar document (mapping entries keep their key's position); None for a closed container."""
         if not stack:
             document.data = value
-            if span is not None:
-                document.positions.setdefault((), span)
+            if event is not None:
+                document.positions.setdefault((), _span(event))
             return
         parent = stack[-1]
         parent.size += size
-        if isinstance(parent.value, list):
-            if span is not None:
-                document.positions[parent.path + (len(parent.value),)] = span
+        if not parent.is_map:
+            if event is not None:
+                document.positions[parent.path + (len(parent.value),)] = _span(event)
             parent.value.append(value)
             return
         key, key_span = parent.pending_key, parent.pending_key_span
@@ -364,11 +382,10 @@ class _TreeBuilder:
                     parent.merged.append(base)
             return
         if key in parent.value:
-            first = parent.key_spans[key]
+            first = document.positions[parent.path + (key,)]
             self.problems.append(LoadProblem(
                 DUPLICATE_KEY,
                 f"duplicate key '{key}' (first defined at line {first.line}); the earlier value is silently overwritten",
                 key_span, parent.path + (key,), len(self.documents)))
         parent.value[key] = value
-        parent.key_spans[key] = key_span
-        document.positions[parent.path + (key,)] = key_span
+        document.positions[parent.path + (key,)] = key_span  # the last one: its value is the one kept
