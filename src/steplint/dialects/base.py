@@ -256,8 +256,22 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def walk(data: Any, max_nodes: int = 200_000) -> Iterable[tuple[KeyPath, str, Any]]:
-    """Every (path, key, value) of the mapping entries in a tree, breadth first (shallow first)."""
+_WALK_LIMIT = 200_000
+_last_walk: list = [None, ()]  # (data, entries): detection walks one document many times
+
+
+def walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, Any], ...]:
+    """The (path, key, value) of the mapping entries in a tree, breadth first (shallow first), the
+    first `max_nodes` of them. The last tree's walk is kept: every dialect's scorer walks the same
+    document, and loaded documents are never modified."""
+    if _last_walk[0] is not data:
+        _last_walk[:] = [data, _walk(data)]
+    entries = _last_walk[1]
+    return entries if max_nodes >= len(entries) else entries[:max_nodes]
+
+
+def _walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, Any], ...]:
+    entries: list[tuple[KeyPath, str, Any]] = []
     queue: list[tuple[KeyPath, Any]] = [((), data)]
     seen = 0
     while queue and seen < max_nodes:
@@ -266,7 +280,7 @@ def walk(data: Any, max_nodes: int = 200_000) -> Iterable[tuple[KeyPath, str, An
             if isinstance(node, dict):
                 for key, value in node.items():
                     seen += 1
-                    yield path + (key,), key, value
+                    entries.append((path + (key,), key, value))
                     if isinstance(value, (dict, list)):
                         next_queue.append((path + (key,), value))
             elif isinstance(node, list):
@@ -275,5 +289,6 @@ def walk(data: Any, max_nodes: int = 200_000) -> Iterable[tuple[KeyPath, str, An
                     if isinstance(value, (dict, list)):
                         next_queue.append((path + (index,), value))
         queue = next_queue
+    return tuple(entries)
 
 
