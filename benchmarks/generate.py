@@ -257,7 +257,7 @@ def llama_factory(rng: random.Random, fault: Optional[str]) -> tuple[str, str]:
     max_steps = rng.choice([200, 500, 1000]) if fault or rng.random() < 0.3 else None
     v = _hf_common(rng, r, fault, max_steps)
     model = rng.choice(BASE_MODELS)
-    lines = [f"### model", f"model_name_or_path: {model}", "trust_remote_code: true", "",
+    lines = ["### model", f"model_name_or_path: {model}", "trust_remote_code: true", "",
              "### method", f"stage: {rng.choice(['sft', 'pt', 'dpo'])}", "do_train: true",
              f"finetuning_type: {rng.choice(['lora', 'full', 'freeze'])}", f"lora_rank: {rng.choice([8, 16, 64])}",
              "lora_target: all", "", "### dataset", f"dataset: {rng.choice(['alpaca_en_demo', 'identity', 'glaive_toolcall_en_demo'])}",

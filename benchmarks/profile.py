@@ -95,7 +95,7 @@ def importtime(python: str, argv: list[str], runs: int = 7) -> tuple[float, list
         for line in err.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
-            _, self_us, _, name = line.split("|")[0], *line.split("|")
+            _, _self_us, _, name = line.split("|")[0], *line.split("|")
             selfs[name.strip()] = int(line.split(":")[1].split("|")[0])
         samples.append(selfs)
     names = set().union(*samples)

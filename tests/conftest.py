@@ -24,3 +24,23 @@ def codes(result: FileResult) -> list[str]:
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (it sits beside the repo)")
+
+
+def corpus_files(*labels: str) -> list[Path]:
+    """The corpus files whose manifest label is one of `labels` (none when the corpus is absent)."""
+    import csv
+    if not CORPUS.is_dir():
+        return []
+    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
+        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] in labels]
+
+
+def load_data(path: Path):
+    """The first document of a config, loaded and with its references resolved, as a dialect sees it."""
+    from steplint.interpolation import resolve
+    from steplint.loading import load_bytes
+    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
+
+
+def check_file(path: Path, **context) -> FileResult:
+    return check_bytes(str(path), path.read_bytes(), Options(context=Context(**context)))

@@ -4,7 +4,6 @@ SL50x (Composer) and SL51x (OLMo) rules."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -12,28 +11,15 @@ from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.composer import Composer, parse_time
 from steplint.dialects.olmo import Olmo, parse_max_duration
-from steplint.engine import Options, check_bytes
-from steplint.interpolation import resolve
-from steplint.loading import load_bytes
-from steplint.plan import Context, derive
+from steplint.plan import derive
 from steplint.units import Unit
 
-from .conftest import CORPUS, ROOT, codes, lint, needs_corpus
+from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
 
 SAMPLES = ROOT / "sample_configs" / "composer"
 
 
-def corpus_files(label: str) -> list[Path]:
-    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
-        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] == label]
 
-
-def load(path: Path):
-    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
-
-
-def check_file(path: Path, **context):
-    return check_bytes(str(path), path.read_bytes(), Options(context=Context(**context)))
 
 
 def by_rule(result, rule):
@@ -71,8 +57,8 @@ def test_olmo_max_duration(value, expected):
 @pytest.mark.parametrize("label,name", [("composer", "composer"), ("olmo", "olmo")])
 def test_corpus_detection(label, name):
     files = corpus_files(label)
-    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load(p)), "name", None)) for p in files
-              if getattr(detect(load(p)), "name", None) != name]
+    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load_data(p)), "name", None)) for p in files
+              if getattr(detect(load_data(p)), "name", None) != name]
     print(f"{label}: {len(files) - len(misses)}/{len(files)} detected; misses: {misses}")
     assert len(misses) <= 0.05 * len(files), misses
 
@@ -81,14 +67,14 @@ def test_corpus_detection(label, name):
 def test_mcli_run_files_without_a_config_are_not_composer():
     # OLMo's mcli run files (label `other`) launch a training script with a config path; they hold no config.
     for path in sorted((CORPUS / "allenai__OLMo" / "configs" / "mcli").glob("*.yaml")):
-        assert getattr(detect(load(path)), "name", None) not in ("composer", "olmo"), path
+        assert getattr(detect(load_data(path)), "name", None) not in ("composer", "olmo"), path
 
 
 @needs_corpus
 def test_no_other_label_is_read_as_composer_or_olmo():
     with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["dialect"] not in ("composer", "olmo")]
-    wrong = [r["file"] for r in rows if getattr(detect(load(CORPUS / r["file"])), "name", None) in ("composer", "olmo")]
+    wrong = [r["file"] for r in rows if getattr(detect(load_data(CORPUS / r["file"])), "name", None) in ("composer", "olmo")]
     assert not wrong
 
 
@@ -105,7 +91,7 @@ def test_corpus_files_check_without_a_crash(label):
 @needs_corpus
 def test_llm_foundry_mapping_mpt_125m():
     path = CORPUS / "mosaicml__llm-foundry/scripts/train/yamls/pretrain/mpt-125m.yaml"
-    adapted = Composer().adapt(load(path), Source(str(path)))
+    adapted = Composer().adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.max_steps.value, run.max_steps.unit, run.max_steps.key) == (4800, Unit.STEP, "max_duration")
     assert (run.global_batch_size.value, run.global_batch_size.key) == (256, "global_train_batch_size")
@@ -120,7 +106,7 @@ def test_llm_foundry_mapping_mpt_125m():
 @needs_corpus
 def test_mcli_run_file_maps_parameters_and_gpus():
     path = CORPUS / "mosaicml__llm-foundry/mcli/mcli-llama2-finetune.yaml"
-    run = Composer().adapt(load(path), Source(str(path))).run
+    run = Composer().adapt(load_data(path), Source(str(path))).run
     assert (run.world_size.value, run.world_size.key) == (8, "compute.gpus")
     assert (run.epochs.value, run.epochs.key) == (1, "parameters.max_duration")
     assert run.schedule.warmup.key == "parameters.scheduler.t_warmup"
@@ -129,7 +115,7 @@ def test_mcli_run_file_maps_parameters_and_gpus():
 @needs_corpus
 def test_olmo_mapping_olmo_7b():
     path = CORPUS / "allenai__OLMo/configs/official-0724/OLMo-7B.yaml"
-    adapted = Olmo().adapt(load(path), Source(str(path)))
+    adapted = Olmo().adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.max_steps.value, run.max_steps.unit) == (2e12, Unit.TOKEN)
     assert (run.schedule.warmup.value, run.schedule.warmup.unit) == (5000, Unit.STEP)
@@ -142,14 +128,14 @@ def test_olmo_mapping_olmo_7b():
 def test_olmo_checkpoint_is_the_most_frequent_interval():
     # llama7: sharded every 1000000 steps (never), unsharded every 500
     path = CORPUS / "allenai__OLMo/configs/llama7.yaml"
-    run = Olmo().adapt(load(path), Source(str(path))).run
+    run = Olmo().adapt(load_data(path), Source(str(path))).run
     assert (run.checkpoint.value, run.checkpoint.key) == (500, "save_interval_unsharded")
 
 
 @needs_corpus
 def test_olmo_scheduler_in_tokens():
     path = CORPUS / "allenai__OLMo/configs/mitchish70.yaml"
-    adapted = Olmo().adapt(load(path), Source(str(path)))
+    adapted = Olmo().adapt(load_data(path), Source(str(path)))
     plan = derive(adapted.run, adapted.semantics)
     assert adapted.run.schedule.warmup.unit is Unit.TOKEN
     assert plan.tokens_per_step == 512 * 4096

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,22 +12,13 @@ from steplint.dialects.base import Source
 from steplint.dialects.deepspeed import DeepSpeed, load_file, parse
 from steplint.engine import Options, check_bytes
 from steplint.findings import Severity
-from steplint.interpolation import resolve
-from steplint.loading import load_bytes
 from steplint.plan import Context
 
-from .conftest import CORPUS, ROOT, lint, needs_corpus
+from .conftest import CORPUS, ROOT, corpus_files, lint, load_data, needs_corpus
 
 SAMPLES = ROOT / "sample_configs" / "deepspeed"
 
 
-def corpus_files() -> list[Path]:
-    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
-        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] == "deepspeed"]
-
-
-def load(path: Path):
-    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
 
 
 def ds(config: dict, **options):
@@ -42,8 +31,8 @@ def rules(result, code):
 
 @needs_corpus
 def test_corpus_files_are_detected():
-    files = corpus_files()
-    misses = [str(p.relative_to(CORPUS)) for p in files if getattr(detect(load(p)), "name", None) != "deepspeed"]
+    files = corpus_files("deepspeed")
+    misses = [str(p.relative_to(CORPUS)) for p in files if getattr(detect(load_data(p)), "name", None) != "deepspeed"]
     print(f"deepspeed: {len(files) - len(misses)}/{len(files)} detected; misses: {misses}")
     assert len(misses) <= 0.05 * len(files), misses
 
@@ -58,7 +47,7 @@ def test_neox_and_generic_configs_are_not_deepspeed():
 @needs_corpus
 def test_mapping_of_a_real_config():
     path = CORPUS / "microsoft__DeepSpeedExamples/training/bing_bert/deepspeed_bsz64k_lamb_config_seq128.json"
-    adapted = DeepSpeed().adapt(load(path), Source(str(path)))
+    adapted = DeepSpeed().adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (64, "train_micro_batch_size_per_gpu")
     assert (run.global_batch_size.value, run.global_batch_size.key) == (65536, "train_batch_size")
@@ -113,7 +102,7 @@ def test_samples():
 
 @needs_corpus
 def test_corpus_files_check_without_a_crash_or_warning():
-    for path in corpus_files():
+    for path in corpus_files("deepspeed"):
         result = check_bytes(str(path), path.read_bytes(), Options())
         assert result.error is None, path
         assert not [f.to_dict() for f in result.findings if f.severity >= Severity.WARNING], path

@@ -16,12 +16,10 @@ from steplint.dialects.base import Source
 from steplint.dialects.hf import HuggingFace, parse_version, resolve_pointer, transformers_version
 from steplint.engine import Options, check_bytes
 from steplint.findings import Severity
-from steplint.interpolation import resolve
-from steplint.loading import load_bytes
 from steplint.plan import Context
 from steplint.units import Unit
 
-from .conftest import CORPUS, ROOT, lint, needs_corpus
+from .conftest import CORPUS, ROOT, corpus_files, lint, load_data, needs_corpus
 
 SAMPLES = ROOT / "sample_configs"
 V457 = (("transformers", "4.57"),)
@@ -30,13 +28,6 @@ V510 = (("transformers", "5.10"),)
 V523 = (("transformers", "5.23"),)
 
 
-def corpus_files(*labels: str) -> list[Path]:
-    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
-        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] in labels]
-
-
-def load(path: Path):
-    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
 
 
 def plan_of(text: str, versions=V457, **context):
@@ -56,7 +47,7 @@ def rules(result, code):
 def test_corpus_files_are_detected(label, dialect):
     files = corpus_files(label)
     assert files
-    misses = [str(p.relative_to(CORPUS)) for p in files if getattr(detect(load(p)), "name", None) != dialect]
+    misses = [str(p.relative_to(CORPUS)) for p in files if getattr(detect(load_data(p)), "name", None) != dialect]
     print(f"{label}: {len(files) - len(misses)}/{len(files)} detected; misses: {misses}")
     assert len(misses) <= 0.05 * len(files), misses
 
@@ -70,7 +61,7 @@ def test_no_other_label_is_taken():
     for row in rows:
         path = CORPUS / row["file"]
         try:
-            data = load(path)
+            data = load_data(path)
         except Exception:  # noqa: BLE001 - unreadable files are another test's business
             continue
         if isinstance(data, dict) and getattr(detect(data), "name", None) in ("hf-trainer", "axolotl", "deepspeed"):
@@ -92,7 +83,7 @@ def test_other_configs_are_not_hugging_face():
 @needs_corpus
 def test_llama_factory_mapping():
     path = CORPUS / "hiyouga__LLaMA-Factory/examples/train_lora/llama3_lora_sft.yaml"
-    adapted = HuggingFace().adapt(load(path), Source(str(path), V457))
+    adapted = HuggingFace().adapt(load_data(path), Source(str(path), V457))
     run = adapted.run
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (1, "per_device_train_batch_size")
     assert (run.gradient_accumulation.value, run.gradient_accumulation.key) == (8, "gradient_accumulation_steps")
@@ -109,7 +100,7 @@ def test_llama_factory_mapping():
 @needs_corpus
 def test_alignment_handbook_mapping():
     path = CORPUS / "huggingface__alignment-handbook/recipes/zephyr-7b-beta/sft/config_full.yaml"
-    adapted = HuggingFace().adapt(load(path), Source(str(path), V457))
+    adapted = HuggingFace().adapt(load_data(path), Source(str(path), V457))
     run = adapted.run
     assert (run.eval.value, run.eval.unit, run.eval.key) == (1, Unit.EPOCH, "eval_strategy")
     assert (run.checkpoint.value, run.checkpoint.key) == (100, "save_steps")
@@ -121,7 +112,7 @@ def test_alignment_handbook_mapping():
 @needs_corpus
 def test_axolotl_mapping():
     path = CORPUS / "axolotl-ai-cloud__axolotl/examples/arcee/afm-4.5b-qlora.yaml"
-    adapted = Axolotl().adapt(load(path), Source(str(path), V457))
+    adapted = Axolotl().adapt(load_data(path), Source(str(path), V457))
     run = adapted.run
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (2, "micro_batch_size")
     assert run.gradient_accumulation.value == 4 and run.epochs.value == 1
@@ -134,7 +125,7 @@ def test_axolotl_mapping():
 @needs_corpus
 def test_deepspeed_pointer_is_read_from_the_repository_root():
     path = CORPUS / "hiyouga__LLaMA-Factory/examples/extras/badam/llama3_full_sft_ds3.yaml"
-    adapted = HuggingFace().adapt(load(path), Source(str(path), V457))
+    adapted = HuggingFace().adapt(load_data(path), Source(str(path), V457))
     ds = adapted.semantics.framework.deepspeed
     assert ds is not None and ds.where == "ds_z3_config.json" and ds.micro.auto
 

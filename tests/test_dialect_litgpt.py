@@ -4,35 +4,19 @@ the generic rules it feeds (SL303 for a global batch the devices cannot split)."
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-import pytest
 
 from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.litgpt import Litgpt
-from steplint.engine import Options, check_bytes
-from steplint.interpolation import resolve
-from steplint.loading import load_bytes
-from steplint.plan import Context
 from steplint.units import Unit
 
-from .conftest import CORPUS, ROOT, codes, lint, needs_corpus
+from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
 
 SAMPLES = ROOT / "sample_configs" / "litgpt"
 
 
-def corpus_files(label: str = "litgpt") -> list[Path]:
-    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
-        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] == label]
 
-
-def load(path: Path):
-    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
-
-
-def check_file(path: Path, **context):
-    return check_bytes(str(path), path.read_bytes(), Options(context=Context(**context)))
 
 
 LITGPT = """\
@@ -59,9 +43,9 @@ def litgpt(devices=1, nodes=1, batch=16, micro=2, warmup="lr_warmup_steps: 10", 
 
 @needs_corpus
 def test_corpus_detection():
-    files = corpus_files()
-    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load(p)), "name", None)) for p in files
-              if getattr(detect(load(p)), "name", None) != "litgpt"]
+    files = corpus_files("litgpt")
+    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load_data(p)), "name", None)) for p in files
+              if getattr(detect(load_data(p)), "name", None) != "litgpt"]
     print(f"litgpt: {len(files) - len(misses)}/{len(files)} detected; misses: {misses}")
     assert len(misses) <= 0.05 * len(files), misses
 
@@ -70,13 +54,13 @@ def test_corpus_detection():
 def test_no_other_label_is_read_as_litgpt():
     with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["dialect"] != "litgpt"]
-    assert not [r["file"] for r in rows if getattr(detect(load(CORPUS / r["file"])), "name", None) == "litgpt"]
+    assert not [r["file"] for r in rows if getattr(detect(load_data(CORPUS / r["file"])), "name", None) == "litgpt"]
 
 
 @needs_corpus
 def test_corpus_files_check_without_a_crash_and_without_warnings():
     # The config hub's batches all divide (e.g. 16 over 4 devices × micro 1); no warmup is too long.
-    for path in corpus_files():
+    for path in corpus_files("litgpt"):
         result = check_file(path)
         assert result.error is None
         assert not [f for f in result.findings if f.severity.label != "info"], (path, result.findings)
@@ -85,7 +69,7 @@ def test_corpus_files_check_without_a_crash_and_without_warnings():
 @needs_corpus
 def test_mapping_lora_finetune():
     path = CORPUS / "Lightning-AI__litgpt/config_hub/finetune/llama-3-8b/lora.yaml"
-    run = Litgpt().adapt(load(path), Source(str(path))).run
+    run = Litgpt().adapt(load_data(path), Source(str(path))).run
     assert (run.global_batch_size.value, run.global_batch_size.key) == (8, "train.global_batch_size")
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (1, "train.micro_batch_size")
     assert (run.epochs.value, run.epochs.key) == (2, "train.epochs")

@@ -5,35 +5,19 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
 from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.neox import Neox
-from steplint.engine import Options, check_bytes
-from steplint.interpolation import resolve
-from steplint.loading import load_bytes
-from steplint.plan import Context
-from steplint.units import Unit
 
-from .conftest import CORPUS, ROOT, codes, lint, needs_corpus
+from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
 
 SAMPLES = ROOT / "sample_configs" / "neox"
 
 
-def corpus_files(label: str = "gpt-neox") -> list[Path]:
-    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
-        return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] == label]
 
-
-def load(path: Path):
-    return resolve(load_bytes(str(path), path.read_bytes()).documents[0].data)
-
-
-def check_file(path: Path, **context):
-    return check_bytes(str(path), path.read_bytes(), Options(context=Context(**context)))
 
 
 def neox(**keys) -> str:
@@ -49,9 +33,9 @@ def findings(text: str, rule: str, **context):
 
 @needs_corpus
 def test_corpus_detection():
-    files = corpus_files()
-    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load(p)), "name", None)) for p in files
-              if getattr(detect(load(p)), "name", None) != "gpt-neox"]
+    files = corpus_files("gpt-neox")
+    misses = [(str(p.relative_to(CORPUS)), getattr(detect(load_data(p)), "name", None)) for p in files
+              if getattr(detect(load_data(p)), "name", None) != "gpt-neox"]
     print(f"gpt-neox: {len(files) - len(misses)}/{len(files)} detected; misses: {misses}")
     assert len(misses) <= 0.05 * len(files), misses
 
@@ -60,19 +44,19 @@ def test_corpus_detection():
 def test_no_other_label_is_read_as_neox():
     with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["dialect"] != "gpt-neox"]
-    assert not [r["file"] for r in rows if getattr(detect(load(CORPUS / r["file"])), "name", None) == "gpt-neox"]
+    assert not [r["file"] for r in rows if getattr(detect(load_data(CORPUS / r["file"])), "name", None) == "gpt-neox"]
 
 
 @needs_corpus
 def test_corpus_files_check_without_a_crash():
-    for path in corpus_files():
+    for path in corpus_files("gpt-neox"):
         assert check_file(path).error is None
 
 
 @needs_corpus
 def test_mapping_dashed_keys_point_at_the_written_key():
     path = CORPUS / "EleutherAI__gpt-neox/configs/pythia/14M.yml"
-    adapted = Neox().adapt(load(path), Source(str(path)))
+    adapted = Neox().adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.max_steps.value, run.max_steps.key) == (143000, "train-iters")
     assert (run.schedule.horizon.value, run.schedule.horizon.key) == (143000, "lr-decay-iters")
@@ -105,7 +89,7 @@ def test_accumulation_inferred_from_the_global_batch():
 @needs_corpus
 def test_corpus_true_findings():
     found = {str(p.relative_to(CORPUS / "EleutherAI__gpt-neox")): {
-        (f.rule, f.key_path) for f in check_file(p).findings if f.severity.label != "info"} for p in corpus_files()}
+        (f.rule, f.key_path) for f in check_file(p).findings if f.severity.label != "info"} for p in corpus_files("gpt-neox")}
     # autotuning configs: 200 (100) iterations with the full-size lr-decay-iters 320000
     assert found["configs/autotuning_configs/tune.json"] == {
         ("SL205", "lr-decay-iters"), ("SL203", "warmup"), ("SL530", "warmup"),

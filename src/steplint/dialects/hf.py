@@ -451,7 +451,6 @@ class _Reader:
         return 10 if self.flavour == "TRL" else 500
 
     def _eval(self) -> None:
-        v = self.version
         name = "eval_strategy"
         if "eval_strategy" not in self.data and "evaluation_strategy" in self.data:
             # the old name, accepted through 4.50 (from 4.51 the config fails: SL409); the plan

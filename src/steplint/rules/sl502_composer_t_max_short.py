@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..dialects.composer import UNIT_WORDS, WARMUP_SCHEDULERS
+from ..dialects.composer import WARMUP_SCHEDULERS
 from ..findings import Hit
 from .context import RuleContext, num
 from .sl501_composer_warmup_units import converted, settings
