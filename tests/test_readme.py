@@ -41,3 +41,20 @@ def test_config_keys_are_documented_from_the_model():
         assert f"`{field.alias or name}`" in table, name
     for name in MAPPABLE_FIELDS:
         assert f"`{name}`" in table, name
+
+
+def test_the_sample_output_shown_is_what_steplint_prints():
+    from click.testing import CliRunner
+
+    from steplint import cli
+    block = README.split("<!-- sample-output")[1].split("```")[1]
+    shown = block.strip().splitlines()[1:]  # after the command line
+    samples = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "sample_configs").glob("*.yaml"))
+    import os
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        output = CliRunner().invoke(cli.main, ["check", "--quiet", "--no-color", *samples]).output
+    finally:
+        os.chdir(cwd)
+    assert output.strip().splitlines() == shown
