@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 
 from steplint import cli
@@ -64,3 +66,7 @@ def test_output_file_is_written_whole(tmp_path):
     result = CliRunner().invoke(cli.main, ["check", "--format", "json", "-o", str(report), str(path)])
     assert result.exit_code == 1 and result.output == ""
     assert report.read_text().startswith("{") and not list(tmp_path.glob(".steplint-*"))
+    if hasattr(os, "fchmod"):
+        umask = os.umask(0)
+        os.umask(umask)
+        assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600

@@ -234,6 +234,10 @@ class _output:
         import tempfile
         directory = os.path.dirname(os.path.abspath(self.path))
         fd, self.tmp = tempfile.mkstemp(prefix=".steplint-", suffix=".tmp", dir=directory)
+        if hasattr(os, "fchmod"):  # POSIX: the report gets the mode any new file would, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
         self.handle = os.fdopen(fd, "w", encoding="utf-8")
         return self.handle
 

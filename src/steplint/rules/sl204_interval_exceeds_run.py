@@ -24,14 +24,20 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         if every is not None and total is not None:
             if every > total:
                 yield ctx.hit(f"{label} every {_as_written(interval, every)} but the run is "
-                              f"{ctx.run_length()}: {_WHAT[label]}", interval.key)
+                              f"{ctx.run_length()}: {_WHAT[label]}{_final(ctx, label)}", interval.key)
             continue
         every_epochs, run_epochs = ctx.in_epochs(interval), ctx.run_epochs()
         if every_epochs is not None and run_epochs is not None:
             if every_epochs > run_epochs:
                 yield ctx.hit(f"{label} every {interval.describe()} but the run is {num(run_epochs)} epochs: "
-                              f"{_WHAT[label]}", interval.key)
+                              f"{_WHAT[label]}{_final(ctx, label)}", interval.key)
             continue
         if label != "logging":  # a logging cadence is not worth an info finding of its own
             yield ctx.needs_dataset_size(f"the {label} interval ({interval.describe()}) against the run length",
                                          interval.key)
+
+
+def _final(ctx: RuleContext, label: str) -> str:
+    """What the framework still does at the end of the run (Hugging Face forces a final save)."""
+    return f" (only the final one, which {ctx.semantics.name.split(',')[0]} forces at the end)" \
+        if label in ctx.semantics.final_events else ""
