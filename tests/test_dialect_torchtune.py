@@ -44,8 +44,11 @@ def test_no_crash_on_the_corpus():
         for context in (Context(), Context(dataset_size=52_002, world_size=8), Context(dataset_size=10, world_size=64)):
             result = check_bytes(name, (CORPUS / name).read_bytes(), Options(context=context))
             assert result.error is None
-        assert not [f for f in check_bytes(name, (CORPUS / name).read_bytes(), Options()).findings
-                    if f.severity >= Severity.WARNING], name
+        loud = [(f.rule, f.key_path) for f in check_bytes(name, (CORPUS / name).read_bytes(), Options()).findings
+                if f.severity >= Severity.WARNING]
+        # reviewed and true: 100 warmup steps in a run capped at 1 epoch × max_steps_per_epoch 50
+        expected = [("SL203", "lr_scheduler.num_warmup_steps")] if name.endswith("dev/11B_lora_multi_dataset.yaml") else []
+        assert loud == expected, name
 
 
 @needs_corpus

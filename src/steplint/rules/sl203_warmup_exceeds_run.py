@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 from ..findings import Hit
@@ -31,6 +32,15 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.hit(f"warmup is {warmup.describe()} but the run is {num(run_epochs)} epochs: the LR never "
                           f"reaches its peak", warmup.key, _limit_key(ctx))
         return
+    cap, epochs = ctx.semantics.max_steps_per_epoch, ctx.run.epochs
+    if warmup_steps is not None and cap and epochs is not None and epochs.unit is Unit.EPOCH:
+        # torchtune's max_steps_per_epoch bounds the run whatever the dataset size
+        bound = math.ceil(epochs.value) * cap
+        if warmup_steps >= bound:
+            yield ctx.hit(f"warmup is {_as_written(warmup, warmup_steps)} but the run is at most {bound} steps "
+                          f"({num(epochs.value)} epochs × max_steps_per_epoch {cap}): the LR never reaches its peak",
+                          warmup.key, epochs.key)
+            return
     yield ctx.needs_dataset_size(f"warmup ({warmup.describe()}) against the run length", warmup.key, _limit_key(ctx))
 
 
