@@ -38,7 +38,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         bound = math.ceil(epochs.value) * cap
         if warmup_steps >= bound:
             yield ctx.hit(f"warmup is {_as_written(warmup, warmup_steps)} but the run is at most {bound} steps "
-                          f"({num(epochs.value)} epochs × max_steps_per_epoch {cap}): the LR never reaches its peak",
+                          f"({num(epochs.value)} epoch{'' if epochs.value == 1 else 's'} × max_steps_per_epoch {cap}): "
+                          f"the LR never reaches its peak",
                           warmup.key, epochs.key)
             return
     yield ctx.needs_dataset_size(f"warmup ({warmup.describe()}) against the run length", warmup.key, _limit_key(ctx))
