@@ -51,8 +51,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def _validate_selectors(selectors: tuple[str, ...], option: str) -> None:
     from . import catalogue
-    docs = catalogue.load()
     for selector in selectors:
+        docs = catalogue.load()
         upper = selector.upper()
         if upper == "ALL" or any(code.startswith(upper) for code in docs) or catalogue.get(selector):
             continue

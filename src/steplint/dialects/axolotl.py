@@ -25,9 +25,9 @@ from typing import Any, Optional
 
 from ..model import Duration
 from ..units import Unit
-from .base import Adapted, Dialect, RunBuilder, Semantics, Source
+from .base import Adapted, Dialect, RunBuilder, Source
 from .hf import (AXOLOTL_MARKERS, HFSettings, Setting, _deepspeed, is_float_value, map_run_length, safe_duration,
-                 to_number, transformers_version)
+                 to_number, trainer_semantics, transformers_version)
 
 AXOLOTL_ONLY = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", "sequence_len", "sample_packing",
                 "val_set_size", "saves_per_epoch", "evals_per_epoch", "dataset_prepared_path", "adapter",
@@ -104,20 +104,10 @@ class _Reader:
         if ds_note:
             b.assumptions.append(ds_note)
         settings = HFSettings("axolotl", v, self.values, self.warmup, ds, ds_key, ds_note)
-        final = ("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",)
-        semantics = Semantics(
-            name=f"axolotl on the Hugging Face Trainer, {v.describe()}",
-            accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
-            accumulation_remainder="dataset" if v.at_least(4, 46) and not v.at_least(4, 52) else "loader",
-            limit_precedence="max_steps",
-            sharding="accelerate",
-            final_events=final,
-            epoch_end_events=True,
+        return b.build(trainer_semantics(
+            "axolotl on the Hugging Face Trainer", v, framework=settings,
             warmup_rounding="ceil" if self.warmup is not None and self.warmup.key == "warmup_steps" else "floor",
-            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None,
-            framework=settings,
-        )
-        return b.build(semantics)
+            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None))
 
     def _epochs(self) -> float:
         epochs = to_number(self.data.get("num_epochs"))

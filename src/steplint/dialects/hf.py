@@ -135,6 +135,21 @@ def transformers_version(source: Source) -> HFVersion:
     return HFVersion(NEWEST, "assumed")
 
 
+def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
+    """How the Trainer of transformers version `v` counts [trainer.py set_initial_training_values,
+    _inner_training_loop; trainer_callback.py DefaultFlowCallback]; `extra` adds dialect settings."""
+    return Semantics(
+        name=f"{name}, {v.describe()}",
+        accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
+        accumulation_remainder="dataset" if v.at_least(4, 46) and not v.at_least(4, 52) else "loader",
+        limit_precedence="max_steps",
+        sharding="accelerate",
+        final_events=("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",),
+        epoch_end_events=True,
+        **extra,
+    )
+
+
 def map_run_length(b: RunBuilder, data: dict, epochs_key: str, default_epochs: float, default_note: str) -> None:
     """max_steps > 0 replaces the epoch count entirely [trainer.py set_initial_training_values];
     a written epoch count of 0 next to it is not an error; no epoch count means the default."""
@@ -304,20 +319,8 @@ class _Reader:
         if ds_note:
             b.assumptions.append(ds_note)
         settings = HFSettings(self.flavour, v, self.values, self.warmup, ds, ds_key, ds_note)
-        final = ("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",)
-        semantics = Semantics(
-            name=f"Hugging Face Trainer{'' if self.flavour == 'Hugging Face Trainer' else f' ({self.flavour})'}, "
-                 f"{v.describe()}",
-            accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
-            accumulation_remainder="dataset" if v.at_least(4, 46) and not v.at_least(4, 52) else "loader",
-            limit_precedence="max_steps",
-            sharding="accelerate",
-            final_events=final,
-            epoch_end_events=True,
-            eval_delay=self.eval_delay,
-            framework=settings,
-        )
-        return b.build(semantics)
+        name = f"Hugging Face Trainer{'' if self.flavour == 'Hugging Face Trainer' else f' ({self.flavour})'}"
+        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, framework=settings))
 
     def _batches(self) -> None:
         b = self.b
@@ -542,4 +545,4 @@ def resolve_pointer(config_path: str, target: str) -> Optional[str]:
 
 
 __all__ = ["HuggingFace", "HFSettings", "HFVersion", "Setting", "hf_settings", "transformers_version",
-           "parse_version", "resolve_pointer", "format_key_path", "map_run_length"]
+           "parse_version", "resolve_pointer", "format_key_path", "map_run_length", "trainer_semantics"]
