@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from steplint.interpolation import resolve
+import math
 
-from .conftest import lint
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from steplint.interpolation import _LOOKUP, _TEXT, _classify, _get, _resolve_with_omegaconf, _strings_with_references, resolve
+from steplint.loading import load_bytes
+
+from .conftest import CORPUS, lint, needs_corpus
 
 
 def test_absolute_relative_and_nested_references():
@@ -39,3 +45,70 @@ def test_a_finding_on_a_resolved_value_points_at_the_referencing_key():
 def test_string_interpolations_and_paths_are_left_alone():
     data = {"out": "/tmp/run", "logs": "${out}/logs", "epochs": 2, "name": "run-${epochs}"}
     assert resolve(data) == data
+
+
+# The plain-lookup fast path must give exactly what OmegaConf gives, wherever it answers.
+
+def _assert_lookups_match_omegaconf(data) -> int:
+    """Every reference steplint reads without OmegaConf resolves to the same value (and type) as
+    when OmegaConf resolves all of them, as it did before there was a fast path."""
+    kinds = {path: (text, *_classify(data, path, text)) for path, text in _strings_with_references(data)}
+    resolvable = [(path, text) for path, (text, kind, _) in kinds.items() if kind != _TEXT]
+    by_omegaconf = _resolve_with_omegaconf(data, data, resolvable)
+    claimed = 0
+    for path, (text, kind, value) in kinds.items():
+        if kind == _LOOKUP:
+            expected = _get(by_omegaconf, path)[1]
+            assert _same(value, expected), (path, text, value, expected)
+            claimed += 1
+    return claimed
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+def test_lookups_match_omegaconf_on_hand_picked_references():
+    data = {"a": {"b": 1, "c": [5, 6], "f": 0.5, "t": True, "n": None}, "k-1": 2, 0: 7, True: 3, "nan": float("nan"),
+            "x": {"y": {"z": 3, "up": "${..w}", "sib": "${.z}", "top": "${...a.b}", "above": "${....a.b}"}, "w": 4},
+            "refs": ["${a.b}", "${ a.f }", "${a.t}", "${a.n}", "${k-1}", "${nan}", "${x.y.up}", "${a.c.0}", "${0}", "${1}"],
+            "chain": {"one": "${chain.two}", "two": "${a.b}", "bad": "${chain.loop}", "loop": "${chain.bad}"}}
+    assert _assert_lookups_match_omegaconf(data) >= 10
+    assert resolve(data)["x"]["y"] == {"z": 3, "up": 4, "sib": 3, "top": 1, "above": "${....a.b}"}
+
+
+_KEYS = st.sampled_from(["a", "b", "c_1", "d-2", "x", "0", "true"]) | st.integers(0, 2) | st.booleans()
+_SCALARS = st.integers(-3, 10**6) | st.floats(allow_nan=True) | st.booleans() | st.none() | st.sampled_from(["text", "???", "/tmp"])
+
+
+@st.composite
+def _references(draw) -> str:
+    dots = draw(st.sampled_from(["", "", ".", "..", "..."]))
+    names = draw(st.lists(st.sampled_from(["a", "b", "c_1", "d-2", "x", "0", "true", "1"]), min_size=1, max_size=3))
+    pad = draw(st.sampled_from(["", " "]))
+    return "${" + pad + dots + ".".join(names) + pad + "}"
+
+
+_TREES = st.recursive(_SCALARS | _references(),
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+                      max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _TREES, min_size=1, max_size=5))
+def test_lookups_match_omegaconf_on_generated_trees(data):
+    _assert_lookups_match_omegaconf(data)
+
+
+@needs_corpus
+def test_lookups_match_omegaconf_on_every_corpus_file():
+    claimed = 0
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or b"${" not in path.read_bytes():
+            continue
+        for document in load_bytes(str(path), path.read_bytes()).documents:
+            if isinstance(document.data, dict):
+                claimed += _assert_lookups_match_omegaconf(document.data)
+    assert claimed > 100  # the corpus has hundreds of plain references to numbers

@@ -6,8 +6,12 @@ that uses one, or refers to one, or to another file (Hydra defaults), stays its 
 dialect reads as an unknown value. Keys keep their positions: a finding on a resolved value still
 points at the key that holds the reference.
 
-OmegaConf builds a node object for every value, slowly (milliseconds for a large config), so it
-is given only what the references need: the referencing values and the subtrees they point at.
+OmegaConf builds a node object for every value and parses each reference with ANTLR, slowly
+(milliseconds per file), so it is given only what the references need: the referencing values and
+the subtrees they point at. The commonest reference of all, a whole value naming a key that holds a
+number (`max_seq_len: ${variables.max_seq_len}`), is a plain lookup: it is read directly, and
+tests/test_interpolation.py checks every such lookup against OmegaConf, on the real corpus and on
+generated trees. Anything else goes to OmegaConf.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from .loading import MAX_EXPANDED_NODES
 _REFERENCE = "${"
 _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
 _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
+# The subset read without OmegaConf: absolute or relative dotted names, no indexes, no nesting.
+_SIMPLE_REFERENCE = re.compile(r"\$\{\s*(\.*)([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}", re.ASCII)
 _UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
 Path = tuple[Union[str, int], ...]
 
@@ -92,37 +98,72 @@ def _neutralise(node: Any) -> Any:
     return node
 
 
-def _may_be_a_number(data: Any, path: Path, text: str, depth: int = 0) -> bool:
+# What a whole-value reference turns out to be, before anything is resolved.
+_TEXT = "text"  # a path, a name, unresolvable: stays as written and is read as unknown
+_LOOKUP = "lookup"  # a plain reference to a number, a flag or null: read directly
+_OMEGACONF = "omegaconf"  # may give a number, but only OmegaConf can tell
+
+
+def _classify(data: Any, path: Path, text: str, depth: int = 0) -> tuple[str, Any]:
     """Whether resolving `text` can give more than text: only a whole-value reference can (`${a}`,
-    not `${out}/logs`), and only when what it points at is not plain text. Resolving is slow
-    (omegaconf parses each reference with ANTLR), and most references in real configs are paths."""
+    not `${out}/logs`), and only when what it points at is not plain text. Most references in real
+    configs are paths, and stay text without being resolved."""
     whole = _PLAIN_REFERENCE.fullmatch(text.strip())
     if whole is None:
-        return False
-    found, value = _get(data, _target(path, *whole.groups()))
+        return _TEXT, None
+    target = _target(path, *whole.groups())
+    found, value = _get(data, target)
     if not found:
-        return False
+        return _TEXT, None
+    simple = _SIMPLE_REFERENCE.fullmatch(text.strip()) is not None and _within_root(path, whole.group(1))
     if isinstance(value, str) and _REFERENCE in value and depth < 8:
-        return _may_be_a_number(data, _target(path, *whole.groups()), value, depth + 1)
+        kind, value = _classify(data, target, value, depth + 1)
+        return (kind if simple or kind == _TEXT else _OMEGACONF), value
     if isinstance(value, (dict, list)):
         # A container is copied in whole; one that holds references could expand like an alias
         # bomb (`k2: ['${k1}', ...]`), and no count steplint reads is a container of references.
-        return not has_references(value)
-    return not isinstance(value, str)
+        return (_TEXT, None) if has_references(value) else (_OMEGACONF, None)
+    if isinstance(value, str):
+        return _TEXT, None
+    return (_LOOKUP, value) if simple and _plain_keys(data, target) else (_OMEGACONF, None)
+
+
+def _within_root(holder: Path, dots: str) -> bool:
+    """OmegaConf refuses a relative reference that climbs above the root."""
+    return not dots or len(dots) - 1 <= len(holder) - 1
+
+
+def _plain_keys(data: Any, target: Path) -> bool:
+    """Every step is a string key of a mapping: list indexes and YAML's non-string keys (`1:`,
+    `true:`) are left to OmegaConf, which names them differently."""
+    node = data
+    for part in target:
+        if not isinstance(node, dict) or not isinstance(part, str) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def resolve(data: dict) -> dict:
     """A copy of `data` with every resolvable reference replaced by its value."""
-    referencing = [(path, text) for path, text in _strings_with_references(data)
-                   if _may_be_a_number(data, path, text)]
+    result, referencing = data, []
+    for path, text in _strings_with_references(data):
+        kind, value = _classify(data, path, text)
+        if kind == _LOOKUP:
+            result = _replace(result, path, value)
+        elif kind == _OMEGACONF:
+            referencing.append((path, text))
+    return _resolve_with_omegaconf(data, result, referencing) if referencing else result
+
+
+def _resolve_with_omegaconf(data: dict, result: dict, referencing: list[tuple[Path, str]]) -> dict:
+    """`result` with each of `referencing` (read in `data`) replaced by what OmegaConf resolves it to."""
     # Still bounded: copies of plain containers count against the loader's node budget.
     budget = MAX_EXPANDED_NODES
-    if not referencing:
-        return data
     try:
         from omegaconf import DictConfig, ListConfig, OmegaConf
     except ImportError:  # pragma: no cover - a declared dependency; without it references stay text
-        return data
+        return result
     needed: dict = {}
     for path, text in referencing:
         _put(needed, data, path)
@@ -133,8 +174,7 @@ def resolve(data: dict) -> dict:
     try:
         config = OmegaConf.create(needed, flags={"allow_objects": False})
     except Exception:  # noqa: BLE001 - keys omegaconf will not take: keep the text
-        return data
-    result = data
+        return result
     for path, text in referencing:
         try:
             found, value = _get(config, path)
