@@ -171,7 +171,7 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             if "-" in paths:
                 raise click.UsageError("'-' (standard input) cannot be combined with other paths")
             try:
-                found = list(discover(paths or (".",)))
+                found = discover(paths or (".",))
             except MissingPath as exc:
                 click.echo(f"steplint: {exc}", err=True)
                 sys.exit(EXIT_ERROR)
@@ -182,13 +182,14 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
                 return not resolver.excluded(path) and (named or resolver.included(path))
 
             report = os.path.realpath(output_file) if output_file else None
-            if report and any(named and os.path.realpath(path) == report for path, named in found):
+            if report and any(not os.path.isdir(path) and os.path.realpath(path) == report for path in paths):
                 raise click.UsageError(f"--output-file {output_file} is one of the files to check; it would be "
                                        "overwritten with the report")
             # a report from an earlier run, found by walking the directory, is not a config
-            files = [path for path, named in found if wanted(path, named) and os.path.realpath(path) != report]
-            from .parallel import check_files, default_jobs
-            results = check_files(files, jobs or default_jobs(len(files)), command_line, resolver.options, _read)
+            files = (path for path, named in found
+                     if wanted(path, named) and (report is None or os.path.realpath(path) != report))
+            from .parallel import check_files
+            results = check_files(files, jobs, command_line, resolver.options, _read)
         with _output(output_file) as out:
             color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
             reporter = make_reporter(output_format, out, color=color, quiet=quiet,

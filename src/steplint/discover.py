@@ -16,14 +16,19 @@ class MissingPath(Exception):
 
 
 def discover(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
-    """(path, named on the command line) in a stable order. A named file is checked whatever its
-    extension and kind (`<(cmd)` is a pipe); a missing path raises MissingPath before anything is
-    checked. Found while walking, only regular files (or links to them) are checked: a FIFO named
-    config.yaml would block the read forever, and a dangling or looping link cannot be read.
-    os.walk does not follow directory links, so a symlink loop cannot make it run forever."""
+    """(path, named on the command line) in a stable order, found lazily as they are checked. A
+    named file is checked whatever its extension and kind (`<(cmd)` is a pipe); a missing path
+    raises MissingPath here, before anything is checked. Found while walking, only regular files
+    (or links to them) are checked: a FIFO named config.yaml would block the read forever, and a
+    dangling or looping link cannot be read. os.walk does not follow directory links, so a symlink
+    loop cannot make it run forever."""
     for path in paths:
         if not os.path.exists(path):
             raise MissingPath(f"{path}: no such file or directory")
+    return _walk(paths)
+
+
+def _walk(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
     for path in paths:
         if not os.path.isdir(path):
             yield path, True
