@@ -60,17 +60,28 @@ def _example(data: Any) -> Example:
 
 
 @lru_cache(maxsize=1)
+def _files() -> dict[str, Path]:
+    """Rule code -> its file (`SL201-total-steps-mismatch.yaml`), from one directory listing."""
+    return {path.name.split("-", 1)[0]: path for path in sorted(catalogue_dir().glob("SL*.yaml"))}
+
+
+@lru_cache(maxsize=None)
+def rule(code: str) -> RuleDoc:
+    """One rule's entry. A check reads only the entries of the rules that found something: parsing
+    the whole catalogue would cost a one-file run more than the check itself."""
+    path = _files()[code]
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    return RuleDoc(
+        code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
+        family=data["family"], summary=data["summary"].strip(), what=data["what"].strip(),
+        why=data["why"].strip(), use_instead=data.get("use_instead", "").strip(),
+        bad=tuple(_example(e) for e in data.get("bad", [])),
+        good=tuple(_example(e) for e in data.get("good", [])), source=path)
+
+
 def load() -> dict[str, RuleDoc]:
-    docs: dict[str, RuleDoc] = {}
-    for path in sorted(catalogue_dir().glob("SL*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        docs[data["code"]] = RuleDoc(
-            code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
-            family=data["family"], summary=data["summary"].strip(), what=data["what"].strip(),
-            why=data["why"].strip(), use_instead=data.get("use_instead", "").strip(),
-            bad=tuple(_example(e) for e in data.get("bad", [])),
-            good=tuple(_example(e) for e in data.get("good", [])), source=path)
-    return docs
+    """Every rule's entry, in code order."""
+    return {code: rule(code) for code in _files()}
 
 
 def get(code_or_name: str) -> Optional[RuleDoc]:

@@ -51,7 +51,7 @@ def _matches(patterns: Iterable[str], code: str) -> bool:
         p = pattern.strip()
         if p.upper() == "ALL" or code.startswith(p.upper()):
             return True
-        if not p[:2].upper() == "SL" and p.lower() == catalogue.load()[code].name:  # a rule name
+        if not p[:2].upper() == "SL" and p.lower() == catalogue.rule(code).name:  # a rule name
             return True
     return False
 
@@ -126,7 +126,7 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
     result.suppressed += count
     if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
         return
-    doc = catalogue.load()[suppressions.UNUSED_SUPPRESSION]
+    doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
     # Only a file or block suppression, or one on the same line, can silence an SL006 finding.
     wide = [s for s in found if s.kind != "key"]
     by_line: dict[int, list] = {}
@@ -151,7 +151,7 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
     for document, code, hit, span in hits:
         if not is_selected(options, code):
             continue
-        doc = catalogue.load()[code]
+        doc = catalogue.rule(code)
         if span is None:
             span = Span(1, 1, 1, 2)
             if hit.key and document is not None:
