@@ -2,7 +2,8 @@
 
 The README documents these models, unknown keys are found from them (with a did-you-mean), and
 `steplint schema` prints them as JSON Schema. They are built only when a file in this format is
-checked or the schema is asked for, so other runs do not pay for them at start-up.
+checked or the schema is asked for, so other runs do not pay for them at start-up. A check needs
+only their field names, so their validators are built only for `steplint schema` (defer_build).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DurationObject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     every: float
     unit: str = Field(description="epoch, step, batch, sample, token or dur")
 
@@ -23,7 +24,7 @@ _DURATION_HELP = "a number in the default unit, or '500 steps', '2 epochs', '1ep
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class DataSection(_Section):
