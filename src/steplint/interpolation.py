@@ -87,6 +87,15 @@ def _put(tree: dict, data: Any, path: Path) -> None:
         node_src = child
 
 
+def _as_put(data: Any, path: Path) -> Path:
+    """`path` as `_put` wrote it for OmegaConf: mapping keys as strings (`0:` and `true:` included)."""
+    out, node = [], data
+    for part in path:
+        out.append(str(part) if isinstance(node, dict) else part)
+        node = node[part]
+    return tuple(out)
+
+
 def _neutralise(node: Any) -> Any:
     """Strings that call a resolver become 'missing', so nothing is ever evaluated."""
     if isinstance(node, dict):
@@ -177,7 +186,7 @@ def _resolve_with_omegaconf(data: dict, result: dict, referencing: list[tuple[Pa
         return result
     for path, text in referencing:
         try:
-            found, value = _get(config, path)
+            found, value = _get(config, _as_put(data, path))
             if not found:
                 continue
             if isinstance(value, (DictConfig, ListConfig)):
