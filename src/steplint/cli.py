@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Optional
 
 import click
@@ -34,6 +33,7 @@ class _Group(click.Group):
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
             if os.environ.get("STEPLINT_DEBUG") or "--debug" in sys.argv:
+                import traceback
                 traceback.print_exc()
             click.echo(f"steplint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                        err=True)

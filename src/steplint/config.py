@@ -18,11 +18,6 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from .config_schema import Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_NAMES = (".steplint.toml", "steplint.toml", "pyproject.toml")
 
 
@@ -41,6 +36,10 @@ class LoadedSettings:
 
 
 def _table(path: Path) -> Optional[dict]:
+    if sys.version_info >= (3, 11):  # imported here: most runs find no config file to parse
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -5,7 +5,6 @@ The format is defined by the pydantic models in `native_schema.py`.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Optional
 
 from ..loading import KeyPath
@@ -87,6 +86,7 @@ class Native(Dialect):
         def check(mapping: dict, allowed: list[str], prefix: KeyPath) -> None:
             for key in mapping:
                 if key not in allowed:
+                    import difflib
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                     hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
                     where = f" in '{'.'.join(map(str, prefix))}'" if prefix else ""
