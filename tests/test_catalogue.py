@@ -49,3 +49,9 @@ def test_good_example_is_clean(code, index, example):
     result = lint(example.config, example.filename, **example.options)
     assert not [f for f in result.findings if f.rule == code or f.severity >= Severity.WARNING], \
         [f.to_dict() for f in result.findings]
+
+
+def test_a_superseded_rule_is_an_existing_general_rule():
+    for doc in DOCS.values():
+        for general in doc.supersedes:
+            assert general in DOCS and general != doc.code, (doc.code, general)

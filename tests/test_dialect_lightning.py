@@ -187,6 +187,15 @@ def test_no_checkpoint_rule_respects_save_last_and_train_time_interval():
                                                   "{every_n_train_steps: 1000, save_last: true}"), dataset_size=1000))
 
 
+def test_a_checkpoint_that_never_fires_is_one_finding_not_two():
+    # SL453 supersedes SL204 at the same key; with SL453 off, SL204 still reports it.
+    text = CLI.format(epochs=1, ga=1, every=1000)
+    assert [c for c in codes(lint(text, dataset_size=1000)) if c in ("SL204", "SL453")] == ["SL453"]
+    assert [c for c in codes(lint(text, dataset_size=1000, ignore=("SL453",))) if c in ("SL204", "SL453")] == ["SL204"]
+    saved_last = text.replace("{every_n_train_steps: 1000}", "{every_n_train_steps: 1000, save_last: true}")
+    assert [c for c in codes(lint(saved_last, dataset_size=1000)) if c in ("SL204", "SL453")] == ["SL204"]
+
+
 def test_cli_scheduler_in_epochs_is_fine_and_in_steps_is_flagged():
     text = ("trainer:\n  max_epochs: 30\nmodel:\n  class_path: my.Model\nlr_scheduler:\n"
             "  class_path: torch.optim.lr_scheduler.CosineAnnealingLR\n  init_args:\n    T_max: {t}\n")

@@ -43,6 +43,9 @@ class RuleDoc:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     source: Path
+    # A more specific rule names the general ones it replaces: where both report the same key,
+    # only its finding is kept (SL453 says more about a Lightning checkpoint than SL204).
+    supersedes: tuple[str, ...] = ()
 
 
 def catalogue_dir() -> Path:
@@ -76,7 +79,8 @@ def rule(code: str) -> RuleDoc:
         family=data["family"], summary=data["summary"].strip(), what=data["what"].strip(),
         why=data["why"].strip(), use_instead=data.get("use_instead", "").strip(),
         bad=tuple(_example(e) for e in data.get("bad", [])),
-        good=tuple(_example(e) for e in data.get("good", [])), source=path)
+        good=tuple(_example(e) for e in data.get("good", [])), source=path,
+        supersedes=tuple(data.get("supersedes") or ()))
 
 
 def load() -> dict[str, RuleDoc]:

@@ -21,6 +21,8 @@ def render_rule(doc: RuleDoc) -> str:
                                      f"{expected.get('message', '')}"))
     if doc.use_instead:
         parts += ["", "Fix", _indent(doc.use_instead)]
+    if doc.supersedes:
+        parts += ["", f"Replaces {', '.join(doc.supersedes)} where both report the same key."]
     return "\n".join(parts)
 
 
