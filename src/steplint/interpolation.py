@@ -155,24 +155,27 @@ def _plain_keys(data: Any, target: Path) -> bool:
 
 def resolve(data: dict) -> dict:
     """A copy of `data` with every resolvable reference replaced by its value."""
-    result, referencing = data, []
+    resolved, referencing = [], []
     for path, text in _strings_with_references(data):
         kind, value = _classify(data, path, text)
         if kind == _LOOKUP:
-            result = _replace(result, path, value)
+            resolved.append((path, value))
         elif kind == _OMEGACONF:
             referencing.append((path, text))
-    return _resolve_with_omegaconf(data, result, referencing) if referencing else result
+    if referencing:
+        resolved += resolve_with_omegaconf(data, referencing)
+    return _replace_all(data, resolved) if resolved else data
 
 
-def _resolve_with_omegaconf(data: dict, result: dict, referencing: list[tuple[Path, str]]) -> dict:
-    """`result` with each of `referencing` (read in `data`) replaced by what OmegaConf resolves it to."""
+def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> list[tuple[Path, Any]]:
+    """(path, value) for each of `referencing` that OmegaConf resolves."""
     # Still bounded: copies of plain containers count against the loader's node budget.
     budget = MAX_EXPANDED_NODES
+    resolved: list[tuple[Path, Any]] = []
     try:
         from omegaconf import DictConfig, ListConfig, OmegaConf
     except ImportError:  # pragma: no cover - a declared dependency; without it references stay text
-        return result
+        return resolved
     needed: dict = {}
     for path, text in referencing:
         _put(needed, data, path)
@@ -183,7 +186,7 @@ def _resolve_with_omegaconf(data: dict, result: dict, referencing: list[tuple[Pa
     try:
         config = OmegaConf.create(needed, flags={"allow_objects": False})
     except Exception:  # noqa: BLE001 - keys omegaconf will not take: keep the text
-        return result
+        return resolved
     for path, text in referencing:
         try:
             found, value = _get(config, _as_put(data, path))
@@ -198,8 +201,8 @@ def _resolve_with_omegaconf(data: dict, result: dict, referencing: list[tuple[Pa
         budget -= _size(value)
         if budget < 0:
             break
-        result = _replace(result, path, value)
-    return result
+        resolved.append((path, value))
+    return resolved
 
 
 def _size(value: Any) -> int:
@@ -210,16 +213,15 @@ def _size(value: Any) -> int:
     return 1
 
 
-def _replace(tree: Any, path: Path, value: Any) -> Any:
-    """`tree` with the value at `path` replaced, copying only the containers along the path."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(tree, dict):
-        copy = dict(tree)
-        copy[head] = _replace(tree[head], rest, value)
-        return copy
-    copy = list(tree)
-    copy[head] = _replace(tree[head], rest, value)
+def _replace_all(tree: Any, replacements: list[tuple[Path, Any]]) -> Any:
+    """`tree` with each path replaced by its value, copying each container on the way once (one
+    copy per replacement made 60,000 references in one mapping quadratic)."""
+    by_head: dict[Any, list[tuple[Path, Any]]] = {}
+    for path, value in replacements:
+        if not path:
+            return value
+        by_head.setdefault(path[0], []).append((path[1:], value))
+    copy = dict(tree) if isinstance(tree, dict) else list(tree)
+    for head, rest in by_head.items():
+        copy[head] = _replace_all(tree[head], rest)
     return copy
-
