@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steplint.interpolation import (_LOOKUP, _TEXT, _classify, _strings_with_references, resolve,
+from steplint.interpolation import (_LOOKUP, _TEXT, _classify, _get, _strings_with_references, resolve,
                                     resolve_with_omegaconf)
 from steplint.loading import load_bytes
 
@@ -56,19 +56,27 @@ def _assert_lookups_match_omegaconf(data) -> int:
     kinds = {path: (text, *_classify(data, path, text)) for path, text in _strings_with_references(data)}
     resolvable = [(path, text) for path, (text, kind, _) in kinds.items() if kind != _TEXT]
     by_omegaconf = dict(resolve_with_omegaconf(data, resolvable))
+    resolved = resolve(data)
     claimed = 0
-    for path, (text, kind, value) in kinds.items():
+    for path, (text, kind, _) in kinds.items():
         if kind == _LOOKUP:
-            expected = by_omegaconf.get(path, text)
+            value, expected = _get(resolved, path)[1], by_omegaconf.get(path, text)
             assert _same(value, expected), (path, text, value, expected)
             claimed += 1
     return claimed
 
 
 def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return type(a) is type(b) and a == b
+    """Equal values of the same types, all the way down (NaN equals NaN here)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
 
 
 def test_lookups_match_omegaconf_on_hand_picked_references():

@@ -9,7 +9,7 @@ points at the key that holds the reference.
 OmegaConf builds a node object for every value and parses each reference with ANTLR, slowly
 (milliseconds per file), so it is given only what the references need: the referencing values and
 the subtrees they point at. The commonest reference of all, a whole value naming a key that holds a
-number (`max_seq_len: ${variables.max_seq_len}`), is a plain lookup: it is read directly, and
+number or a plain section (`max_seq_len: ${variables.max_seq_len}`), is a plain lookup: it is read directly, and
 tests/test_interpolation.py checks every such lookup against OmegaConf, on the real corpus and on
 generated trees. Anything else goes to OmegaConf.
 """
@@ -128,10 +128,10 @@ def _classify(data: Any, path: Path, text: str, depth: int = 0) -> tuple[str, An
     if isinstance(value, str) and _REFERENCE in value and depth < 8:
         kind, value = _classify(data, target, value, depth + 1)
         return (kind if simple or kind == _TEXT else _OMEGACONF), value
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list)) and has_references(value):
         # A container is copied in whole; one that holds references could expand like an alias
         # bomb (`k2: ['${k1}', ...]`), and no count steplint reads is a container of references.
-        return (_TEXT, None) if has_references(value) else (_OMEGACONF, None)
+        return _TEXT, None
     if isinstance(value, str):
         return _TEXT, None
     return (_LOOKUP, value) if simple and _plain_keys(data, target) else (_OMEGACONF, None)
@@ -156,9 +156,19 @@ def _plain_keys(data: Any, target: Path) -> bool:
 def resolve(data: dict) -> dict:
     """A copy of `data` with every resolvable reference replaced by its value."""
     resolved, referencing = [], []
+    # Still bounded: each copy of a container counts against the loader's node budget, as an
+    # alias does (the copies of one container are one shared value, as an alias's are).
+    budget, copies = MAX_EXPANDED_NODES, {}
     for path, text in _strings_with_references(data):
         kind, value = _classify(data, path, text)
         if kind == _LOOKUP:
+            if isinstance(value, (dict, list)):
+                if id(value) not in copies:
+                    copies[id(value)] = (_neutralise(value), _size(value))  # as OmegaConf would give it
+                value, size = copies[id(value)]
+                budget -= size
+                if budget < 0:
+                    continue
             resolved.append((path, value))
         elif kind == _OMEGACONF:
             referencing.append((path, text))
