@@ -26,7 +26,10 @@ _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
 _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
 # The subset read without OmegaConf: absolute or relative dotted names, no indexes, no nesting.
 _SIMPLE_REFERENCE = re.compile(r"\$\{\s*(\.*)([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}", re.ASCII)
-_UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
+_UNKNOWN = "???"
+# OmegaConf takes about 0.3 ms per reference; real configs have at most a few hundred references of
+# any kind. Past this many in one document, the rest stay text (unknown values), in bounded time.
+MAX_OMEGACONF_REFERENCES = 1_000  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
 Path = tuple[Union[str, int], ...]
 
 
@@ -170,7 +173,7 @@ def resolve(data: dict) -> dict:
                 if budget < 0:
                     continue
             resolved.append((path, value))
-        elif kind == _OMEGACONF:
+        elif kind == _OMEGACONF and len(referencing) < MAX_OMEGACONF_REFERENCES:
             referencing.append((path, text))
     if referencing:
         resolved += resolve_with_omegaconf(data, referencing)
