@@ -102,7 +102,8 @@ def native(rng: random.Random, fault: Optional[str]) -> tuple[str, str]:
     r = Run(rng, n=n, drop_last=drop_last if fault != "batchnorm_no_drop_last" else False)
     drop_last = r.drop_last
     total_steps = r.total
-    in_epochs = rng.random() < 0.5  # one unit for the whole file (mixing them is SL101)
+    # one unit for the whole file (mixing them is SL101); milestones are written only in epochs
+    in_epochs = rng.random() < 0.5 or fault == "milestones_past_end"
     warmup = f"{max(1, r.epochs // 20)} epochs" if in_epochs else r.warmup
     checkpoint = f"{max(1, r.epochs // 10)} epochs" if in_epochs else f"{r.save_every} steps"
     milestones = [int(r.epochs * 0.5), int(r.epochs * 0.75)]
@@ -118,7 +119,7 @@ def native(rng: random.Random, fault: Optional[str]) -> tuple[str, str]:
             total_steps = r.total * 2 + 1  # make sure something is off anyway
     elif fault == "milestones_past_end":
         milestones = [int(r.epochs * 0.6), r.epochs + rng.randint(5, 30)]
-    per_epoch = in_epochs and rng.random() < 0.7
+    per_epoch = in_epochs  # a schedule stepped per step beside epoch intervals would mix units (SL101)
     lines = [f"# {dataset}: {rng.choice(ARCHS)} baseline, {r.epochs} epochs on {r.world} GPU(s)",
              "# checked with `steplint check` in CI before the job is submitted",
              "steplint: 1", "", "data:",
@@ -176,7 +177,7 @@ def generic(rng: random.Random, fault: Optional[str]) -> tuple[str, str]:
         milestones = [int(r.epochs * 0.75), r.epochs + rng.randint(10, 60)]
     elif fault == "epochs_vs_max_steps":
         max_steps = max(1, r.total // 3)
-    sched = rng.choice(["cosine", "multistep"])
+    sched = "multistep" if fault == "milestones_past_end" else rng.choice(["cosine", "multistep"])
     lines = [f"# {arch} on {dataset}", f"experiment: {dataset}_{arch}_e{r.epochs}", f"seed: {r.seed}",
              f"output_dir: runs/{dataset}/{arch}", "",
              "data:", f"  name: {dataset}", f"  root: /datasets/{dataset}",
@@ -191,8 +192,8 @@ def generic(rng: random.Random, fault: Optional[str]) -> tuple[str, str]:
              "optimizer:", f"  name: {rng.choice(['sgd', 'adamw', 'lamb'])}", f"  lr: {yv(r.lr)}",
              f"  weight_decay: {rng.choice(['1.0e-4', '5.0e-4', '0.05'])}", "  momentum: 0.9", "  nesterov: true", "",
              "scheduler:"]
-    if sched == "cosine":
-        lines += ["  name: cosine", f"  T_max: {total_steps}", "  interval: step", f"  warmup_epochs: {warmup_epochs}",
+    if sched == "cosine":  # stepped per epoch, like the epoch checkpoints below (steps would mix units: SL101)
+        lines += ["  name: cosine", f"  T_max: {r.epochs}", "  interval: epoch", f"  warmup_epochs: {warmup_epochs}",
                   "  eta_min: 0.0"]
     else:
         lines += ["  name: multistep", f"  milestones: [{', '.join(map(str, milestones))}]", "  gamma: 0.1",
