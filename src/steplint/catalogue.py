@@ -83,6 +83,11 @@ def rule(code: str) -> RuleDoc:
         supersedes=tuple(data.get("supersedes") or ()))
 
 
+def codes() -> list[str]:
+    """Every rule code, in order, without reading the entries."""
+    return list(_files())
+
+
 def load() -> dict[str, RuleDoc]:
     """Every rule's entry, in code order."""
     return {code: rule(code) for code in _files()}

@@ -52,9 +52,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _validate_selectors(selectors: tuple[str, ...], option: str) -> None:
     from . import catalogue
     for selector in selectors:
-        docs = catalogue.load()
         upper = selector.upper()
-        if upper == "ALL" or any(code.startswith(upper) for code in docs) or catalogue.get(selector):
+        if upper == "ALL" or any(code.startswith(upper) for code in catalogue.codes()) or catalogue.get(selector):
             continue
         raise click.BadParameter(f"no rule matches '{selector}' (see `steplint rules`)", param_hint=option)
 

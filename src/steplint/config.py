@@ -82,7 +82,7 @@ def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> "Settings":
 
 def _check_rule_codes(settings: "Settings", path: Path) -> None:
     from . import catalogue
-    codes = catalogue.load()
+    codes = catalogue.codes()
     named = [("select", s) for s in settings.select or ()] + [("extend-select", s) for s in settings.extend_select] \
         + [("ignore", s) for s in settings.ignore] + [("severity", s) for s in settings.severity] \
         + [(f"per-file-ignores.{g}", s) for g, ss in settings.per_file_ignores.items() for s in ss] \

@@ -170,14 +170,13 @@ class SarifReporter:
     def document(self) -> dict:
         from .. import __version__
 
-        docs = catalogue.load()
         codes = sorted({f.rule for _, f, _ in self.findings})
         index = {code: i for i, code in enumerate(codes)}
         driver: dict = {"name": "steplint", "version": __version__, "semanticVersion": __version__}
         information_uri = _information_uri()
         if information_uri:
             driver["informationUri"] = information_uri
-        driver["rules"] = [rule_descriptor(docs[code]) for code in codes]
+        driver["rules"] = [rule_descriptor(catalogue.rule(code)) for code in codes]
         invocation: dict = {"executionSuccessful": not self.notifications}
         if self.notifications:
             invocation["toolExecutionNotifications"] = self.notifications
