@@ -1,4 +1,4 @@
-"""Output formats: concise, sarif, github, junit, gitlab.
+"""Output formats: concise, sarif, github, junit, gitlab, azure.
 
 Golden files: the configs in tests/golden/formats/inputs/ go through the real engine and every
 format's output is compared with tests/golden/formats/<format>.*. After an intended change (a
@@ -28,6 +28,7 @@ from steplint.report import FORMATS, Summary, make_reporter
 from steplint.report import sarif as sarif_module
 from steplint.report.concise import ConciseReporter
 from steplint.report.github import GithubReporter, escape_data, escape_property
+from steplint.report.azure import AzureReporter
 from steplint.report.gitlab import GitlabReporter
 from steplint.report.junit import JunitReporter
 from steplint.report.sarif import SarifReporter, rule_descriptor
@@ -138,6 +139,11 @@ def test_golden_junit(in_root):
 def test_golden_gitlab(in_root):
     out = io.StringIO()
     check_golden("gitlab.json", render(GitlabReporter(out), golden_results(), out))
+
+
+def test_golden_azure(in_root):
+    out = io.StringIO()
+    check_golden("azure.txt", render(AzureReporter(out), golden_results(), out))
 
 
 def test_make_reporter_knows_every_format():
@@ -471,3 +477,33 @@ def test_gitlab_fingerprints_unique_and_stable():
 
 def test_gitlab_empty_report_is_an_empty_array():
     assert gitlab_of([FileResult("c.yaml")]) == []
+
+
+# --- azure ---------------------------------------------------------------------------------------
+
+def test_azure_escapes_properties_and_data_and_keeps_infos_out_of_issues():
+    out = io.StringIO()
+    reporter = AzureReporter(out, base="/nowhere")
+    reporter.file(FileResult("/nowhere/odd;dir]/c.yaml", findings=[
+        Finding("/nowhere/odd;dir]/c.yaml", 3, 5, 3, 9, "SL203", "warmup-exceeds-run", Severity.ERROR,
+                "100% of the run\nand more; [x]", "a"),
+        Finding("/nowhere/odd;dir]/c.yaml", 4, 1, 4, 2, "SL201", "total-steps-mismatch", Severity.INFO,
+                "unknown key '##vso[task.setvariable variable=x]1' and '##[error]boom'", "b")]))
+    reporter.finish(Summary())
+    issue, info = out.getvalue().splitlines()
+    assert issue == ("##vso[task.logissue type=error;sourcepath=odd%3Bdir%5D/c.yaml;linenumber=3;columnnumber=5;"
+                     "code=SL203;]100%AZP25 of the run%0Aand more; [x]")
+    # the agent runs a ##vso[ command found anywhere in a line: one from a config's key name must not run
+    assert info.startswith("info: odd;dir]/c.yaml:4:1: SL201 ") and "##vso[" not in info and "##[" not in info
+
+
+def test_azure_is_the_default_inside_azure_pipelines(tmp_path):
+    from click.testing import CliRunner
+
+    from steplint import cli
+
+    (tmp_path / "c.yaml").write_text("steplint: 1\ndata: {train_size: 1000, batch_size: 10}\nrun: {epochs: 2}\n"
+                                     "schedule: {warmup: 500 steps}\n")
+    env = {"TF_BUILD": "True", "GITHUB_ACTIONS": None, "PRE_COMMIT": None}
+    result = CliRunner(env=env).invoke(cli.main, ["check", "--isolated", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 1 and result.stdout.startswith("##vso[task.logissue type=error;"), result.output

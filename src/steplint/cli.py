@@ -115,8 +115,8 @@ def main(debug: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default=None, metavar="FORMAT",
-              help="text, concise, json, sarif, github, junit or gitlab. Default: the project config's, github "
-                   "inside GitHub Actions, concise under pre-commit, else text.")
+              help="text, concise, json, sarif, github, junit, gitlab or azure. Default: the project config's, "
+                   "github inside GitHub Actions, azure inside Azure Pipelines, concise under pre-commit, else text.")
 @_with(context_options)
 @click.option("--select", multiple=True, help="Rule codes, prefixes (SL2) or names to run; comma-separated.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
@@ -160,6 +160,7 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
             output_format = (configured.settings and configured.settings.output_format) or (
                 "github" if os.environ.get("GITHUB_ACTIONS") == "true" else
+                "azure" if os.environ.get("TF_BUILD", "").lower() == "true" else  # Azure Pipelines sets TF_BUILD=True
                 "concise" if os.environ.get("PRE_COMMIT") == "1" else "text")
         if output_format not in FORMATS:
             raise click.BadParameter(f"'{output_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")

@@ -58,8 +58,11 @@ def make_reporter(name: str, out: IO[str], color: bool, quiet: bool,
     if name == "gitlab":
         from .gitlab import GitlabReporter
         return GitlabReporter(out)
+    if name == "azure":
+        from .azure import AzureReporter
+        return AzureReporter(out)
     from .text import TextReporter
     return TextReporter(out, color=color, quiet=quiet)
 
 
-FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab", "azure")
