@@ -162,7 +162,9 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
                                 severity, hit.message, hit.key or "", list(hit.related)))
-    superseded = {(general, f.key_path) for f in findings if f.key_path for general in catalogue.rule(f.rule).supersedes}
+    # One problem, one finding: a framework rule replaces the general rule it names at the same key.
+    superseded = {(general, f.key_path) for f in findings if f.key_path
+                  for general in catalogue.rule(f.rule).supersedes}
     if superseded:
         findings = [f for f in findings if (f.rule, f.key_path) not in superseded]
     findings.sort(key=Finding.sort_key)

@@ -9,9 +9,9 @@ points at the key that holds the reference.
 OmegaConf builds a node object for every value and parses each reference with ANTLR, slowly
 (milliseconds per file), so it is given only what the references need: the referencing values and
 the subtrees they point at. The commonest reference of all, a whole value naming a key that holds a
-number or a plain section (`max_seq_len: ${variables.max_seq_len}`), is a plain lookup: it is read directly, and
-tests/test_interpolation.py checks every such lookup against OmegaConf, on the real corpus and on
-generated trees. Anything else goes to OmegaConf.
+number or a section without references (`max_seq_len: ${variables.max_seq_len}`), is a plain
+lookup: it is read directly, and tests/test_interpolation.py checks every such lookup against
+OmegaConf, on the real corpus and on generated trees. Anything else goes to OmegaConf.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
 _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
 # The subset read without OmegaConf: absolute or relative dotted names, no indexes, no nesting.
 _SIMPLE_REFERENCE = re.compile(r"\$\{\s*(\.*)([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}", re.ASCII)
-_UNKNOWN = "???"
+_UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
 # OmegaConf takes about 0.3 ms per reference; real configs have at most a few hundred references of
 # any kind. Past this many in one document, the rest stay text (unknown values), in bounded time.
-MAX_OMEGACONF_REFERENCES = 1_000  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
+MAX_OMEGACONF_REFERENCES = 1_000
 Path = tuple[Union[str, int], ...]
 
 
@@ -112,7 +112,7 @@ def _neutralise(node: Any) -> Any:
 
 # What a whole-value reference turns out to be, before anything is resolved.
 _TEXT = "text"  # a path, a name, unresolvable: stays as written and is read as unknown
-_LOOKUP = "lookup"  # a plain reference to a number, a flag or null: read directly
+_LOOKUP = "lookup"  # a plain reference to a number, a flag, null or a section: read directly
 _OMEGACONF = "omegaconf"  # may give a number, but only OmegaConf can tell
 
 

@@ -207,7 +207,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if found is not _SCALARS:
         return found
     value = _construct(event)
-    if len(_SCALARS) > 4096:
+    if len(_SCALARS) > 4096:  # small: each worker process keeps its own, and memory must stay flat
         _SCALARS.clear()
     _SCALARS[memo] = value  # every constructed scalar is immutable: int, float, bool, None or str
     return value
