@@ -492,6 +492,14 @@ def test_a_crash_mid_run_leaves_no_half_report_and_keeps_the_previous_one(tmp_pa
     assert sorted(p.name for p in report.parent.iterdir()) == ["report.json"]  # no temporary left behind
 
 
+def test_a_report_from_an_earlier_run_is_not_checked_as_a_config(tmp_path):
+    (tmp_path / "c.yaml").write_text(NATIVE)
+    report = tmp_path / "report.json"
+    for _ in range(2):  # the second run walks past the first run's report
+        assert invoke("check", tmp_path, "--format", "json", "-o", report).code == 0
+    assert [Path(f["path"]).name for f in json.loads(report.read_text())["files"]] == ["c.yaml"]
+
+
 def test_output_file_in_a_missing_directory_is_a_clean_error(tmp_path):
     (tmp_path / "c.yaml").write_text(NATIVE)
     outcome = invoke("check", tmp_path / "c.yaml", "-o", tmp_path / "no" / "such" / "report.txt")

@@ -185,9 +185,11 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             if report and any(not os.path.isdir(path) and os.path.realpath(path) == report for path in paths):
                 raise click.UsageError(f"--output-file {output_file} is one of the files to check; it would be "
                                        "overwritten with the report")
-            # a report from an earlier run, found by walking the directory, is not a config
+            # A report from an earlier run, found by walking the directory, is not a config. One that
+            # does not exist yet cannot be found, so no file needs comparing with it.
+            earlier_report = _file_id(report) if report else None
             files = (path for path, named in found
-                     if wanted(path, named) and (report is None or os.path.realpath(path) != report))
+                     if wanted(path, named) and (earlier_report is None or _file_id(path) != earlier_report))
             from .parallel import check_files
             results = check_files(files, jobs, command_line, resolver.options, _read)
         with _output(output_file) as out:
@@ -250,6 +252,16 @@ class _output:
             os.replace(self.tmp, self.path)
         else:
             os.unlink(self.tmp)
+
+
+def _file_id(path: str) -> Optional[tuple[int, int]]:
+    """(device, inode): the same file under any name, for one stat call (realpath costs one per
+    path component)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _read(path: str) -> bytes:
