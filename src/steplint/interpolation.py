@@ -17,7 +17,7 @@ OmegaConf, on the real corpus and on generated trees. Anything else goes to Omeg
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Union
+from typing import Any, Iterator, Optional, Union
 
 from .loading import MAX_EXPANDED_NODES
 
@@ -30,6 +30,9 @@ _UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reade
 # OmegaConf takes about 0.3 ms per reference; real configs have at most a few hundred references of
 # any kind. Past this many in one document, the rest stay text (unknown values), in bounded time.
 MAX_OMEGACONF_REFERENCES = 1_000
+# OmegaConf builds about 10,000 nodes a second: the sections it is given for one document, in all,
+# stay under this many nodes (a reference into a 100,000-item list took 10 s).
+MAX_OMEGACONF_NODES = 20_000
 Path = tuple[Union[str, int], ...]
 
 
@@ -74,20 +77,28 @@ def _get(data: Any, path: Path) -> tuple[bool, Any]:
     return True, node
 
 
-def _put(tree: dict, data: Any, path: Path) -> None:
-    """Copy `path` (and, at its end, the whole subtree) from `data` into `tree`."""
-    node_src, node_dst = data, tree
+def _copy_root(data: Any, path: Path) -> Optional[tuple[Path, Any]]:
+    """The subtree that OmegaConf needs for `path`, and its path: the value at `path`, or the first
+    list on the way (a list is copied whole: positions must stay). None if `path` is not there."""
+    node = data
     for depth, part in enumerate(path):
-        if not isinstance(node_src, dict) or part not in node_src:
-            return
-        child = node_src[part]
+        if not isinstance(node, dict) or part not in node:
+            return None
+        child = node[part]
         if depth == len(path) - 1 or not isinstance(child, dict):
-            node_dst[str(part)] = _neutralise(child)  # a list is copied whole: positions must stay
+            return path[:depth + 1], child
+        node = child
+    return None
+
+
+def _put(tree: dict, root: Path, subtree: Any) -> None:
+    """Copy `subtree` into `tree` at `root`, creating the mappings on the way."""
+    node = tree
+    for part in root[:-1]:
+        node = node.setdefault(str(part), {})
+        if not isinstance(node, dict):
             return
-        node_dst = node_dst.setdefault(str(part), {})
-        if not isinstance(node_dst, dict):
-            return
-        node_src = child
+    node[str(root[-1])] = _neutralise(subtree)
 
 
 def _as_put(data: Any, path: Path) -> Path:
@@ -116,10 +127,15 @@ _LOOKUP = "lookup"  # a plain reference to a number, a flag, null or a section: 
 _OMEGACONF = "omegaconf"  # may give a number, but only OmegaConf can tell
 
 
-def _classify(data: Any, path: Path, text: str, depth: int = 0) -> tuple[str, Any]:
+def _classify(data: Any, path: Path, text: str, depth: int = 0,
+              holds_references: Optional[dict[int, bool]] = None) -> tuple[str, Any]:
     """Whether resolving `text` can give more than text: only a whole-value reference can (`${a}`,
     not `${out}/logs`), and only when what it points at is not plain text. Most references in real
-    configs are paths, and stay text without being resolved."""
+    configs are paths, and stay text without being resolved. `holds_references` remembers, per
+    container, whether it holds references: thousands of references to one large section must not
+    each walk it."""
+    if holds_references is None:
+        holds_references = {}
     whole = _PLAIN_REFERENCE.fullmatch(text.strip())
     if whole is None:
         return _TEXT, None
@@ -129,15 +145,21 @@ def _classify(data: Any, path: Path, text: str, depth: int = 0) -> tuple[str, An
         return _TEXT, None
     simple = _SIMPLE_REFERENCE.fullmatch(text.strip()) is not None and _within_root(path, whole.group(1))
     if isinstance(value, str) and _REFERENCE in value and depth < 8:
-        kind, value = _classify(data, target, value, depth + 1)
+        kind, value = _classify(data, target, value, depth + 1, holds_references)
         return (kind if simple or kind == _TEXT else _OMEGACONF), value
-    if isinstance(value, (dict, list)) and has_references(value):
+    if isinstance(value, (dict, list)) and _holds_references(value, holds_references):
         # A container is copied in whole; one that holds references could expand like an alias
         # bomb (`k2: ['${k1}', ...]`), and no count steplint reads is a container of references.
         return _TEXT, None
     if isinstance(value, str):
         return _TEXT, None
     return (_LOOKUP, value) if simple and _plain_keys(data, target) else (_OMEGACONF, None)
+
+
+def _holds_references(container: Any, known: dict[int, bool]) -> bool:
+    if id(container) not in known:
+        known[id(container)] = has_references(container)
+    return known[id(container)]
 
 
 def _within_root(holder: Path, dots: str) -> bool:
@@ -161,9 +183,9 @@ def resolve(data: dict) -> dict:
     resolved, referencing = [], []
     # Still bounded: each copy of a container counts against the loader's node budget, as an
     # alias does (the copies of one container are one shared value, as an alias's are).
-    budget, copies = MAX_EXPANDED_NODES, {}
+    budget, copies, holds_references = MAX_EXPANDED_NODES, {}, {}
     for path, text in _strings_with_references(data):
-        kind, value = _classify(data, path, text)
+        kind, value = _classify(data, path, text, holds_references=holds_references)
         if kind == _LOOKUP:
             if isinstance(value, (dict, list)):
                 if id(value) not in copies:
@@ -190,12 +212,26 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> l
     except ImportError:  # pragma: no cover - a declared dependency; without it references stay text
         return resolved
     needed: dict = {}
+    copied: set[Path] = set()  # thousands of references to one section copy it once
+    sizes: dict[Path, int] = {}  # and measure it once
+    nodes, accepted = 0, []
     for path, text in referencing:
-        _put(needed, data, path)
-        if _RESOLVER_CALL.search(text):
-            continue
-        for dots, dotted in _PLAIN_REFERENCE.findall(text):
-            _put(needed, data, _target(path, dots, dotted))
+        paths = [path]
+        if not _RESOLVER_CALL.search(text):
+            paths += [_target(path, dots, dotted) for dots, dotted in _PLAIN_REFERENCE.findall(text)]
+        roots = dict(r for r in (_copy_root(data, p) for p in paths) if r is not None and r[0] not in copied)
+        for root, subtree in roots.items():
+            if root not in sizes:
+                sizes[root] = _count(subtree, MAX_OMEGACONF_NODES + 1)
+        cost = sum(sizes[root] for root in roots)
+        if nodes + cost > MAX_OMEGACONF_NODES:
+            continue  # stays text, read as unknown
+        nodes += cost
+        for root, subtree in roots.items():
+            copied.add(root)
+            _put(needed, root, subtree)
+        accepted.append((path, text))
+    referencing = accepted
     try:
         config = OmegaConf.create(needed, flags={"allow_objects": False})
     except Exception:  # noqa: BLE001 - keys omegaconf will not take: keep the text
@@ -216,6 +252,19 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> l
             break
         resolved.append((path, value))
     return resolved
+
+
+def _count(value: Any, limit: int) -> int:
+    """How many nodes `value` has, counting no further than `limit`."""
+    count, stack = 0, [value]
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
 
 
 def _size(value: Any) -> int:
