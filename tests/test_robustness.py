@@ -361,6 +361,30 @@ def test_a_fifo_named_config_yaml_in_a_checked_directory_is_skipped(tmp_path):
     assert [Path(f["path"]).name for f in json.loads(outcome.stdout)["files"]] == ["train.yaml"]
 
 
+@pytest.mark.parametrize("base", ["fifo.yaml", "/dev/stdin", "/dev/zero"])
+def test_a_base_file_that_is_a_fifo_or_device_is_not_read(tmp_path, base):
+    # Detectron2's _BASE_ is read from disk: opening a FIFO blocked until a writer came (a hang).
+    if base == "fifo.yaml":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(tmp_path / base)
+    elif not os.path.exists(base):
+        pytest.skip(f"no {base} here")
+    config = tmp_path / "d2.yaml"
+    config.write_text(f"_BASE_: {base}\nSOLVER: {{IMS_PER_BATCH: 16, MAX_ITER: 1000, BASE_LR: 0.02}}\n")
+    outcome = spawn("check", config, "--format", "json", timeout=6)
+    assert_sane(outcome)
+    assert json.loads(outcome.stdout)["files"][0]["dialect"] == "detectron2"
+
+
+def test_a_deepspeed_file_that_is_a_fifo_is_not_read(tmp_path):
+    from steplint.dialects.deepspeed import load_file
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "ds.json")
+    assert load_file(str(tmp_path / "ds.json")) is None  # returns at once instead of blocking
+
+
 def test_discovery_yields_only_regular_files_found_while_walking(tmp_path):
     from steplint.discover import discover
     (tmp_path / "ok.yaml").write_text(TRAINING)

@@ -9,6 +9,8 @@ nesting cannot hit Python's recursion limit, and lets aliases be counted, not ex
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional, Union
 
@@ -148,6 +150,31 @@ def decode(raw: bytes) -> tuple[str | None, str | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8"
+
+
+def read_regular_file(path: str, limit: int) -> Optional[bytes]:
+    """Up to `limit` + 1 bytes of a regular file (links followed), for a file another config names
+    (`_BASE_`, `deepspeed:`); None for anything else. A FIFO or device named there (`/dev/stdin`)
+    would block or never end: it is opened without blocking and refused."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def load_bytes(path: str, raw: bytes) -> LoadedFile:

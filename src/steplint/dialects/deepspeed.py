@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..loading import load_bytes
+from ..loading import load_bytes, read_regular_file
 from ..units import Unit, to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
 
@@ -113,12 +113,8 @@ MAX_FILE_BYTES = 1024 * 1024
 
 def load_file(path: str) -> Optional[DeepSpeedConfig]:
     """Read a DeepSpeed JSON named by another config (size-limited); None when unreadable."""
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError:
+    raw = read_regular_file(path, MAX_FILE_BYTES)
+    if raw is None or len(raw) > MAX_FILE_BYTES:
         return None
     loaded = load_bytes(path, raw)
     if loaded.problems and any(p.code in ("SL001", "SL005") for p in loaded.problems):

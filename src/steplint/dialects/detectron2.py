@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..loading import KeyPath, load_bytes
+from ..loading import KeyPath, load_bytes, read_regular_file
 from ..units import Unit, to_number
 from .base import Adapted, Dialect, RunBuilder, Semantics, Source
 
@@ -98,11 +98,10 @@ class _Bases:
         if real in seen:
             self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
             return data
-        try:
-            with open(real, "rb") as handle:
-                raw = handle.read(MAX_BASE_BYTES + 1)
-        except OSError:
-            self.notes.append(f"_BASE_ {base!r} not found next to the config: the keys it sets are unknown")
+        raw = read_regular_file(real, MAX_BASE_BYTES)
+        if raw is None:
+            why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
+            self.notes.append(f"_BASE_ {base!r} {why}: the keys it sets are unknown")
             return data
         if len(raw) > MAX_BASE_BYTES:
             self.notes.append(f"_BASE_ {base!r} is too large: not read")
