@@ -377,6 +377,21 @@ def test_a_base_file_that_is_a_fifo_or_device_is_not_read(tmp_path, base):
     assert json.loads(outcome.stdout)["files"][0]["dialect"] == "detectron2"
 
 
+@pytest.mark.parametrize("target", ["fifo.toml", "/dev/zero"])
+def test_a_project_config_that_extends_a_fifo_or_device_is_a_clean_error(tmp_path, target):
+    if target == "fifo.toml":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(tmp_path / target)
+    elif not os.path.exists(target):
+        pytest.skip(f"no {target} here")
+    (tmp_path / "steplint.toml").write_text(f'extend = "{target}"\n')
+    (tmp_path / "c.yaml").write_text(NATIVE)
+    outcome = spawn("check", tmp_path / "c.yaml", timeout=6)  # a FIFO hung; /dev/zero filled memory
+    assert_sane(outcome)
+    assert outcome.code == 2 and "invalid configuration" in outcome.stderr and "regular file" in outcome.stderr
+
+
 def test_a_deepspeed_file_that_is_a_fifo_is_not_read(tmp_path):
     from steplint.dialects.deepspeed import load_file
     if not hasattr(os, "mkfifo"):

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .config_schema import Settings
 
 CONFIG_NAMES = (".steplint.toml", "steplint.toml", "pyproject.toml")
+MAX_CONFIG_BYTES = 2**20
 
 
 class ConfigError(Exception):
@@ -40,9 +41,17 @@ def _table(path: Path) -> Optional[dict]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
+    from .loading import read_regular_file
+
+    # Bounded, and regular files only: `extend = "/dev/zero"` or a FIFO must not hang the run.
+    raw = read_regular_file(str(path), MAX_CONFIG_BYTES)
+    if raw is None:
+        raise ConfigError(f"{path}: cannot read: not a readable regular file")
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; not read as a project config")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
