@@ -14,7 +14,7 @@ import fnmatch
 from . import catalogue, keymap, suppressions
 from .dialects import DIALECTS, detect
 from .dialects.base import Source
-from .interpolation import resolve
+from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
 from .loading import Document, Span, format_key_path, load_bytes
 from .plan import Context, derive
@@ -78,6 +78,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         (None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span)
         for p in loaded.problems if p.document is None]
     source = Source(path=path, framework_versions=options.framework_versions)
+    budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
     for index, document in enumerate(loaded.documents):
         dialect = detect(document.data, options.dialect)
         if dialect is None and options.key_map and keymap.mentions(document.data, options.key_map):
@@ -86,7 +87,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             continue
         hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
                     for p in loaded.problems if p.document == index)
-        data = resolve(document.data)
+        data = resolve(document.data, budget)
         adapted = dialect.adapt(data, source)
         if options.key_map:
             adapted = keymap.overlay(adapted, data, options.key_map)

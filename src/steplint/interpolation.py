@@ -28,12 +28,25 @@ _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
 _SIMPLE_REFERENCE = re.compile(r"\$\{\s*(\.*)([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}", re.ASCII)
 _UNKNOWN = "???"  # OmegaConf's "missing" marker: reading it fails, so the reader keeps the text
 # OmegaConf takes about 0.3 ms per reference; real configs have at most a few hundred references of
-# any kind. Past this many in one document, the rest stay text (unknown values), in bounded time.
+# any kind. Past this many in one file, the rest stay text (unknown values), in bounded time.
 MAX_OMEGACONF_REFERENCES = 1_000
-# OmegaConf builds about 10,000 nodes a second: the sections it is given for one document, in all,
+# OmegaConf builds about 10,000 nodes a second: the sections it is given for one file, in all,
 # stay under this many nodes (a reference into a 100,000-item list took 10 s).
 MAX_OMEGACONF_NODES = 20_000
 Path = tuple[Union[str, int], ...]
+
+
+class Budget:
+    """What resolving may still cost in one file, shared by its documents (a file of many documents
+    must not multiply the bounds): values added by copying sections (counted as the loader counts
+    aliases), and references and nodes handed to OmegaConf."""
+
+    __slots__ = ("expanded", "omegaconf_references", "omegaconf_nodes")
+
+    def __init__(self) -> None:
+        self.expanded = MAX_EXPANDED_NODES
+        self.omegaconf_references = MAX_OMEGACONF_REFERENCES
+        self.omegaconf_nodes = MAX_OMEGACONF_NODES
 
 
 def _strings_with_references(data: Any, budget: int = 200_000) -> Iterator[tuple[Path, str]]:
@@ -178,12 +191,14 @@ def _plain_keys(data: Any, target: Path) -> bool:
     return True
 
 
-def resolve(data: dict) -> dict:
-    """A copy of `data` with every resolvable reference replaced by its value."""
+def resolve(data: dict, budget: Optional[Budget] = None) -> dict:
+    """A copy of `data` with every resolvable reference replaced by its value. `budget`: what is
+    left for the file this document is in (a fresh one when not given)."""
+    budget = budget or Budget()
     resolved, referencing = [], []
-    # Still bounded: each copy of a container counts against the loader's node budget, as an
-    # alias does (the copies of one container are one shared value, as an alias's are).
-    budget, copies, holds_references = MAX_EXPANDED_NODES, {}, {}
+    # Each copy of a container counts against the budget, as an alias does against the loader's
+    # (the copies of one container are one shared value, as an alias's are).
+    copies, holds_references = {}, {}
     for path, text in _strings_with_references(data):
         kind, value = _classify(data, path, text, holds_references=holds_references)
         if kind == _LOOKUP:
@@ -191,21 +206,22 @@ def resolve(data: dict) -> dict:
                 if id(value) not in copies:
                     copies[id(value)] = (_neutralise(value), _size(value))  # as OmegaConf would give it
                 value, size = copies[id(value)]
-                budget -= size
-                if budget < 0:
+                if size > budget.expanded:
                     continue
+                budget.expanded -= size
             resolved.append((path, value))
-        elif kind == _OMEGACONF and len(referencing) < MAX_OMEGACONF_REFERENCES:
+        elif kind == _OMEGACONF and len(referencing) < budget.omegaconf_references:
             referencing.append((path, text))
     if referencing:
-        resolved += resolve_with_omegaconf(data, referencing)
+        budget.omegaconf_references -= len(referencing)
+        resolved += resolve_with_omegaconf(data, referencing, budget)
     return _replace_all(data, resolved) if resolved else data
 
 
-def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> list[tuple[Path, Any]]:
-    """(path, value) for each of `referencing` that OmegaConf resolves."""
-    # Still bounded: copies of plain containers count against the loader's node budget.
-    budget = MAX_EXPANDED_NODES
+def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]],
+                           budget: Optional[Budget] = None) -> list[tuple[Path, Any]]:
+    """(path, value) for each of `referencing` that OmegaConf resolves within `budget`."""
+    budget = budget or Budget()
     resolved: list[tuple[Path, Any]] = []
     try:
         from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -214,7 +230,7 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> l
     needed: dict = {}
     copied: set[Path] = set()  # thousands of references to one section copy it once
     sizes: dict[Path, int] = {}  # and measure it once
-    nodes, accepted = 0, []
+    accepted = []
     for path, text in referencing:
         paths = [path]
         if not _RESOLVER_CALL.search(text):
@@ -224,9 +240,9 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> l
             if root not in sizes:
                 sizes[root] = _count(subtree, MAX_OMEGACONF_NODES + 1)
         cost = sum(sizes[root] for root in roots)
-        if nodes + cost > MAX_OMEGACONF_NODES:
+        if cost > budget.omegaconf_nodes:
             continue  # stays text, read as unknown
-        nodes += cost
+        budget.omegaconf_nodes -= cost
         for root, subtree in roots.items():
             copied.add(root)
             _put(needed, root, subtree)
@@ -247,9 +263,10 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]]) -> l
             continue
         if value == _UNKNOWN or value == text:
             continue
-        budget -= _size(value)
-        if budget < 0:
+        size = _size(value)
+        if size > budget.expanded:
             break
+        budget.expanded -= size
         resolved.append((path, value))
     return resolved
 
