@@ -392,6 +392,17 @@ def test_a_project_config_that_extends_a_fifo_or_device_is_a_clean_error(tmp_pat
     assert outcome.code == 2 and "invalid configuration" in outcome.stderr and "regular file" in outcome.stderr
 
 
+def test_documents_that_share_a_large_base_read_it_once(tmp_path):
+    # Each of 50 documents parsed the same 3 MB _BASE_ again: 110 s. The file's documents now share
+    # one read.
+    (tmp_path / "big.yaml").write_text("MODEL: {WEIGHTS: x}\n" + "".join(f"K{i}: {i}\n" for i in range(60_000)))
+    document = "---\n_BASE_: big.yaml\nSOLVER: {IMS_PER_BATCH: 16, MAX_ITER: 1000, BASE_LR: 0.02}\n"
+    (tmp_path / "cfg.yaml").write_text(document * 40)
+    outcome = spawn("check", tmp_path / "cfg.yaml", "--format", "json", timeout=8)  # about 2 s now
+    assert_sane(outcome)
+    assert json.loads(outcome.stdout)["files"][0]["dialect"] == "detectron2"
+
+
 def test_a_deepspeed_file_that_is_a_fifo_is_not_read(tmp_path):
     from steplint.dialects.deepspeed import load_file
     if not hasattr(os, "mkfifo"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from ..loading import KeyPath, load_bytes, read_regular_file
 from ..units import Unit, to_number
@@ -68,6 +68,19 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
+def _read_base(real: str, name: str) -> Union[dict, str]:
+    """The mapping a `_BASE_` file holds, or why it cannot be used."""
+    raw = read_regular_file(real, MAX_BASE_BYTES)
+    if raw is None:
+        why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
+        return f"{why}: the keys it sets are unknown"
+    if len(raw) > MAX_BASE_BYTES:
+        return "is too large: not read"
+    loaded = load_bytes(name, raw)
+    parent = loaded.documents[0].data if loaded.documents else None
+    return parent if isinstance(parent, dict) else "is not a mapping: not read"
+
+
 class _Bases:
     """Resolves a `_BASE_` chain from disk."""
 
@@ -98,18 +111,11 @@ class _Bases:
         if real in seen:
             self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
             return data
-        raw = read_regular_file(real, MAX_BASE_BYTES)
-        if raw is None:
-            why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
-            self.notes.append(f"_BASE_ {base!r} {why}: the keys it sets are unknown")
-            return data
-        if len(raw) > MAX_BASE_BYTES:
-            self.notes.append(f"_BASE_ {base!r} is too large: not read")
-            return data
-        loaded = load_bytes(name, raw)
-        parent = loaded.documents[0].data if loaded.documents else None
-        if not isinstance(parent, dict):
-            self.notes.append(f"_BASE_ {base!r} is not a mapping: not read")
+        if real not in self.source.files_read:
+            self.source.files_read[real] = _read_base(real, name)
+        parent = self.source.files_read[real]
+        if isinstance(parent, str):  # why it could not be read
+            self.notes.append(f"_BASE_ {base!r} {parent}")
             return data
         self.files.append(base)
         parent = self._resolve(parent, name, seen | {real}, depth + 1)
