@@ -403,6 +403,17 @@ def test_documents_that_share_a_large_base_read_it_once(tmp_path):
     assert json.loads(outcome.stdout)["files"][0]["dialect"] == "detectron2"
 
 
+def test_documents_that_share_a_deepspeed_file_read_it_once(tmp_path):
+    # Each of 100 Trainer documents read and parsed the same 650 KB DeepSpeed JSON again: 36 s.
+    ds = {"train_micro_batch_size_per_gpu": 8, "gradient_accumulation_steps": 1, **{f"k{i}": i for i in range(40_000)}}
+    (tmp_path / "ds.json").write_text(json.dumps(ds))
+    document = ("---\nmodel_name_or_path: x\noutput_dir: out\nnum_train_epochs: 3\n"
+                "per_device_train_batch_size: 8\ndeepspeed: ds.json\n")
+    (tmp_path / "hf.yaml").write_text(document * 100)
+    outcome = spawn("check", tmp_path / "hf.yaml", "--format", "json", timeout=8)  # under 1 s now
+    assert_sane(outcome)
+
+
 def test_a_deepspeed_file_that_is_a_fifo_is_not_read(tmp_path):
     from steplint.dialects.deepspeed import load_file
     if not hasattr(os, "mkfifo"):

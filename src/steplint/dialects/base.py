@@ -92,8 +92,8 @@ class Source:
     path: str = "<config>"
     # framework -> version ("transformers" -> "4.46"), from --framework-version or the environment
     framework_versions: tuple[tuple[str, str], ...] = ()
-    # Files the config names (`_BASE_`), read once for the checked file: its documents often name the
-    # same ones, and a file of many documents must not multiply the reading.
+    # Files the config names (`_BASE_`, `deepspeed:`), read once for the checked file: its documents
+    # often name the same ones, and a file of many documents must not multiply the reading.
     files_read: dict = field(default_factory=dict, compare=False, repr=False)
 
     def version(self, framework: str) -> Optional[str]:
