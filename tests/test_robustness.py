@@ -663,6 +663,17 @@ def test_references_to_a_large_section_are_bounded(tmp_path, reference):
     assert_sane(outcome)
 
 
+@pytest.mark.parametrize("output_format", ["sarif", "gitlab"])
+def test_many_findings_on_one_key_are_reported_in_bounded_time(tmp_path, output_format):
+    # 10,000 duplicates of one key are 10,000 findings with one fingerprint base; making each unique
+    # restarted its counter from 0, which is quadratic (about a minute here, hours for 60,000).
+    path = tmp_path / "dups.yaml"
+    path.write_text(TRAINING + "".join(f"lr: {i}\n" for i in range(10_000)))
+    outcome = spawn("check", path, "--format", output_format, timeout=8)  # about 1.5 s now
+    assert_sane(outcome)
+    assert outcome.code == 1
+
+
 def test_references_in_many_documents_share_one_bound(tmp_path):
     # The bounds were per document: 200 documents of 1,000 references took 73 s.
     path = tmp_path / "docs.yaml"
