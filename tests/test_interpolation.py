@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from steplint.interpolation import (_LOOKUP, _TEXT, _classify, _get, _strings_with_references, resolve,
@@ -105,9 +105,19 @@ _TREES = st.recursive(_SCALARS | _references(),
                       max_leaves=25)
 
 
-@settings(max_examples=300, deadline=None)
+def _keys_collide_as_text(node) -> bool:
+    """A mapping with both `0:` and `"0":` (or `true:` and `"True":`): steplint hands OmegaConf string
+    keys, so there the reference answer itself is ambiguous. No real config does this."""
+    if isinstance(node, dict):
+        return len({str(k) for k in node}) < len(node) or any(_keys_collide_as_text(v) for v in node.values())
+    return isinstance(node, list) and any(_keys_collide_as_text(v) for v in node)
+
+
+# Derandomized so CI sees the same examples every run (5,000 random ones passed when this was written).
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.dictionaries(_KEYS, _TREES, min_size=1, max_size=5))
 def test_lookups_match_omegaconf_on_generated_trees(data):
+    assume(not _keys_collide_as_text(data))
     _assert_lookups_match_omegaconf(data)
 
 
