@@ -111,9 +111,10 @@ class _Bases:
         if real in seen:
             self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
             return data
-        if real not in self.source.files_read:
-            self.source.files_read[real] = _read_base(real, name)
-        parent = self.source.files_read[real]
+        key = ("_BASE_", real)
+        if key not in self.source.files_read:
+            self.source.files_read[key] = _read_base(real, name)
+        parent = self.source.files_read[key]
         if isinstance(parent, str):  # why it could not be read
             self.notes.append(f"_BASE_ {base!r} {parent}")
             return data
