@@ -204,7 +204,7 @@ def resolve(data: dict, budget: Optional[Budget] = None) -> dict:
         if kind == _LOOKUP:
             if isinstance(value, (dict, list)):
                 if id(value) not in copies:
-                    copies[id(value)] = (_neutralise(value), _size(value))  # as OmegaConf would give it
+                    copies[id(value)] = (_neutralise(value), _count(value, MAX_EXPANDED_NODES + 1))  # as OmegaConf would give it
                 value, size = copies[id(value)]
                 if size > budget.expanded:
                     continue
@@ -263,7 +263,7 @@ def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]],
             continue
         if value == _UNKNOWN or value == text:
             continue
-        size = _size(value)
+        size = _count(value, budget.expanded + 1)
         if size > budget.expanded:
             break
         budget.expanded -= size
@@ -282,14 +282,6 @@ def _count(value: Any, limit: int) -> int:
         elif isinstance(node, list):
             stack.extend(node)
     return count
-
-
-def _size(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + sum(_size(v) for v in value.values())
-    if isinstance(value, list):
-        return 1 + sum(_size(v) for v in value)
-    return 1
 
 
 def _replace_all(tree: Any, replacements: list[tuple[Path, Any]]) -> Any:
