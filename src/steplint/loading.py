@@ -202,11 +202,21 @@ def load_text(path: str, text: str) -> LoadedFile:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {what}", Span(line, col, line, col + 1)))
+        span = Span(line, col, line, col + 1)
+        if _PARSER_DEPTH_LIMIT in what.lower():
+            # libyaml (bundled with PyYAML >= 6.0.4) stops flow nesting at depth 1000, which can come
+            # before the tree builder reaches MAX_DEPTH: the same limit, the same finding.
+            builder.problems.append(LoadProblem(TOO_LARGE, _DEPTH_MESSAGE, span))
+        else:
+            builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {what}", span))
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {first}", _FIRST))
     return LoadedFile(path, text, builder.documents, builder.problems)
+
+
+_DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels; not checked"
+_PARSER_DEPTH_LIMIT = "maximum nesting depth"  # libyaml's "exceeded maximum nesting depth"
 
 
 class _Abort(Exception):
@@ -362,7 +372,7 @@ class _TreeBuilder:
                 # A mapping or sequence starts.
                 path = self._child_path(stack)
                 if len(stack) >= MAX_DEPTH:
-                    self._limit(_span(event), f"nesting deeper than {MAX_DEPTH} levels; not checked")
+                    self._limit(_span(event), _DEPTH_MESSAGE)
                 expanded += 1
                 opened = _Open({} if kind is yaml.MappingStartEvent else [], path, event.anchor)
                 if parent is None:
