@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,10 +36,7 @@ class LoadedSettings:
 
 
 def _table(path: Path) -> Optional[dict]:
-    if sys.version_info >= (3, 11):  # imported here: most runs find no config file to parse
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    import tomllib  # imported here: most runs find no config file to parse
     from .loading import read_regular_file
 
     # Bounded, and regular files only: `extend = "/dev/zero"` or a FIFO must not hang the run.
