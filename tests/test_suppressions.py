@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from click.testing import CliRunner
 
 from steplint import cli
@@ -70,3 +72,44 @@ def test_output_file_is_written_whole(tmp_path):
         umask = os.umask(0)
         os.umask(umask)
         assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
+
+
+# A suppression of a rule that is not running cannot be judged unused: the comment is still needed
+# when the rule runs again (another invocation, another project config).
+NEEDED = BASE + "schedule:\n  warmup: 20000 steps  # steplint: ignore[SL203] -- on purpose\nrun:\n  epochs: 90\n"
+
+
+def check_codes(tmp_path, *args, config=None):
+    path = tmp_path / "c.yaml"
+    path.write_text(NEEDED)
+    if config is not None:
+        (tmp_path / "steplint.toml").write_text(config)
+    result = CliRunner().invoke(cli.main, ["check", "--format", "concise", *args, str(path)])
+    return result.exit_code, [line.split(": ", 1)[1] for line in result.output.splitlines() if line.startswith(str(path))]
+
+
+def test_the_suppression_is_used_when_its_rule_runs(tmp_path):
+    assert check_codes(tmp_path) == (0, [])
+
+
+@pytest.mark.parametrize("args,config", [
+    (["--ignore", "SL203"], None),
+    (["--ignore", "warmup-exceeds-run"], None),
+    (["--ignore", "SL2"], None),
+    (["--select", "SL201,SL006"], None),
+    ([], 'ignore = ["SL203"]\n'),
+    ([], 'select = ["SL1", "SL006"]\n'),
+    ([], '[per-file-ignores]\n"*.yaml" = ["SL203"]\n'),
+    ([], '[[per-key-ignores]]\nkey = "schedule.*"\nrules = ["SL203"]\n'),
+], ids=["--ignore code", "--ignore name", "--ignore prefix", "--select others", "config ignore", "config select",
+        "per-file-ignores", "per-key-ignores"])
+def test_a_suppression_of_a_rule_that_is_not_running_is_not_unused(tmp_path, args, config):
+    assert check_codes(tmp_path, *args, config=config) == (0, [])
+
+
+def test_a_suppression_of_an_unknown_rule_says_so(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(BASE + "run:\n  epochs: 90  # steplint: ignore[SL999, no-such-rule, SL203]\n")
+    output = CliRunner().invoke(cli.main, ["check", "--format", "concise", str(path)]).output
+    assert f"{path}:4:15: SL006 unknown rule 'SL999', 'no-such-rule' in this suppression (see `steplint rules`)" \
+        in output.splitlines()

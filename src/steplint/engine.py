@@ -137,13 +137,40 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
     for s in found:
         if s.used or s.kind == "block" and s.first_line == s.last_line:
             continue
-        codes = ", ".join(s.codes) if s.codes else "every rule"
+        unknown = [code for code in s.codes if not _rules_named(code)]
+        if unknown:
+            message = (f"unknown rule {', '.join(repr(code) for code in unknown)} in this suppression "
+                       "(see `steplint rules`)")
+        elif not _all_running(s.codes, options):
+            continue  # a rule that did not run cannot have been suppressed: the comment may still be needed
+        else:
+            codes = ", ".join(s.codes) if s.codes else "every rule"
+            message = f"this suppression of {codes} suppresses nothing: remove it"
         unused = Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
-                         dict(options.severity).get(doc.code, doc.severity),
-                         f"this suppression of {codes} suppresses nothing: remove it", "")
+                         dict(options.severity).get(doc.code, doc.severity), message, "")
         if not any(other.covers(unused) for other in wide + by_line.get(s.line, []) if other is not s):
             result.findings.append(unused)
     result.findings.sort(key=Finding.sort_key)
+
+
+def _rules_named(selector: str) -> list[str]:
+    """The rule codes a suppression's code, code prefix or rule name stands for."""
+    upper = selector.upper()
+    matched = [code for code in catalogue.codes() if code.startswith(upper)]
+    if matched or upper.startswith("SL"):
+        return matched
+    doc = catalogue.get(selector)
+    return [doc.code] if doc else []
+
+
+def _all_running(selectors: tuple[str, ...], options: Options) -> bool:
+    """Whether every rule the suppression names ran on this file: not deselected by --select,
+    --ignore, the project's ignore lists, or a per-key ignore that may have taken its findings first."""
+    per_key = tuple(code for _, codes in options.per_key_ignores for code in codes)
+    if not selectors:  # every rule: judged only when every rule ran
+        return not options.select and not options.ignore and not per_key
+    return all(is_selected(options, code) and not _matches(per_key, code)
+               for selector in selectors for code in _rules_named(selector))
 
 
 def _findings(path: str, hits, options: Options) -> list[Finding]:
