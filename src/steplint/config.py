@@ -72,7 +72,8 @@ def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> "Settings":
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
-        raise ConfigError(f"{path}: {where}: {error['msg']}") from None
+        message = error["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own words
+        raise ConfigError(f"{path}: {where}: {message}") from None
     _check_rule_codes(settings, path)
     if settings.extend:
         base = load_file(path.parent / settings.extend, _seen + (path,))

@@ -51,6 +51,18 @@ class ContextSettings(_Strict):
     per_file: dict[str, PerFileContext] = Field(default_factory=dict, description="config-path glob -> context")
     framework_versions: dict[str, str] = Field(default_factory=dict, description="e.g. transformers = '4.46'")
 
+    @field_validator("framework_versions")
+    @classmethod
+    def _known_versions(cls, versions: dict[str, str]) -> dict[str, str]:
+        from .dialects import framework_version_problem  # only when a project names versions
+
+        normalized = {name.strip().lower(): version.strip() for name, version in versions.items()}
+        for name, version in normalized.items():
+            problem = framework_version_problem(name, version)
+            if problem:
+                raise ValueError(problem)
+        return normalized
+
 
 class PerKeyIgnore(_Strict):
     files: str = Field("*", description="glob of config paths")

@@ -6,6 +6,7 @@ from every dialect means the document is not a training config: it gets no findi
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from .axolotl import Axolotl
@@ -24,6 +25,19 @@ from .native import Native
 from .torchtune import Torchtune
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (Native(), Generic(), Lightning(), NeMo(), Torchtune(), Detectron2(), Composer(), Olmo(), Litgpt(), Neox(), Levanter(), HuggingFace(), Axolotl(), DeepSpeed())}
+
+
+def framework_version_problem(name: str, version: str) -> Optional[str]:
+    """Why NAME=VERSION cannot be used (--framework-version, the project's framework-versions), or None."""
+    known = sorted({framework for d in DIALECTS.values() for framework in d.versions_read})
+    if name not in known:
+        import difflib
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown framework '{name}'; {hint}steplint knows the versions of {', '.join(known)}"
+    if not re.fullmatch(r"v?\d+(\.\d+)*([.+-]?[a-z0-9]+)*", version, re.I):
+        return f"'{version}' is not a version number (e.g. {name}=4.46)"
+    return None
 
 
 def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:

@@ -40,6 +40,7 @@ IMPLICIT_WARMUP_CAP = 100
 
 class Axolotl(Dialect):
     name = "axolotl"
+    versions_read = ("transformers",)
     description = "axolotl YAML (micro_batch_size, num_epochs, saves_per_epoch...), run by the Hugging Face Trainer"
 
     def score(self, data: dict) -> float:

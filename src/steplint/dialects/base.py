@@ -112,6 +112,8 @@ class Adapted:
 class Dialect:
     name: str = ""
     description: str = ""
+    # Frameworks whose version (--framework-version NAME=X.Y) changes how this dialect reads a file.
+    versions_read: tuple[str, ...] = ()
 
     def score(self, data: dict) -> float:
         """0 when the document is not this format, up to 1 when it certainly is."""

@@ -253,6 +253,7 @@ def flavour_of(data: dict) -> str:
 
 class HuggingFace(Dialect):
     name = "hf-trainer"
+    versions_read = ("transformers",)
     description = ("Hugging Face Trainer YAML (TrainingArguments keys: plain, TRL, alignment-handbook, open-r1, "
                    "LLaMA-Factory), with the DeepSpeed JSON it points to")
 

@@ -54,6 +54,7 @@ def _component(node: Any) -> Optional[str]:
 
 class Torchtune(Dialect):
     name = "torchtune"
+    versions_read = ("torchtune",)
     description = "torchtune recipe configs (top-level epochs, batch_size, gradient_accumulation_steps; `_component_` nodes)"
 
     def score(self, data: dict) -> float:
