@@ -120,7 +120,8 @@ def test_golden_sarif(in_root):
     out = io.StringIO()
     text = render(SarifReporter(out), golden_results(), out)
     assert_valid_sarif(json.loads(text))
-    check_golden("sarif.json", text)
+    # the checkout's own folder differs from machine to machine
+    check_golden("sarif.json", text.replace(ROOT.as_uri() + "/", "file:///checkout/"))
 
 
 def test_golden_github(in_root, tmp_path):
@@ -258,12 +259,13 @@ def test_sarif_uris_relative_resolved_and_absolute_outside(tmp_path, monkeypatch
         pytest.skip("no symlinks here")
     monkeypatch.chdir(repo)
     reporter = SarifReporter(io.StringIO())
-    assert reporter.uri("conf/real config.yaml") == "conf/real%20config.yaml"
-    assert reporter.uri("./conf/../conf/real config.yaml") == "conf/real%20config.yaml"
-    assert reporter.uri("link.yaml") == "conf/real%20config.yaml"  # symlinks resolved
-    assert reporter.uri(str(repo / "link.yaml")) == "conf/real%20config.yaml"
-    assert reporter.uri(str(outside / "x.yaml")) == (outside / "x.yaml").resolve().as_uri()
-    assert reporter.uri("<stdin>") == "%3Cstdin%3E"
+    inside = {"uri": "conf/real%20config.yaml", "uriBaseId": "SRCROOT"}
+    assert reporter.artifact("conf/real config.yaml") == inside
+    assert reporter.artifact("./conf/../conf/real config.yaml") == inside
+    assert reporter.artifact("link.yaml") == inside  # symlinks resolved
+    assert reporter.artifact(str(repo / "link.yaml")) == inside
+    assert reporter.artifact(str(outside / "x.yaml")) == {"uri": (outside / "x.yaml").resolve().as_uri()}
+    assert reporter.artifact("<stdin>") == {"uri": "%3Cstdin%3E"}
 
 
 def test_sarif_fingerprint_survives_edits_elsewhere_in_the_file():
@@ -507,3 +509,46 @@ def test_azure_is_the_default_inside_azure_pipelines(tmp_path):
     env = {"TF_BUILD": "True", "GITHUB_ACTIONS": None, "PRE_COMMIT": None}
     result = CliRunner(env=env).invoke(cli.main, ["check", "--isolated", str(tmp_path / "c.yaml")])
     assert result.exit_code == 1 and result.stdout.startswith("##vso[task.logissue type=error;"), result.output
+
+
+@pytest.mark.parametrize("where", ["repository root", "a sub-folder", "outside the repository"])
+def test_sarif_uris_are_relative_to_the_repository_root_wherever_steplint_runs(tmp_path, monkeypatch, where):
+    from click.testing import CliRunner
+
+    from steplint import cli
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)  # what `git init` leaves; steplint does not run git
+    (repo / "configs" / "vision").mkdir(parents=True)
+    config = repo / "configs" / "vision" / "bad.yaml"
+    config.write_text((INPUTS / "native.yaml").read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = {"repository root": repo, "a sub-folder": repo / "configs", "outside the repository": elsewhere}[where]
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli.main, ["check", "--isolated", "--format", "sarif", os.path.relpath(config, cwd)])
+    document = json.loads(result.output)
+    run = document["runs"][0]
+    assert run["originalUriBaseIds"] == {"SRCROOT": {"uri": repo.resolve().as_uri() + "/"}}
+    locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    bases = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in run["results"]}
+    assert locations == {"configs/vision/bad.yaml"} and bases == {"SRCROOT"}
+    assert_valid_sarif(document)
+
+
+def test_sarif_uris_are_relative_to_the_config_files_folder_with_config(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from steplint import cli
+
+    project = tmp_path / "project"
+    (project / "configs").mkdir(parents=True)
+    (project / "steplint.toml").write_text("")
+    (project / "configs" / "bad.yaml").write_text((INPUTS / "native.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.main, ["check", "--config", "project/steplint.toml", "--format", "sarif",
+                                           "project/configs/bad.yaml"])
+    run = json.loads(result.output)["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == project.resolve().as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} \
+        == {"configs/bad.yaml"}

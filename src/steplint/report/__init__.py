@@ -39,7 +39,8 @@ class Reporter(Protocol):
 
 
 def make_reporter(name: str, out: IO[str], color: bool, quiet: bool,
-                  fail_on: Optional[Severity] = None) -> Reporter:
+                  fail_on: Optional[Severity] = None, base: Optional[str] = None) -> Reporter:
+    """`base`: the folder CI formats make paths relative to (the repository root); None = the working directory."""
     if name == "json":
         from .json_format import JsonReporter
         return JsonReporter(out)
@@ -48,19 +49,19 @@ def make_reporter(name: str, out: IO[str], color: bool, quiet: bool,
         return ConciseReporter(out, quiet=quiet)
     if name == "sarif":
         from .sarif import SarifReporter
-        return SarifReporter(out)
+        return SarifReporter(out, base=base)
     if name == "github":
         from .github import GithubReporter
-        return GithubReporter(out)  # appends a table to $GITHUB_STEP_SUMMARY when it is set
+        return GithubReporter(out, base=base)  # appends a table to $GITHUB_STEP_SUMMARY when it is set
     if name == "junit":
         from .junit import JunitReporter
         return JunitReporter(out, fail_on=fail_on)
     if name == "gitlab":
         from .gitlab import GitlabReporter
-        return GitlabReporter(out)
+        return GitlabReporter(out, base=base)
     if name == "azure":
         from .azure import AzureReporter
-        return AzureReporter(out)
+        return AzureReporter(out, base=base)
     from .text import TextReporter
     return TextReporter(out, color=color, quiet=quiet)
 

@@ -10,8 +10,18 @@ from typing import Optional
 
 
 def base_dir(base: Optional[str] = None) -> Path:
-    """The directory paths are made relative to (the repository root in CI: the working directory)."""
+    """The directory paths are made relative to: `base` (the repository root), else the working directory."""
     return Path(base if base is not None else os.getcwd()).resolve()
+
+
+def repository_root(path: str) -> Optional[str]:
+    """The top of the git work tree holding `path` (a `.git` folder, or the `.git` file of a worktree
+    or submodule), found without running git; None outside any."""
+    here = Path(os.path.abspath(path))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return str(folder)
+    return None
 
 
 def relative_path(path: str, base: Path) -> tuple[str, bool]:

@@ -3,8 +3,10 @@
 
 One run. `tool.driver.rules[]` lists the rules that produced a result (so adding a rule to the
 catalogue does not change the output of runs that never hit it), each with its catalogue text.
-Each result points at the key at fault: a repo-relative `uri` (relative to the working
-directory, symlinks resolved, forward slashes; a file outside it keeps an absolute file:// URI),
+Each result points at the key at fault: a `uri` relative to the repository root (the git top level
+or the `--config` file's folder, whatever the working directory; symlinks resolved, forward
+slashes) with `uriBaseId` SRCROOT, which `originalUriBaseIds` maps to that folder (a file outside it
+keeps an absolute file:// URI),
 the region of the key (1-based; endColumn exclusive, columns counted in code points), the key
 path as a logical location, the related keys as relatedLocations, and a partial fingerprint that
 survives edits elsewhere in the file (a hash of path, rule and key path).
@@ -31,6 +33,7 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 MAX_DESCRIPTION = 1024  # GitHub's limit for shortDescription and fullDescription
 FINGERPRINT_KEY = "steplint/v1"
+BASE_ID = "SRCROOT"  # what every repo-relative uri is relative to
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
@@ -124,21 +127,23 @@ class SarifReporter:
     def __init__(self, out: IO[str], base: Optional[str] = None) -> None:
         self.out = out
         self.base = base_dir(base)
-        self.findings: list[tuple[str, Finding, list[dict]]] = []  # (uri, finding, related locations)
+        self.findings: list[tuple[dict, Finding, list[dict]]] = []  # (artifact location, finding, related locations)
         self.notifications: list[dict] = []
         self.fingerprints = UniqueDigests()
 
-    def uri(self, path: str) -> str:
+    def artifact(self, path: str) -> dict:
         relative, inside = relative_path(path, self.base)
         if not inside:
-            return Path(relative).as_uri()
-        return quote(relative, safe="/")
+            return {"uri": Path(relative).as_uri()}
+        if relative.startswith("<"):  # <stdin>: no file to place
+            return {"uri": quote(relative, safe="/")}
+        return {"uri": quote(relative, safe="/"), "uriBaseId": BASE_ID}
 
     def file(self, result: FileResult) -> None:
-        uri = self.uri(result.path)
+        uri = self.artifact(result.path)
         if result.error:
             self.notifications.append({"level": "error", "message": {"text": result.error},
-                                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+                                       "locations": [{"physicalLocation": {"artifactLocation": uri}}]})
             return
         locator: Optional[_Locator] = None
         for f in result.findings:
@@ -149,14 +154,14 @@ class SarifReporter:
                 entry: dict = {"id": index + 1, "message": {"text": f"related key: {key}"}}
                 span = locator.find(f, key)
                 if span is not None:
-                    entry["physicalLocation"] = {"artifactLocation": {"uri": uri}, "region": _region(span)}
+                    entry["physicalLocation"] = {"artifactLocation": uri, "region": _region(span)}
                 entry["logicalLocations"] = _logical(key)
                 related.append(entry)
             self.findings.append((uri, f, related))
 
-    def _result(self, uri: str, f: Finding, related: list[dict], index: int) -> dict:
+    def _result(self, uri: dict, f: Finding, related: list[dict], index: int) -> dict:
         location: dict = {"physicalLocation": {
-            "artifactLocation": {"uri": uri},
+            "artifactLocation": uri,
             "region": _region(Span(f.line, f.column, f.end_line, f.end_column))}}
         if f.key_path:
             location["logicalLocations"] = _logical(f.key_path)
@@ -164,7 +169,7 @@ class SarifReporter:
                   "message": {"text": f.message}, "locations": [location]}
         if related:
             result["relatedLocations"] = related
-        result["partialFingerprints"] = {FINGERPRINT_KEY: self.fingerprints(uri, f.rule, f.key_path or f.line)}
+        result["partialFingerprints"] = {FINGERPRINT_KEY: self.fingerprints(uri["uri"], f.rule, f.key_path or f.line)}
         return result
 
     def document(self) -> dict:
@@ -182,6 +187,7 @@ class SarifReporter:
             invocation["toolExecutionNotifications"] = self.notifications
         run = {"tool": {"driver": driver},
                "invocations": [invocation],
+               "originalUriBaseIds": {BASE_ID: {"uri": self.base.as_uri().rstrip("/") + "/"}},
                "columnKind": "unicodeCodePoints",
                "results": [self._result(uri, f, related, index[f.rule]) for uri, f, related in self.findings]}
         return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
