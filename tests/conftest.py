@@ -44,3 +44,18 @@ def load_data(path: Path):
 
 def check_file(path: Path, **context) -> FileResult:
     return check_bytes(str(path), path.read_bytes(), Options(context=Context(**context)))
+
+
+def cli_runner():
+    """A click test runner whose result has separate .stdout and .stderr with every click this
+    project allows: click < 8.2 mixes them unless told not to, 8.2 removed the option."""
+    from click.testing import CliRunner
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
+def run_cli(*args, **kwargs):
+    from steplint import cli
+    return cli_runner().invoke(cli.main, [str(a) for a in args], **kwargs)

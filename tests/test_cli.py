@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from steplint import __version__, cli
+
+from .conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_configs"
@@ -76,11 +79,9 @@ def test_unreadable_file_is_exit_2_with_one_line(files, monkeypatch):
     def refuse(path):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(cli, "_read", refuse)
-    result = CliRunner(mix_stderr=False).invoke(cli.main, ["check", str(files / "clean.yaml")]) \
-        if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner().invoke(
-            cli.main, ["check", str(files / "clean.yaml")])
+    result = run_cli("check", files / "clean.yaml")
     assert result.exit_code == 2
-    assert "cannot read: Permission denied" in result.output + (result.stderr if result.stderr_bytes else "")
+    assert "cannot read: Permission denied" in result.stderr
 
 
 def test_internal_error_is_exit_2_without_traceback(files, monkeypatch):
@@ -172,3 +173,194 @@ def test_sample_configs_directory_reports_every_rule():
     quiet = [f for f in data["files"] if f["path"].endswith(("seed_consistent.yaml", "github_workflow.yaml"))]
     assert len(quiet) == 2
     assert not [f for f in data["findings"] if f["path"].endswith(("seed_consistent.yaml", "github_workflow.yaml"))]
+
+
+# --- a stream that cannot encode every character (Windows pipes, PYTHONIOENCODING=ascii) ---------
+
+def spawn(*args, encoding="utf-8"):
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "NO_COLOR": "1"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run([sys.executable, "-m", "steplint", *map(str, args)], capture_output=True, env=env,
+                          cwd=ROOT, timeout=120)
+
+
+NARROW = [(encoding, fmt) for encoding in ("ascii", "cp1252")
+          for fmt in ("text", "concise", "json", "sarif", "github", "junit", "gitlab", "azure")]
+
+
+@pytest.mark.parametrize("encoding,fmt", NARROW, ids=[f"{e}-{f}" for e, f in NARROW])
+def test_a_narrow_output_encoding_never_crashes_and_keeps_the_format_valid(encoding, fmt):
+    import xml.etree.ElementTree as ET
+
+    from steplint.output_encoding import ASCII_SPELLINGS
+
+    # seed_inconsistent.yaml's messages hold ×; global_batch_mismatch.yaml's hold ≠ (not in cp1252)
+    args = ("check", "--isolated", "--format", fmt, "sample_configs/seed_inconsistent.yaml",
+            "sample_configs/global_batch_mismatch.yaml")
+    wide, narrow = spawn(*args), spawn(*args, encoding=encoding)
+    assert narrow.returncode == wide.returncode == 1, narrow.stderr
+    assert narrow.stderr == b""
+    text, reference = narrow.stdout.decode(encoding), wide.stdout.decode("utf-8")
+    assert "≠" in reference
+    if fmt in ("json", "sarif", "gitlab"):
+        assert json.loads(text) == json.loads(reference)  # escaped as JSON escapes: nothing lost
+    elif fmt == "junit":
+        assert ET.canonicalize(text) == ET.canonicalize(reference)  # character references: nothing lost
+    else:
+        def spelled(ch: str) -> str:
+            try:
+                ch.encode(encoding)
+                return ch
+            except UnicodeEncodeError:
+                return ASCII_SPELLINGS[ch]
+        assert text == "".join(spelled(ch) for ch in reference)
+        assert "1000 != micro-batch 32" in text
+
+
+def test_the_plan_timeline_in_ascii():
+    result = spawn("plan", "--isolated", "sample_configs/seed_consistent.yaml", encoding="ascii")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("ascii")
+    assert "9x, first at step 1960" in text and "^" in text and "#" in text
+
+
+def test_rule_documentation_in_cp1252():
+    result = spawn("rule", "SL303", encoding="cp1252")
+    assert result.returncode == 0 and "!=" in result.stdout.decode("cp1252"), result.stderr
+
+
+# --- plan resolves options as check does, and exits as check does ---------------------------------
+
+def test_plan_reads_the_project_config_context(tmp_path):
+    (tmp_path / "steplint.toml").write_text("[context]\ndataset-size = 50000\n")
+    (tmp_path / "c.yaml").write_text("steplint: 1\ndata: {batch_size: 256}\nrun: {epochs: 90}\n")
+    planned = json.loads(run_cli("plan", "--format", "json", tmp_path / "c.yaml").stdout)["plan"]
+    checked = json.loads(run_cli("check", "--format", "json", tmp_path / "c.yaml").stdout)["files"][0]["plan"]
+    assert planned == checked and planned["batches_per_epoch"] == 196 and planned["total_optimizer_steps"] == 17640
+    isolated = json.loads(run_cli("plan", "--isolated", "--format", "json", tmp_path / "c.yaml").stdout)["plan"]
+    assert isolated["batches_per_epoch"] is None
+    (tmp_path / "other.toml").write_text("[context]\ndataset-size = 1000\n")
+    other = json.loads(run_cli("plan", "--config", tmp_path / "other.toml", "--format", "json",
+                               tmp_path / "c.yaml").stdout)["plan"]
+    assert other["batches_per_epoch"] == 4
+
+
+def test_plan_reads_the_project_framework_versions(tmp_path):
+    (tmp_path / "steplint.toml").write_text('[context]\nframework-versions = {transformers = "4.46"}\n')
+    (tmp_path / "c.yaml").write_text((SAMPLES / "hf" / "sft_good.yaml").read_text())
+    text = run_cli("plan", tmp_path / "c.yaml").stdout
+    assert "4.46" in text and text == run_cli("plan", "--framework-version", "transformers=4.46",
+                                              "--isolated", tmp_path / "c.yaml").stdout
+
+
+@pytest.mark.parametrize("name,text,code", [
+    ("clean.yaml", CLEAN, 0),
+    ("warns.yaml", WARNS, 1),
+    ("broken.yaml", "steplint: 1\nrun: {epochs: 9\n", 1),
+])
+def test_plan_exits_as_check_does(tmp_path, name, text, code):
+    (tmp_path / name).write_text(text)
+    planned, checked = run_cli("plan", tmp_path / name), run_cli("check", tmp_path / name)
+    assert planned.exit_code == checked.exit_code == code, (planned.stdout, planned.stderr)
+    if code == 1:
+        assert "(see `steplint check" in planned.stderr
+
+
+def test_plan_of_a_missing_file_or_a_bad_config_is_exit_2(tmp_path):
+    missing = run_cli("plan", tmp_path / "nope.yaml")
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr and len(missing.stderr.splitlines()) == 1
+    project = tmp_path / "project"  # settings are cached per folder for the process: a fresh one
+    project.mkdir()
+    (project / "steplint.toml").write_text("bogus-key = 1\n")
+    (project / "c.yaml").write_text(CLEAN)
+    bad = run_cli("plan", project / "c.yaml")
+    assert bad.exit_code == 2 and "invalid configuration" in bad.stderr
+
+
+# --- bad options: exit 2, one line --------------------------------------------------------------
+
+@pytest.mark.parametrize("args,reason", [
+    (("--framework-version", "transfomers=4.46"), "unknown framework 'transfomers'; did you mean 'transformers'?"),
+    (("--framework-version", "foo=1.0"), "unknown framework 'foo'"),
+    (("--framework-version", "transformers=banana"), "'banana' is not a version number"),
+    (("--stdin-filename", "x.yaml", "c.yaml"), "--stdin-filename names the file read from standard input"),
+    (("--select", "SL999", "c.yaml"), "no rule matches 'SL999'"),
+])
+def test_a_bad_option_is_exit_2_with_a_one_line_reason(tmp_path, monkeypatch, args, reason):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.yaml").write_text(CLEAN)
+    for command in ("check", "plan"):
+        if command == "plan" and args[0] != "--framework-version":
+            continue
+        result = run_cli(command, *args, *(["c.yaml"] if command == "plan" else []))
+        assert result.exit_code == 2 and result.stdout == "", result.stdout
+        assert len(result.stderr.splitlines()) == 1 and reason in result.stderr, result.stderr
+        assert result.stderr.startswith("steplint: ") and f"steplint {command} --help" in result.stderr
+
+
+def test_an_unknown_framework_version_in_the_project_config_is_exit_2(tmp_path):
+    (tmp_path / "steplint.toml").write_text('[context]\nframework-versions = {transformers = "banana"}\n')
+    (tmp_path / "c.yaml").write_text(CLEAN)
+    result = run_cli("check", tmp_path / "c.yaml")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "context.framework-versions: 'banana' is not a version number" in result.stderr
+
+
+# --- --output-file that cannot be written, --debug where users type it --------------------------
+
+@pytest.mark.parametrize("target", ["missing/folder/report.json", "a_directory"])
+def test_an_unwritable_output_file_is_one_line_and_leaves_nothing_behind(tmp_path, monkeypatch, target):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_directory").mkdir()
+    (tmp_path / "c.yaml").write_text(WARNS)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = run_cli("check", "--format", "json", "-o", target, "c.yaml")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"steplint: cannot write the report to {target}: ")
+    assert "internal error" not in result.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_report_that_fails_midway_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.yaml").write_text(WARNS)
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(cli.os, "replace", full_disk)
+    result = run_cli("check", "-o", "report.txt", "c.yaml")
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
+@pytest.mark.parametrize("where", ["before the command", "after the command"])
+def test_debug_shows_the_traceback_wherever_it_is_typed(files, monkeypatch, where):
+    import steplint.engine as engine
+
+    def boom(*_a, **_k):
+        raise RuntimeError("kaput")
+    monkeypatch.setattr(engine, "check_bytes", boom)
+    args = ["--debug", "check", files / "clean.yaml"] if where == "before the command" else \
+        ["check", "--debug", files / "clean.yaml"]
+    result = run_cli(*args)
+    assert result.exit_code == 2 and "Traceback (most recent call last)" in result.stderr
+    assert "internal error: RuntimeError: kaput" in result.stderr
+
+
+# --- a path that holds no config --------------------------------------------------------------
+
+def test_a_folder_with_no_configs_says_so_on_stderr(tmp_path):
+    (tmp_path / "empty_dir").mkdir()
+    (tmp_path / "empty_dir" / "notes.txt").write_text("epochs: 3\n")
+    result = run_cli("check", tmp_path / "empty_dir")
+    assert result.exit_code == 0
+    assert result.stderr == (f"steplint: warning: no config files found in {tmp_path / 'empty_dir'} "
+                             "(looked for *.yaml, *.yml, *.json)\n")
+    quiet = run_cli("check", "--format", "json", tmp_path / "empty_dir")
+    assert json.loads(quiet.stdout)["summary"]["files"] == 0 and "no config files found" in quiet.stderr
+
+
+def test_a_folder_with_configs_says_nothing_on_stderr(files):
+    assert run_cli("check", files).stderr == ""

@@ -10,13 +10,15 @@ from click.testing import CliRunner
 
 from steplint import cli
 
+from .conftest import run_cli
+
 WARNS = "steplint: 1\ndata: {train_size: 50000, batch_size: 256}\nrun: {epochs: 90, total_steps: 20000}\n"
 NO_SIZE = "steplint: 1\ndata: {batch_size: 256}\nrun: {epochs: 90, total_steps: 20000}\n"
 
 
 def check(*args):
-    result = CliRunner().invoke(cli.main, ["check", "--format", "json", *map(str, args)])
-    return result.exit_code, (json.loads(result.output) if result.output.startswith("{") else result.output)
+    result = run_cli("check", "--format", "json", *args)
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.startswith("{") else result.stdout + result.stderr)
 
 
 def write(path, text):

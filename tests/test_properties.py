@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,8 @@ from steplint.dialects.base import PYTORCH
 from steplint.engine import Options, check_bytes
 from steplint.model import TrainingRun
 from steplint.plan import Context, derive
+
+from .conftest import cli_runner
 
 SCALE = int(os.environ.get("STEPLINT_PROPERTY_SCALE", "1"))
 FAST = settings(deadline=None, max_examples=120 * SCALE, suppress_health_check=[HealthCheck.too_slow])
@@ -43,15 +44,8 @@ FINDING_KEYS = {"path", "line", "column", "end_line", "end_column", "rule", "nam
 # The command line on arbitrary input
 
 
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
-
-
 def run_stdin(raw: bytes, filename: str, *extra: str):
-    result = _runner().invoke(cli.main, ["check", "-", "--stdin-filename", filename, "--format", "json",
+    result = cli_runner().invoke(cli.main, ["check", "-", "--stdin-filename", filename, "--format", "json",
                                          "--isolated", *extra], input=raw)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"exception escaped: {result.exception!r}") from result.exception

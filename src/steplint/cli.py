@@ -10,6 +10,8 @@ from typing import Optional
 import click
 
 from . import __version__
+from .discover import EXTENSIONS
+from .output_encoding import is_unicode
 
 # steplint's pydantic models are internal: scanning every installed package for pydantic plugins
 # costs ~30 ms of every start and adds nothing here.
@@ -18,31 +20,58 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class CannotRun(Exception):
+    """steplint cannot do what was asked (an unwritable report, a bad option value): one line, exit 2."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"steplint: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _set_debug(ctx: click.Context, _param, value: bool) -> None:
+    if value:
+        ctx.find_root().meta["steplint.debug"] = True
+
+
+def _debug_option() -> click.Option:
+    return click.Option(["--debug"], is_flag=True, hidden=True, expose_value=False, is_eager=True,
+                        callback=_set_debug, help="Show tracebacks of internal errors.")
+
+
 class _Group(click.Group):
-    """Turns any unexpected exception into a one-line error and exit 2 (a traceback with --debug)."""
+    """Every error is one line on stderr and exit 2: a usage error, a CannotRun, and any unexpected
+    exception (with its traceback under --debug, which every command accepts where users type it)."""
+
+    def add_command(self, cmd: click.Command, name: Optional[str] = None) -> None:
+        cmd.params.append(_debug_option())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            command = f"steplint {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "steplint --help"
+            _fail(f"{exc.format_message()} (see `{command}`)")
+        except CannotRun as exc:
+            _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("steplint: interrupted", err=True)
-            sys.exit(EXIT_ERROR)
+            _fail("interrupted")
         except BrokenPipeError:
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
-            if os.environ.get("STEPLINT_DEBUG") or "--debug" in sys.argv:
+            if ctx.meta.get("steplint.debug") or os.environ.get("STEPLINT_DEBUG"):
                 import traceback
                 traceback.print_exc()
-            click.echo(f"steplint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                       err=True)
-            sys.exit(EXIT_ERROR)
+            _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
 
 
-def _severity(_ctx, _param, value: str):
-    from .findings import Severity
-    return Severity.parse(value)
+def _print(text: str) -> None:
+    """A line on stdout as the stream is set up (guarded by `main`): click.echo would swap an ASCII
+    stdout for UTF-8 and write bytes its reader cannot decode."""
+    sys.stdout.write(text + "\n")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -78,10 +107,15 @@ def _versions(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, str], .
     pairs = []
     for value in values:
         name, sep, version = value.partition("=")
-        if not sep or not name.strip() or not version.strip():
+        name, version = name.strip().lower(), version.strip()
+        if not sep or not name or not version:
             raise click.BadParameter(f"'{value}' is not NAME=VERSION (e.g. transformers=4.46)",
                                      param_hint="--framework-version")
-        pairs.append((name.strip().lower(), version.strip()))
+        from .dialects import framework_version_problem
+        problem = framework_version_problem(name, version)
+        if problem:
+            raise click.BadParameter(problem, param_hint="--framework-version")
+        pairs.append((name, version))
     return tuple(pairs)
 
 
@@ -107,9 +141,14 @@ def _with(options):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="steplint")
-@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
-def main(debug: bool) -> None:
+@click.option("--debug", is_flag=True, hidden=True, expose_value=False, is_eager=True, callback=_set_debug,
+              help="Show tracebacks of internal errors.")
+def main() -> None:
     """steplint: check that a training config's sense of time adds up."""
+    from .output_encoding import guard
+
+    guard(sys.stdout)  # a stream that cannot encode ×, ≈ or the timeline gets ASCII spellings, not a crash
+    guard(sys.stderr)
 
 
 @main.command()
@@ -145,19 +184,24 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
     from .findings import Severity
     from .project import CommandLine, Resolver
     from .report import FORMATS, Summary, make_reporter
+    from .report._common import repository_root
+    from .output_encoding import guard
 
     select, extend_select, ignore = _split(select), _split(extend_select), _split(ignore)
     _validate_selectors(select + extend_select, "--select")
     _validate_selectors(ignore, "--ignore")
+    if stdin_filename is not None and paths != ("-",):
+        raise click.UsageError("--stdin-filename names the file read from standard input: give `-` as the only path")
     command_line = CommandLine(
         select=select, extend_select=extend_select, ignore=ignore,
         fail_on=Severity.parse(fail_on) if fail_on else None, dataset_size=dataset_size, world_size=world_size,
         dialect=dialect, framework_versions=framework_versions, config=config_path, isolated=isolated,
         inline_ignores=not no_inline_ignores)
     resolver = Resolver(command_line)
+    first_path = paths[0] if paths and paths != ("-",) else "."
     try:
         if output_format is None:
-            configured = settings_for(paths[0] if paths and paths != ("-",) else ".", config_path, isolated)
+            configured = settings_for(first_path, config_path, isolated)
             output_format = (configured.settings and configured.settings.output_format) or (
                 "github" if os.environ.get("GITHUB_ACTIONS") == "true" else
                 "azure" if os.environ.get("TF_BUILD", "").lower() == "true" else  # Azure Pipelines sets TF_BUILD=True
@@ -173,8 +217,7 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             try:
                 found = discover(paths or (".",))
             except MissingPath as exc:
-                click.echo(f"steplint: {exc}", err=True)
-                sys.exit(EXIT_ERROR)
+                raise CannotRun(str(exc)) from None
 
             def wanted(path: str, named: bool) -> bool:
                 if named and not force_exclude:
@@ -192,10 +235,15 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
                      if wanted(path, named) and (earlier_report is None or _file_id(path) != earlier_report))
             from .parallel import check_files
             results = check_files(files, jobs, command_line, resolver.options, _read)
+        # CI formats name files relative to the repository (code scanning and annotations place them
+        # there), whatever directory steplint runs in.
+        root = os.path.dirname(os.path.abspath(config_path)) if config_path else repository_root(first_path)
         with _output(output_file) as out:
+            if out is sys.stdout:
+                guard(out, output_format)
             color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
             reporter = make_reporter(output_format, out, color=color, quiet=quiet,
-                                     fail_on=resolver.options(paths[0] if paths else ".").fail_on)
+                                     fail_on=resolver.options(paths[0] if paths else ".").fail_on, base=root)
             summary = Summary()
             failing = broken = False
             for result in results:
@@ -209,8 +257,12 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
             if statistics:  # machine-readable reports stay parseable: statistics go to stderr
                 _print_statistics(summary, out if output_format in ("text", "concise") else sys.stderr)
     except ConfigError as exc:
-        click.echo(f"steplint: invalid configuration: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        raise CannotRun(f"invalid configuration: {exc}") from None
+    if summary.files == 0 and paths != ("-",):
+        # as ruff does: a mistyped path in CI must not pass silently
+        where = ", ".join(paths) if paths else "."
+        click.echo(f"steplint: warning: no config files found in {where} "
+                   f"(looked for {', '.join('*' + e for e in EXTENSIONS)})", err=True)
     if broken:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CLEAN if exit_zero or not failing else EXIT_FINDINGS)
@@ -224,7 +276,8 @@ def _print_statistics(summary, out) -> None:
 
 
 class _output:
-    """stdout, or a file written atomically: a crash mid-run leaves no half-written report."""
+    """stdout, or a file written atomically: a crash mid-run leaves no half-written report, and a
+    report that cannot be written is one line and exit 2, with nothing left behind."""
 
     def __init__(self, path: Optional[str]) -> None:
         self.path = path
@@ -235,8 +288,16 @@ class _output:
         if self.path is None:
             return sys.stdout
         import tempfile
-        directory = os.path.dirname(os.path.abspath(self.path))
-        fd, self.tmp = tempfile.mkstemp(prefix=".steplint-", suffix=".tmp", dir=directory)
+        target = os.path.abspath(self.path)
+        directory = os.path.dirname(target)
+        if os.path.isdir(target):
+            raise CannotRun(f"cannot write the report to {self.path}: it is a directory")
+        if not os.path.isdir(directory):
+            raise CannotRun(f"cannot write the report to {self.path}: the folder {directory} does not exist")
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=".steplint-", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise CannotRun(f"cannot write the report to {self.path}: {exc.strerror or exc}") from None
         if hasattr(os, "fchmod"):  # POSIX: the report gets the mode any new file would, not mkstemp's 0600
             umask = os.umask(0)
             os.umask(umask)
@@ -247,11 +308,16 @@ class _output:
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.handle is None:
             return
-        self.handle.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            os.unlink(self.tmp)
+        try:
+            self.handle.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+                return
+        except OSError as error:  # full disk, the target turned into a directory meanwhile...
+            raise CannotRun(f"cannot write the report to {self.path}: {error.strerror or error}") from None
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
 
 def _file_id(path: str) -> Optional[tuple[int, int]]:
@@ -274,31 +340,44 @@ def _read(path: str) -> bytes:
 @click.argument("file", type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_with(context_options)
-def plan(file, output_format, dataset_size, world_size, dialect, framework_versions) -> None:
-    """Show the numbers steplint derives for one config: where your run's time goes."""
+@click.option("--config", "config_path", default=None, metavar="PATH", help="Use this project config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore every project config file.")
+def plan(file, output_format, dataset_size, world_size, dialect, framework_versions, config_path, isolated) -> None:
+    """Show the numbers steplint derives for one config: where your run's time goes.
+
+    Options resolve as for `check` (the project config's context, then the command line), and the
+    exit code is `check`'s for the same file."""
     import json
 
-    from .engine import Options, check_bytes
-    from .plan import Context
+    from .config import ConfigError
+    from .engine import check_bytes, exit_code
     from .planview import render_plan
+    from .project import CommandLine, Resolver
 
-    options = Options(context=Context(dataset_size=dataset_size, world_size=world_size), dialect=dialect,
-                      framework_versions=framework_versions)
+    resolver = Resolver(CommandLine(dataset_size=dataset_size, world_size=world_size, dialect=dialect,
+                                    framework_versions=framework_versions, config=config_path, isolated=isolated))
+    try:
+        options = resolver.options(file)
+    except ConfigError as exc:
+        raise CannotRun(f"invalid configuration: {exc}") from None
     try:
         raw = sys.stdin.buffer.read() if file == "-" else _read(file)
     except OSError as exc:
-        click.echo(f"steplint: {file}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        raise CannotRun(f"{file}: cannot read: {exc.strerror or exc}") from None
     result = check_bytes(file, raw, options)
     if output_format == "json":
-        click.echo(json.dumps({"path": result.path, "dialect": result.dialect, "plan": result.plan}, indent=2))
-        return
-    if result.plan is None:
+        _print(json.dumps({"path": result.path, "dialect": result.dialect, "plan": result.plan}, indent=2))
+    elif result.plan is None:
         problems = "; ".join(f"{f.line}:{f.column} {f.rule} {f.message}" for f in result.findings)
-        click.echo(f"{file}: not a training config steplint can read" + (f" ({problems})" if problems else ""))
-        return
-    unicode = (sys.stdout.encoding or "").lower().replace("-", "").startswith("utf")
-    click.echo(render_plan(result.path, result.dialect, result.plan, unicode=unicode))
+        _print(f"{file}: not a training config steplint can read" + (f" ({problems})" if problems else ""))
+    else:
+        _print(render_plan(result.path, result.dialect, result.plan, unicode=is_unicode(sys.stdout)))
+    code = exit_code([result], options)
+    if code == EXIT_FINDINGS:
+        count = sum(f.severity >= options.fail_on for f in result.findings)
+        click.echo(f"steplint: {count} finding{'s' if count != 1 else ''} at or above {options.fail_on.label} "
+                   f"(see `steplint check {file}`)", err=True)
+    sys.exit(code)
 
 
 @main.command()
@@ -312,7 +391,7 @@ def rule(code: str) -> None:
     if doc is None:
         click.echo(f"steplint: unknown rule '{code}' (see `steplint rules`)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(render_rule(doc))
+    _print(render_rule(doc))
 
 
 @main.command()
@@ -328,7 +407,9 @@ def schema(output: Optional[str]) -> None:
         with _output(output) as out:
             out.write(text)
     else:
-        click.echo(text, nl=False)
+        from .output_encoding import guard
+        guard(sys.stdout, "json")
+        sys.stdout.write(text)
 
 
 @main.command(name="config")
@@ -355,7 +436,7 @@ def config_command(file: str, show: bool, config_path: Optional[str], isolated: 
     effective = dataclasses.asdict(options)
     effective["fail_on"] = options.fail_on.label
     effective["severity"] = {code: level.label for code, level in options.severity}
-    click.echo(json.dumps({"config_file": str(loaded.path) if loaded.path else None,
+    _print(json.dumps({"config_file": str(loaded.path) if loaded.path else None,
                            "settings": loaded.settings.model_dump(by_alias=True, exclude_defaults=True)
                            if loaded.settings else {},
                            "effective": effective}, indent=2, default=str))
@@ -367,7 +448,7 @@ def dialects() -> None:
     from .dialects import DIALECTS
 
     for dialect in DIALECTS.values():
-        click.echo(f"{dialect.name:16} {dialect.description}")
+        _print(f"{dialect.name:16} {dialect.description}")
 
 
 @main.command(name="rules")
@@ -376,7 +457,7 @@ def list_rules() -> None:
     from . import catalogue
 
     for doc in catalogue.load().values():
-        click.echo(f"{doc.code}  {doc.name:32} {doc.severity.label:8} {doc.summary}")
+        _print(f"{doc.code}  {doc.name:32} {doc.severity.label:8} {doc.summary}")
 
 
 if __name__ == "__main__":  # pragma: no cover
