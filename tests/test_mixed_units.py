@@ -103,3 +103,9 @@ def test_a_first_event_after_the_last_milestone():
 def test_an_interval_longer_than_the_run_is_left_to_sl204():
     result = lint(NATIVE.format(intervals="checkpoint: 45500 steps"))
     assert [f.rule for f in result.findings if f.rule in ("SL101", "SL204")] == ["SL204"]
+
+
+def test_a_subnormal_interval_is_a_finding_not_a_crash():
+    """1 / (4.9e-324 / 1000) overflows: the alignment check must not round an infinity."""
+    result = lint(NATIVE.format(intervals="eval: 4.9e-324 steps"))
+    assert result.error is None and "SL101" in [f.rule for f in result.findings]

@@ -88,7 +88,9 @@ def _consequences(ctx: RuleContext, label: str, interval: Duration, schedule: Un
 def _lines_up(every: float, per_epoch: int) -> bool:
     """A whole number of epochs, or a whole number of events in each epoch."""
     ratio = every / per_epoch
-    return any(r >= 1 - 1e-9 and abs(r - round(r)) < 1e-9 for r in (ratio, 1 / ratio))
+    if not 0 < ratio < math.inf:  # a subnormal interval: no whole number either way
+        return False
+    return any(math.isfinite(r) and r >= 1 - 1e-9 and abs(r - round(r)) < 1e-9 for r in (ratio, 1 / ratio))
 
 
 def _after_last_milestone(ctx: RuleContext, label: str, every: float) -> Optional[str]:
