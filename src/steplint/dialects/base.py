@@ -8,6 +8,7 @@ the pydantic model and turns what fails into an SL003 finding at the user's key.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -34,7 +35,9 @@ class Problem:
 class Semantics:
     """How the framework behind a dialect turns the numbers into a run."""
 
-    name: str  # shown in the plan and in messages, e.g. "PyTorch DataLoader + DistributedSampler"
+    # "Framework: how it counts", shown in the plan; messages name the framework by the words before
+    # the first ':', ',' or ';' (framework_name), never by the whole description.
+    name: str
     # Optimizer steps per epoch when the micro-batches do not divide by the accumulation:
     # "ceil" steps on the short last group; "floor" drops it or carries it over.
     accumulation_rounding: str = "ceil"
@@ -80,6 +83,11 @@ class Semantics:
     # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
     # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
     accumulation_remainder: str = "loader"
+
+    @property
+    def framework_name(self) -> str:
+        """The framework in a few words, for messages: "GPT-NeoX (DeepSpeed)", "Hugging Face Trainer"."""
+        return re.split(r"[:;,]", self.name, maxsplit=1)[0].strip()
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")

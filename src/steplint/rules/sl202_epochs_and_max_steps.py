@@ -19,7 +19,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     limit = ctx.in_steps(run.max_steps)
     if from_epochs is None and limit is not None and ctx.semantics.limit_precedence == "max_steps":
         yield ctx.hit(f"{run.max_steps.key} = {num(limit)} replaces {run.epochs.key} ({run.epochs.describe()}) "
-                      f"entirely ({ctx.semantics.name}): the run is {num(limit)} steps whatever the dataset size",
+                      f"entirely ({ctx.semantics.framework_name}): the run is {num(limit)} steps whatever the dataset size",
                       run.max_steps.key, run.epochs.key, severity=Severity.INFO)
         return
     if from_epochs is None or limit is None:

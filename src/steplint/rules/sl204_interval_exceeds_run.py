@@ -39,5 +39,5 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
 
 def _final(ctx: RuleContext, label: str) -> str:
     """What the framework still does at the end of the run (Hugging Face forces a final save)."""
-    return f" (only the final one, which {ctx.semantics.name.split(',')[0]} forces at the end)" \
+    return f" (only the final one, which {ctx.semantics.framework_name} forces at the end)" \
         if label in ctx.semantics.final_events else ""

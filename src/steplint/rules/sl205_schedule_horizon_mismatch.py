@@ -1,9 +1,22 @@
-"""SL205 schedule-horizon-mismatch: a schedule horizon or milestones that do not fit the run."""
+"""SL205 schedule-horizon-mismatch: a schedule horizon or milestones that do not fit the run.
+
+A torch cosine (`CosineAnnealingLR`, or a bare `cosine` with a horizon) is periodic: past its horizon
+the LR climbs back up. Its warmup is composed by the user's code, in one of two ways: multiplied in
+over the same horizon (warmup inside it: T_max = the run), or run first and the cosine started when
+it ends (`SequentialLR([warmup, CosineAnnealingLR(T_max)], milestones=[warmup])`: T_max = the run -
+the warmup). Both fit the run; only a horizon that is neither is a finding. Where the horizon is an
+argument that counts the warmup itself (transformers `get_*_schedule_with_warmup`'s
+`num_training_steps`), only the first fits. The other dialects that read a warmup and a horizon
+(NeMo, Composer, OLMo, GPT-NeoX) name their own schedulers, which count the warmup inside the
+horizon and are not matched as periodic here.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
 from ..findings import Hit
 from ..plan import to_steps
@@ -12,25 +25,96 @@ from .context import RuleContext, num
 
 CODE = "SL205"
 _PERIODIC = re.compile(r"cosineannealinglr$|^cosine$", re.I)  # closed form keeps following cos past T_max
+_COUNTS_WARMUP = ("num_training_steps",)  # horizon arguments that include the warmup steps
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """The horizon, the run and the warmup on one scale: optimizer steps, else epochs."""
+
+    horizon: float
+    run: float
+    warmup: Optional[float]  # None: there is a warmup, but not on this scale
+    unit: str
+    run_text: str
+
+    def amount(self, value: float) -> str:
+        return f"{num(round(value) if self.unit == 'steps' else round(value, 2))} {self.unit}"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, total = ctx.run.schedule, ctx.plan.total_optimizer_steps
-    horizon = ctx.in_steps(s.horizon)
-    if s.horizon is not None:
-        if horizon is None or total is None:
-            yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run",
-                                         s.horizon.key)
-        elif horizon > total * 1.0001:
-            share = total / horizon
-            reached = f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
-            yield ctx.hit(f"the schedule is sized for {num(round(horizon))} steps ({s.horizon.key}) but the run is "
-                          f"{ctx.run_length()}: the LR stops at {reached} of its schedule and never finishes "
-                          f"decaying", s.horizon.key)
-        elif horizon < total * 0.9999 and s.name is not None and _PERIODIC.search(s.name.value):
-            yield ctx.hit(f"the cosine horizon is {num(horizon)} steps ({s.horizon.key}) but the run is "
-                          f"{ctx.run_length()}: after step {num(horizon)} the LR climbs back up", s.horizon.key)
-    m = s.milestones
+    if ctx.run.schedule.horizon is not None:
+        yield from _horizon(ctx)
+    yield from _milestones(ctx)
+
+
+def _horizon(ctx: RuleContext) -> Iterator[Hit]:
+    s = ctx.run.schedule
+    key = s.horizon.key
+    scale = _scale(ctx)
+    if scale is None:
+        yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run", key)
+        return
+    horizon, run = scale.horizon, scale.run
+    if horizon > run * 1.0001:
+        share = run / horizon
+        reached = f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
+        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({key}) but the run is {scale.run_text}: "
+                      f"the LR stops at {reached} of its schedule and never finishes decaying", key)
+        return
+    if horizon >= run * 0.9999 or s.name is None or not _PERIODIC.search(s.name.value):
+        return
+    short = f"the cosine horizon is {scale.amount(horizon)} ({key}) but the run is {scale.run_text}"
+    if s.warmup is None:
+        yield ctx.hit(f"{short}: after {_at(scale, horizon)} the LR climbs back up", key)
+        return
+    if scale.warmup is None:  # the warmup may make up the difference: only its length in this unit can tell
+        yield ctx.needs_dataset_size(f"the cosine horizon ({s.horizon.describe()}) plus the warmup "
+                                     f"({s.warmup.describe()}) against the run", key, s.warmup.key)
+        return
+    warmup, after_warmup = scale.warmup, run - scale.warmup
+    if after_warmup <= 0:  # the warmup alone outlasts the run: SL203's finding
+        yield ctx.hit(f"{short}: after {_at(scale, horizon)} the LR climbs back up", key)
+        return
+    counts_warmup = str(key).rsplit(".", 1)[-1].lower() in _COUNTS_WARMUP
+    if math.isclose(horizon, after_warmup, rel_tol=1e-4) and not counts_warmup:
+        return  # warmup, then a cosine over the rest of the run
+    short += f" with a warmup of {scale.amount(warmup)} ({s.warmup.key})"
+    if counts_warmup:
+        yield ctx.hit(f"{short}, which {key} includes: after {_at(scale, horizon)} the LR climbs back up",
+                      key, s.warmup.key)
+    elif horizon < after_warmup:
+        yield ctx.hit(f"{short}: neither the run nor the run after the warmup ({scale.amount(after_warmup)}), so "
+                      f"the LR climbs back up after {_at(scale, horizon)} (after {_at(scale, horizon + warmup)} "
+                      f"if the cosine starts when the warmup ends)", key, s.warmup.key)
+    else:
+        yield ctx.hit(f"{short}: neither the run nor the run after the warmup ({scale.amount(after_warmup)}): "
+                      f"counted from the start, the LR climbs back up after {_at(scale, horizon)}; started when "
+                      f"the warmup ends, the cosine stops at {after_warmup / horizon:.0%} of its horizon",
+                      key, s.warmup.key)
+
+
+def _scale(ctx: RuleContext) -> Optional[_Scale]:
+    s, plan = ctx.run.schedule, ctx.plan
+    horizon, total = ctx.in_steps(s.horizon), plan.total_optimizer_steps
+    if horizon is not None and total is not None:
+        warmup = None if s.warmup is None else plan.warmup_steps
+        return _Scale(horizon, total, warmup, "steps", ctx.run_length())
+    run_epochs = ctx.run_epochs()
+    if s.horizon.unit is Unit.EPOCH and run_epochs is not None:  # both in epochs: no dataset size needed
+        warmup = None
+        if s.warmup is not None:
+            warmup = s.warmup.value * run_epochs if s.warmup.unit is Unit.DUR else ctx.in_epochs(s.warmup)
+        return _Scale(s.horizon.value, run_epochs, warmup, "epochs", f"{num(run_epochs)} epochs")
+    return None
+
+
+def _at(scale: _Scale, point: float) -> str:
+    return f"step {num(round(point))}" if scale.unit == "steps" else f"epoch {num(round(point, 2))}"
+
+
+def _milestones(ctx: RuleContext) -> Iterator[Hit]:
+    m, total = ctx.run.schedule.milestones, ctx.plan.total_optimizer_steps
     if m is None:
         return
     run_epochs = ctx.run_epochs()
