@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
+
 from steplint import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +61,23 @@ def test_the_sample_output_shown_is_what_steplint_prints():
     finally:
         os.chdir(cwd)
     assert output.strip().splitlines() == shown
+
+
+def test_the_check_options_table_matches_the_command():
+    from steplint import cli
+    table = README.split("<!-- check-options")[1].split("<!-- end check-options")[0]
+    documented = set(re.findall(r"`(-{1,2}[a-z][a-z-]*)", table))
+    command = cli.main.commands["check"]
+    actual = {opt for p in command.params if isinstance(p, click.Option) and not p.hidden for opt in p.opts}
+    assert documented == actual
+
+
+def test_the_steplint_toml_example_is_a_valid_project_config(tmp_path):
+    from steplint.config import load_file
+    example = README.split("```toml\n# steplint.toml\n")[1].split("```")[0]
+    (tmp_path / "steplint-base.toml").write_text("")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "steplint.toml").write_text(example)
+    settings = load_file(tmp_path / "project" / "steplint.toml")
+    assert settings.ignore == ["SL101"] and settings.context.dataset_size == 50000
+    assert settings.per_key_ignores[0].rules == ["SL205"] and "trainer.ckpt_every" in settings.key_map
