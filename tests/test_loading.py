@@ -58,6 +58,50 @@ def test_json_with_tabs_is_read_with_positions():
     assert [(f.rule, f.line, f.column) for f in result.findings] == [("SL003", 3, 11)]
 
 
+DEEPSPEED_JSONC = """{
+  // ZeRO-2 on 8 GPUs
+  "train_batch_size": 1000,   /* = micro x accumulation x GPUs */
+  "train_micro_batch_size_per_gpu": 32,
+  "gradient_accumulation_steps": 4,
+  /* offload is off: the optimizer
+     state fits in memory */
+  "zero_optimization": {"stage": 2,},
+  "steps_per_print": 100,
+}
+"""
+
+
+def test_json_with_comments_and_trailing_commas_is_read_with_positions():
+    result = lint(DEEPSPEED_JSONC, "ds_config.json", world_size=8)
+    assert result.dialect == "deepspeed"
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("SL303", 3, 3)]
+    doc = load_text("ds_config.json", DEEPSPEED_JSONC).documents[0]
+    assert doc.positions[("zero_optimization", "stage")][:2] == (8, 25)  # after a two-line comment
+    assert doc.positions[("steps_per_print",)][:2] == (9, 3)
+
+
+def test_coqui_style_json_with_comment_lines_is_checked():
+    text = ('{\n    // Coqui TTS: the trainer drops `//` lines before json.loads\n    "run_name": "vits_ljspeech",\n'
+            '    "epochs": 1000,  // about two days\n    "batch_size": 32,\n    "lr": 0.0002,\n'
+            '    "warmup_steps": 20000,\n    "max_steps": 10000\n}\n')
+    result = lint(text, "config.json", dataset_size=13100)
+    assert result.dialect == "generic"
+    assert ("SL203", 7, 5) in [(f.rule, f.line, f.column) for f in result.findings]
+
+
+def test_comment_markers_inside_json_strings_are_text():
+    text = '{"url": "https://example.com//x", "glob": "src/**/*.ts", "c": "/* kept */", "q": "a\\"//b"} // end\n'
+    loaded = load_text("c.json", text)
+    assert not loaded.problems
+    assert loaded.documents[0].data == {"url": "https://example.com//x", "glob": "src/**/*.ts", "c": "/* kept */",
+                                        "q": 'a"//b'}
+
+
+def test_an_unclosed_comment_in_a_json_training_config_is_a_syntax_error():
+    result = lint('{"epochs": 90, "batch_size": 256, /* unclosed\n "lr": 0.1}\n', "c.json")
+    assert codes(result) == ["SL001"]
+
+
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a\n- b\n", "just a string\n", "42\n", "---\n...\n"])
 def test_empty_or_not_a_mapping_is_not_a_training_config(text):
     result = lint(text)

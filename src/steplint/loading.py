@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional, Union
@@ -188,11 +189,33 @@ def load_bytes(path: str, raw: bytes) -> LoadedFile:
     return load_text(path, text)
 
 
+# In JSON, outside strings: `//` and `/* */` comments, which JSONC (VS Code's settings, tsconfig,
+# devcontainer) and some frameworks' configs (Coqui TTS strips `//` lines before json.loads) allow.
+# A string is matched whole first, so the `//` of "http://..." and the `/*` of "src/**/*.ts" are
+# not comments. Trailing commas need nothing: YAML flow collections allow one, as JSONC does.
+_JSON_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_JSON_STRINGS = re.compile(_JSON_STRING)
+_JSON_STRING_OR_COMMENT = re.compile(_JSON_STRING + r'|//[^\n]*|/\*[\s\S]*?\*/')
+_NOT_A_LINE_BREAK = re.compile(r"[^\r\n]")
+
+
+def _blank_comment(match: re.Match) -> str:
+    found = match.group()
+    return found if found[0] == '"' else _NOT_A_LINE_BREAK.sub(" ", found)
+
+
+def json_source(text: str) -> str:
+    """JSON(C) as the YAML parser can read it, every character where it was (positions stay
+    right): comments become spaces, and tabs, JSON white space that YAML refuses, one space each."""
+    if "/" in text:
+        outside_strings = _JSON_STRINGS.sub("", text)  # no Python call per string: most JSON has no comment
+        if "//" in outside_strings or "/*" in outside_strings:
+            text = _JSON_STRING_OR_COMMENT.sub(_blank_comment, text)
+    return text.replace("\t", " ")
+
+
 def load_text(path: str, text: str) -> LoadedFile:
-    source = text
-    if path.lower().endswith(".json"):
-        # JSON allows tabs as white space where YAML does not; a tab is one column either way.
-        source = text.replace("\t", " ")
+    source = json_source(text) if path.lower().endswith((".json", ".jsonc")) else text
     builder = _TreeBuilder()
     try:
         builder.run(source)
