@@ -46,6 +46,14 @@ def test_undecodable_bytes_are_a_finding(raw, reason):
     assert codes(result) == ["SL001"] and reason in result.findings[0].message
 
 
+def test_what_was_read_before_a_syntax_error_is_kept_for_judging_the_file():
+    loaded = load_text("c.yaml", "a: 1\n---\nepochs: 90\nrun: {batch_size: [1, 2\n  lr: 3}\nname: 'x\n")
+    assert [d.data for d in loaded.documents] == [{"a": 1}]
+    assert loaded.partial == {"epochs": 90, "run": {"batch_size": [1, "2 lr"]}}
+    assert load_text("c.yaml", "epochs: 90\nrun:\n  name: 'x\n").partial == {"epochs": 90, "run": {"name": None}}
+    assert load_text("c.yaml", TRAINING).partial is None
+
+
 def test_bom_crlf_and_utf16_are_read():
     for raw in (codecs.BOM_UTF8 + TRAINING.encode(), TRAINING.replace("\n", "\r\n").encode(),
                 codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le")):
