@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from steplint.loading import MAX_DEPTH, load_bytes, load_text
+from steplint import loading
+from steplint.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_text
 
 from .conftest import codes, lint
 
@@ -38,12 +39,21 @@ def test_syntax_error_has_line_and_column():
 
 
 @pytest.mark.parametrize("raw,reason", [
-    (b"epochs: 1\x00\x01", "binary"),
-    ("epochs: 9\nname: caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+    (TRAINING.encode() + b"name: x\x00\x01\n", "binary"),
+    (TRAINING.encode() + "name: caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+    (codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le") + b"\x00\xd8", "invalid UTF-16-LE"),
 ])
-def test_undecodable_bytes_are_a_finding(raw, reason):
+def test_undecodable_bytes_of_a_training_config_are_a_finding(raw, reason):
     result = lint(raw)
     assert codes(result) == ["SL001"] and reason in result.findings[0].message
+
+
+@pytest.mark.parametrize("raw", [
+    b"\x00GITCRYPT\x00" + bytes(range(256)) * 16,  # a git-crypt encrypted secrets.yaml
+    "name: caf\xe9\nversion: 2\n".encode("latin-1"),
+])
+def test_undecodable_bytes_that_are_no_training_config_get_nothing(raw):
+    assert lint(raw, "secrets.yaml").findings == []
 
 
 def test_what_was_read_before_a_syntax_error_is_kept_for_judging_the_file():
@@ -127,6 +137,7 @@ def test_unknown_and_python_tags_are_read_as_plain_values_and_never_run(tmp_path
 
 
 def test_alias_bomb_is_bounded():
+    # No training key before it, yet reported: no file that is innocent, config or not, has one.
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[i]
@@ -145,6 +156,22 @@ def test_deep_nesting_is_bounded(text):
 def test_oversized_file_is_a_finding_without_parsing():
     loaded = load_bytes("big.yaml", b"a: 1\n" * (4 * 1024 * 1024))
     assert [p.code for p in loaded.problems] == ["SL005"]
+
+
+def test_an_oversized_file_is_reported_only_when_its_start_reads_as_a_training_config():
+    filler = b"x" * (MAX_FILE_BYTES + 1)
+    training = lint(b"steplint: 1\nrun: {epochs: 90}\nnotes: " + filler, "train.yaml")
+    assert codes(training) == ["SL005"]
+    data = lint(b'{"info": {"description": "COCO 2017"}, "images": [{"file_name": "' + filler + b'"}]}', "train.json")
+    assert data.findings == []
+
+
+def test_too_many_values_is_reported_only_in_a_training_config(monkeypatch):
+    monkeypatch.setattr(loading, "MAX_EXPANDED_NODES", 1000)  # the same rule as at 500,000, in less time
+    vocab = "{" + ", ".join(f'"tok{i}": {i}' for i in range(1000)) + "}"
+    tokenizer = '{"version": "1.0", "model": {"type": "BPE", "vocab": ' + vocab + "}}"
+    assert lint(tokenizer, "tokenizer.json").findings == []
+    assert codes(lint('{"epochs": 3, "batch_size": 8, "vocab": ' + vocab + "}", "config.json")) == ["SL005"]
 
 
 def test_merge_keys_and_anchors():
