@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from steplint import loading
-from steplint.loading import MAX_DEPTH, load_bytes, load_text
+from steplint.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_text
 
 from .conftest import codes, lint
 
@@ -40,12 +40,29 @@ def test_syntax_error_has_line_and_column():
 
 
 @pytest.mark.parametrize("raw,reason", [
-    (b"epochs: 1\x00\x01", "binary"),
-    ("epochs: 9\nname: caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+    (TRAINING.encode() + b"name: x\x00\x01\n", "binary"),
+    (TRAINING.encode() + "name: caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+    (codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le") + b"\x00\xd8", "invalid UTF-16-LE"),
 ])
-def test_undecodable_bytes_are_a_finding(raw, reason):
+def test_undecodable_bytes_of_a_training_config_are_a_finding(raw, reason):
     result = lint(raw)
     assert codes(result) == ["SL001"] and reason in result.findings[0].message
+
+
+@pytest.mark.parametrize("raw", [
+    b"\x00GITCRYPT\x00" + bytes(range(256)) * 16,  # a git-crypt encrypted secrets.yaml
+    "name: caf\xe9\nversion: 2\n".encode("latin-1"),
+])
+def test_undecodable_bytes_that_are_no_training_config_get_nothing(raw):
+    assert lint(raw, "secrets.yaml").findings == []
+
+
+def test_what_was_read_before_a_syntax_error_is_kept_for_judging_the_file():
+    loaded = load_text("c.yaml", "a: 1\n---\nepochs: 90\nrun: {batch_size: [1, 2\n  lr: 3}\nname: 'x\n")
+    assert [d.data for d in loaded.documents] == [{"a": 1}]
+    assert loaded.partial == {"epochs": 90, "run": {"batch_size": [1, "2 lr"]}}
+    assert load_text("c.yaml", "epochs: 90\nrun:\n  name: 'x\n").partial == {"epochs": 90, "run": {"name": None}}
+    assert load_text("c.yaml", TRAINING).partial is None
 
 
 def test_bom_crlf_and_utf16_are_read():
@@ -58,6 +75,50 @@ def test_bom_crlf_and_utf16_are_read():
 def test_json_with_tabs_is_read_with_positions():
     result = lint('{\n\t"steplint": 1,\n\t"data": {"batch_size": 0}\n}\n', "c.json")
     assert [(f.rule, f.line, f.column) for f in result.findings] == [("SL003", 3, 11)]
+
+
+DEEPSPEED_JSONC = """{
+  // ZeRO-2 on 8 GPUs
+  "train_batch_size": 1000,   /* = micro x accumulation x GPUs */
+  "train_micro_batch_size_per_gpu": 32,
+  "gradient_accumulation_steps": 4,
+  /* offload is off: the optimizer
+     state fits in memory */
+  "zero_optimization": {"stage": 2,},
+  "steps_per_print": 100,
+}
+"""
+
+
+def test_json_with_comments_and_trailing_commas_is_read_with_positions():
+    result = lint(DEEPSPEED_JSONC, "ds_config.json", world_size=8)
+    assert result.dialect == "deepspeed"
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("SL303", 3, 3)]
+    doc = load_text("ds_config.json", DEEPSPEED_JSONC).documents[0]
+    assert doc.positions[("zero_optimization", "stage")][:2] == (8, 25)  # after a two-line comment
+    assert doc.positions[("steps_per_print",)][:2] == (9, 3)
+
+
+def test_coqui_style_json_with_comment_lines_is_checked():
+    text = ('{\n    // Coqui TTS: the trainer drops `//` lines before json.loads\n    "run_name": "vits_ljspeech",\n'
+            '    "epochs": 1000,  // about two days\n    "batch_size": 32,\n    "lr": 0.0002,\n'
+            '    "warmup_steps": 20000,\n    "max_steps": 10000\n}\n')
+    result = lint(text, "config.json", dataset_size=13100)
+    assert result.dialect == "generic"
+    assert ("SL203", 7, 5) in [(f.rule, f.line, f.column) for f in result.findings]
+
+
+def test_comment_markers_inside_json_strings_are_text():
+    text = '{"url": "https://example.com//x", "glob": "src/**/*.ts", "c": "/* kept */", "q": "a\\"//b"} // end\n'
+    loaded = load_text("c.json", text)
+    assert not loaded.problems
+    assert loaded.documents[0].data == {"url": "https://example.com//x", "glob": "src/**/*.ts", "c": "/* kept */",
+                                        "q": 'a"//b'}
+
+
+def test_an_unclosed_comment_in_a_json_training_config_is_a_syntax_error():
+    result = lint('{"epochs": 90, "batch_size": 256, /* unclosed\n "lr": 0.1}\n', "c.json")
+    assert codes(result) == ["SL001"]
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a\n- b\n", "just a string\n", "42\n", "---\n...\n"])
@@ -77,6 +138,7 @@ def test_unknown_and_python_tags_are_read_as_plain_values_and_never_run(tmp_path
 
 
 def test_alias_bomb_is_bounded():
+    # No training key before it, yet reported: no file that is innocent, config or not, has one.
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[i]
@@ -117,6 +179,22 @@ def test_a_parser_depth_error_is_the_depth_finding(monkeypatch):
 def test_oversized_file_is_a_finding_without_parsing():
     loaded = load_bytes("big.yaml", b"a: 1\n" * (4 * 1024 * 1024))
     assert [p.code for p in loaded.problems] == ["SL005"]
+
+
+def test_an_oversized_file_is_reported_only_when_its_start_reads_as_a_training_config():
+    filler = b"x" * (MAX_FILE_BYTES + 1)
+    training = lint(b"steplint: 1\nrun: {epochs: 90}\nnotes: " + filler, "train.yaml")
+    assert codes(training) == ["SL005"]
+    data = lint(b'{"info": {"description": "COCO 2017"}, "images": [{"file_name": "' + filler + b'"}]}', "train.json")
+    assert data.findings == []
+
+
+def test_too_many_values_is_reported_only_in_a_training_config(monkeypatch):
+    monkeypatch.setattr(loading, "MAX_EXPANDED_NODES", 1000)  # the same rule as at 500,000, in less time
+    vocab = "{" + ", ".join(f'"tok{i}": {i}' for i in range(1000)) + "}"
+    tokenizer = '{"version": "1.0", "model": {"type": "BPE", "vocab": ' + vocab + "}}"
+    assert lint(tokenizer, "tokenizer.json").findings == []
+    assert codes(lint('{"epochs": 3, "batch_size": 8, "vocab": ' + vocab + "}", "config.json")) == ["SL005"]
 
 
 def test_merge_keys_and_anchors():

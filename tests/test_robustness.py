@@ -146,14 +146,16 @@ CASES = [
           {"SL005"}, 1, nasty=True),
     _case("deep-unclosed-flow-10000", "epochs: 3\nx: " + "[" * 10_000, {"SL005"}, 1, nasty=True),
     _case("single-line-2mb-value", "name: " + "a" * (2 << 20) + "\n" + TRAINING, CLEAN, 0, nasty=True),
-    _case("single-line-2mb-flow-of-a-million-values", "x: [" + "1," * (1 << 20) + "]\n" + TRAINING,
+    _case("single-line-2mb-flow-of-a-million-values", TRAINING + "x: [" + "1," * (1 << 20) + "]\n",
           {"SL005"}, 1, nasty=True),
+    # the same million values with nothing of a training config read before them: a data file
+    _case("data-file-of-a-million-values", "x: [" + "1," * (1 << 20) + "]\n" + TRAINING, CLEAN, 0, nasty=True),
     _case("keys-60000", "".join(f"key_{i}: {i}\n" for i in range(60_000)) + TRAINING, CLEAN, 0, nasty=True),
     _case("documents-20000", ("---\n" + TRAINING) * 20_000, {"SL005"}, 1, nasty=True),
     _case("empty-documents-1000000", "---\n" * 1_000_000, {"SL005"}, 1, nasty=True),
     # bytes and encodings
     _case("nul-bytes", b"epochs: 90\x00\nbatch_size: 256\n", {"SL001"}, 1),
-    _case("binary", bytes(range(256)) * 64, {"SL001"}, 1),
+    _case("binary", bytes(range(256)) * 64, CLEAN, 0),  # nothing in it reads as a training config
     _case("latin-1", "epochs: 90\nbatch_size: 256\nname: caf\xe9\n".encode("latin-1"), {"SL001"}, 1),
     _case("utf-16-le-bom", codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le"), CLEAN, 0),
     _case("utf-16-be-bom", codecs.BOM_UTF16_BE + TRAINING.encode("utf-16-be"), CLEAN, 0),
@@ -163,7 +165,7 @@ CASES = [
     _case("utf-32-bom", TRAINING.encode("utf-32"), CLEAN, 0),
     _case("utf-32-be-no-bom", TRAINING.encode("utf-32-be"), CLEAN, 0),
     _case("utf-16-truncated", codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le")[:-1], None, None),
-    _case("utf-16-lone-surrogate", codecs.BOM_UTF16_LE + b"a\x00\x00\xd8b\x00", {"SL001"}, 1),
+    _case("utf-16-lone-surrogate", codecs.BOM_UTF16_LE + TRAINING.encode("utf-16-le") + b"\x00\xd8b\x00", {"SL001"}, 1),
     _case("utf-8-bom", codecs.BOM_UTF8 + TRAINING.encode(), CLEAN, 0),
     _case("utf-8-bom-twice", codecs.BOM_UTF8 * 2 + TRAINING.encode(), None, None),
     _case("crlf", TRAINING.replace("\n", "\r\n"), CLEAN, 0),
@@ -171,19 +173,19 @@ CASES = [
     _case("control-characters", "epochs: 90\x07\nbatch_size: 256\x1b\n", {"SL001"}, 1),
     _case("lone-surrogate-escape", 'epochs: 90\nbatch_size: 256\nname: "\\ud800"\n', {"SL001"}, 1),
     # syntax
-    _case("tab-indentation", "train:\n\tepochs: 90\n\tbatch_size: 256\n", {"SL001"}, 1),
+    _case("tab-indentation", "epochs: 90\nbatch_size: 256\noptimizer:\n\tlr: 0.1\n", {"SL001"}, 1),
     _case("tab-after-colon", "epochs:\t90\nbatch_size:\t256\n", None, None),
     _case("tabs-in-json", '{\n\t"epochs": 90,\n\t"batch_size": 0\n}\n', {"SL003"}, 1, filename="c.json"),
     _case("unclosed-bracket", "epochs: 90\nbatch_size: [256\nlr: 1\n", {"SL001"}, 1),
     _case("unclosed-brace", "epochs: 90\nbatch_size: {a: 1\n", {"SL001"}, 1),
-    _case("unclosed-single-quote", "epochs: '90\nbatch_size: 256\n", {"SL001"}, 1),
-    _case("unclosed-double-quote", 'epochs: "90\nbatch_size: 256\n', {"SL001"}, 1),
+    _case("unclosed-single-quote", TRAINING + "name: 'resnet\nwarmup_steps: 5\n", {"SL001"}, 1),
+    _case("unclosed-double-quote", TRAINING + 'name: "resnet\nwarmup_steps: 5\n', {"SL001"}, 1),
     _case("unclosed-json", '{"epochs": 90, "batch_size": [1, ', {"SL001"}, 1, filename="c.json"),
-    _case("mapping-as-key", "? [a, b]\n: 1\nepochs: 90\n", {"SL001"}, 1),
+    _case("mapping-as-key", TRAINING + "? [a, b]\n: 1\n", {"SL001"}, 1),
     _case("alias-as-key", "a: &k epochs\n*k : 3\nbatch_size: 2\n", None, None),
-    _case("undefined-alias", "epochs: *nowhere\nbatch_size: 2\n", {"SL001"}, 1),
-    _case("recursive-alias", "a: &a [*a]\n" + TRAINING, {"SL001"}, 1),
-    _case("unknown-directive", "%YAML 9.9\n---\n" + TRAINING, {"SL001"}, 1),
+    _case("undefined-alias", "epochs: 90\nbatch_size: *nowhere\n", {"SL001"}, 1),
+    _case("recursive-alias", TRAINING + "a: &a [*a]\n", {"SL001"}, 1),
+    _case("unknown-directive", "%YAML 9.9\n---\n" + TRAINING, CLEAN, 0),  # refused before any key is read
     # shapes
     _case("empty-file", "", CLEAN, 0),
     _case("only-comments", "# nothing\n# here\n", CLEAN, 0),
@@ -272,7 +274,7 @@ def test_a_stream_of_zeros_named_explicitly_is_bounded():
         pytest.skip("no /dev/zero")
     outcome = spawn("check", "/dev/zero", "--format", "json")
     assert_sane(outcome)
-    assert outcome.codes == {"SL005"}
+    assert outcome.code == 0 and outcome.findings == []  # read up to the limit; nothing in it is a config
 
 
 def test_standard_input_gets_the_same_treatment():

@@ -16,6 +16,7 @@ from .dialects import DIALECTS, detect
 from .dialects.base import Source
 from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
+from .evidence import plausibly_training
 from .loading import Document, Span, format_key_path, load_bytes
 from .plan import Context, derive
 from .rules import CHECKS, RuleContext
@@ -33,6 +34,7 @@ class Options:
     key_map: tuple[tuple[str, str, Optional[str]], ...] = ()  # the team's key -> canonical field, unit
     per_key_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key-path glob -> rule codes
     inline_ignores: bool = True  # honour `# steplint: ignore[...]` comments
+    included: bool = False  # the project's `include` globs name this file: it is meant to be a training config
 
 
 @dataclass
@@ -74,9 +76,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     result = FileResult(path=path, lines=loaded.text.splitlines())
     # (document, code, hit, span): the span is known for problems found while loading.
     # Problems of one document (duplicate keys) count only if it turns out to be a training config.
-    hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = [
-        (None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span)
-        for p in loaded.problems if p.document is None]
+    hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
     source = Source(path=path, framework_versions=options.framework_versions)
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
     for index, document in enumerate(loaded.documents):
@@ -103,6 +103,11 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
                 continue
             for hit in check(ctx):
                 hits.append((document, code, hit, None))
+    file_problems = [p for p in loaded.problems if p.document is None]
+    if any(p.needs_evidence for p in file_problems) \
+            and not plausibly_training(loaded, options, read_a_training_document=result.dialect is not None):
+        file_problems = [p for p in file_problems if not p.needs_evidence]
+    hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span) for p in file_problems)
     result.findings = _findings(path, hits, options)
     _suppress(result, loaded, options)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional, Union
@@ -38,6 +39,9 @@ MAX_DOCUMENTS = 10_000
 # near it, and converting longer ones is slow (sexagesimal `1:2:3...` is quadratic) or makes ints
 # too long to print (Python refuses str() past 4300 digits, and messages quote the value).
 MAX_INT_CHARS = 128
+# What is read of a file steplint cannot check (too large, not text) to judge whether it is a
+# training config at all: a config's identifying keys sit well inside its first 64 KiB.
+GLIMPSE_BYTES = 64 * 1024
 
 SYNTAX_ERROR = "SL001"
 DUPLICATE_KEY = "SL002"
@@ -60,6 +64,15 @@ class LoadProblem:
     span: Span
     key_path: KeyPath = ()
     document: Optional[int] = None  # the document it belongs to; None = the whole file
+    # Over the byte or value limit, as any big data file is (a lock file, a tokenizer's vocabulary);
+    # not a construct only a hostile file has (alias expansion, nesting depth, document count).
+    ordinary_size: bool = False
+
+    @property
+    def needs_evidence(self) -> bool:
+        """Reported only where the file is plausibly a training config: any YAML or JSON file, a
+        template or a broken editor setting, can have a syntax error or a large size."""
+        return self.code == SYNTAX_ERROR or self.ordinary_size
 
 
 @dataclass
@@ -83,6 +96,9 @@ class LoadedFile:
     text: str
     documents: list[Document]
     problems: list[LoadProblem]
+    # What was read of the document the load stopped in (a syntax error, a limit), each open mapping
+    # and list kept as far as it got; for a file too large or not text, what its start holds.
+    partial: Any = None
 
     @property
     def lines(self) -> list[str]:
@@ -181,18 +197,69 @@ def load_bytes(path: str, raw: bytes) -> LoadedFile:
     if len(raw) > MAX_FILE_BYTES:
         size_mib = len(raw) / 2**20
         return LoadedFile(path, "", [], [LoadProblem(
-            TOO_LARGE, f"file is {size_mib:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit; not checked", _FIRST)])
+            TOO_LARGE, f"file is {size_mib:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit; not checked", _FIRST,
+            ordinary_size=True)], _glimpse(path, _lossy(raw[:GLIMPSE_BYTES])))
     text, reason = decode(raw)
     if text is None:
-        return LoadedFile(path, "", [], [LoadProblem(SYNTAX_ERROR, reason or "undecodable", _FIRST)])
+        return LoadedFile(path, "", [], [LoadProblem(SYNTAX_ERROR, reason or "undecodable", _FIRST)],
+                          _glimpse(path, _lossy(raw[:GLIMPSE_BYTES])))
     return load_text(path, text)
 
 
+# What YAML refuses to read (YAML 1.1 §5.1, as PyYAML's Reader.NON_PRINTABLE): control characters.
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _lossy(raw: bytes) -> str:
+    """Bytes as text whatever they hold: what cannot be decoded becomes U+FFFD."""
+    sniffed = _sniff(raw)
+    encoding, skip = sniffed if sniffed is not None else ("utf-8-sig", 0)
+    return raw[skip:].decode(encoding, "replace")
+
+
+def _glimpse(path: str, text: str) -> Any:
+    """The first mapping `text` holds, read as far as it parses, every character YAML refuses read
+    as U+FFFD: what says whether a file steplint cannot check is a training config at all."""
+    source = _UNPRINTABLE.sub("\ufffd", json_source(text) if _is_json(path) else text)
+    builder = _TreeBuilder()
+    try:
+        builder.run(source)
+    except (_Abort, yaml.YAMLError, ValueError, RecursionError, MemoryError):
+        pass
+    return next((d.data for d in builder.documents if isinstance(d.data, dict)), None) or builder.partial()
+
+
+def _is_json(path: str) -> bool:
+    return path.lower().endswith((".json", ".jsonc"))
+
+
+# In JSON, outside strings: `//` and `/* */` comments, which JSONC (VS Code's settings, tsconfig,
+# devcontainer) and some frameworks' configs (Coqui TTS strips `//` lines before json.loads) allow.
+# A string is matched whole first, so the `//` of "http://..." and the `/*` of "src/**/*.ts" are
+# not comments. Trailing commas need nothing: YAML flow collections allow one, as JSONC does.
+_JSON_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_JSON_STRINGS = re.compile(_JSON_STRING)
+_JSON_STRING_OR_COMMENT = re.compile(_JSON_STRING + r'|//[^\n]*|/\*[\s\S]*?\*/')
+_NOT_A_LINE_BREAK = re.compile(r"[^\r\n]")
+
+
+def _blank_comment(match: re.Match) -> str:
+    found = match.group()
+    return found if found[0] == '"' else _NOT_A_LINE_BREAK.sub(" ", found)
+
+
+def json_source(text: str) -> str:
+    """JSON(C) as the YAML parser can read it, every character where it was (positions stay
+    right): comments become spaces, and tabs, JSON white space that YAML refuses, one space each."""
+    if "/" in text:
+        outside_strings = _JSON_STRINGS.sub("", text)  # no Python call per string: most JSON has no comment
+        if "//" in outside_strings or "/*" in outside_strings:
+            text = _JSON_STRING_OR_COMMENT.sub(_blank_comment, text)
+    return text.replace("\t", " ")
+
+
 def load_text(path: str, text: str) -> LoadedFile:
-    source = text
-    if path.lower().endswith(".json"):
-        # JSON allows tabs as white space where YAML does not; a tab is one column either way.
-        source = text.replace("\t", " ")
+    source = json_source(text) if _is_json(path) else text
     builder = _TreeBuilder()
     try:
         builder.run(source)
@@ -212,7 +279,10 @@ def load_text(path: str, text: str) -> LoadedFile:
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         builder.problems.append(LoadProblem(SYNTAX_ERROR, f"syntax error: {first}", _FIRST))
-    return LoadedFile(path, text, builder.documents, builder.problems)
+    partial = builder.partial()
+    if partial is None and any(p.code == SYNTAX_ERROR for p in builder.problems) and _UNPRINTABLE.search(source):
+        partial = _glimpse(path, text)  # the reader refused a control character before any key was read
+    return LoadedFile(path, text, builder.documents, builder.problems, partial)
 
 
 _DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels; not checked"
@@ -293,6 +363,7 @@ class _TreeBuilder:
         self.documents: list[Document] = []
         self.problems: list[LoadProblem] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_containers: list[_Open] = []  # of the document being read, outermost first
 
     def run(self, text: str) -> None:
         loader = _EventLoader(text)
@@ -309,10 +380,10 @@ class _TreeBuilder:
                     if len(self.documents) >= MAX_DOCUMENTS:
                         self._limit(_span(event), f"more than {MAX_DOCUMENTS:,} documents; not checked")
                     document = Document(None, {})
-                    stack = []
+                    stack = self.open_containers = []
                     expanded += 1
                     if expanded > MAX_EXPANDED_NODES:
-                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked")
+                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
                     self.anchors = {}  # anchors are local to their document
                     continue
                 if kind is yaml.DocumentEndEvent:
@@ -362,7 +433,7 @@ class _TreeBuilder:
                 if kind is yaml.ScalarEvent:
                     expanded += 1
                     if expanded > MAX_EXPANDED_NODES:
-                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked")
+                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
                     value = _scalar(event)
                     if event.anchor is not None:
                         self.anchors[event.anchor] = (value, 1)
@@ -383,9 +454,21 @@ class _TreeBuilder:
         finally:
             loader.dispose()
 
-    def _limit(self, span: Span, message: str) -> None:
-        self.problems.append(LoadProblem(TOO_LARGE, message, span))
+    def _limit(self, span: Span, message: str, ordinary_size: bool = False) -> None:
+        self.problems.append(LoadProblem(TOO_LARGE, message, span, ordinary_size=ordinary_size))
         raise _Abort()
+
+    def partial(self) -> Any:
+        """The document the run stopped in, as far as it got: each open list or mapping is put
+        where it belongs in its parent, a key whose value was never read holds None."""
+        inner: Any = None
+        for opened in reversed(self.open_containers):
+            if opened.is_map and opened.pending_key is not None:
+                opened.value.setdefault(opened.pending_key, inner)
+            elif not opened.is_map and inner is not None:
+                opened.value.append(inner)
+            inner = opened.value
+        return inner
 
     @staticmethod
     def _child_path(stack: list[_Open]) -> KeyPath:

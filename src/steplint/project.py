@@ -56,8 +56,9 @@ class Resolver:
         per_file_ignores = tuple(code for glob, codes in s.per_file_ignores.items()
                                  if glob_match(path, loaded.root, glob) for code in codes)
         per_file_context = [ctx for glob, ctx in s.context.per_file.items() if glob_match(path, loaded.root, glob)]
+        included = bool(s.include) and any(glob_match(path, loaded.root, pattern) for pattern in s.include)
         cache_key = (loaded.path, per_file_ignores, tuple(id(c) for c in per_file_context),
-                     tuple(p.key for p in s.per_key_ignores if glob_match(path, loaded.root, p.files)))
+                     tuple(p.key for p in s.per_key_ignores if glob_match(path, loaded.root, p.files)), included)
         cached = self._options.get(cache_key)
         if cached is not None:
             return cached
@@ -84,6 +85,7 @@ class Resolver:
             per_key_ignores=tuple((p.key, tuple(p.rules)) for p in s.per_key_ignores
                                   if glob_match(path, loaded.root, p.files)),
             inline_ignores=cli.inline_ignores,
+            included=included,
         )
         self._options[cache_key] = options
         return options
