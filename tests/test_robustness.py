@@ -694,3 +694,12 @@ def test_bad_numbers_on_the_command_line_are_usage_errors(tmp_path, option, valu
     outcome = invoke("check", tmp_path / "c.yaml", option, value)
     assert_sane(outcome)
     assert outcome.code == 2
+
+
+def test_an_epoch_count_written_in_steps_against_max_steps_does_not_crash(tmp_path):
+    # Found by the multi-document property test: `max_epochs: 3 steps` converts to steps without a
+    # dataset size, so SL202 compared it with max_steps while the steps per epoch were unknown.
+    path = tmp_path / "c.yaml"
+    path.write_text("trainer:\n  max_epochs: 3 steps\n  max_steps: 1\nbatch_size: 8\n")
+    outcome = spawn("check", path, "--format", "json")
+    assert_sane(outcome)

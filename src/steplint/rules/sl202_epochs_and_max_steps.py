@@ -29,12 +29,14 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     from_epochs = math.ceil(from_epochs - 1e-9)
     if round(limit) == from_epochs:
         return
+    # Known even without the steps per epoch when the epoch count itself is written in steps.
     per_epoch = plan.optimizer_steps_per_epoch
-    epochs_text = f"{run.epochs.describe()} = {from_epochs} steps ({num(run.epochs.value)} × {per_epoch})"
+    epochs_text = f"{run.epochs.describe()} = {from_epochs} steps" + (
+        f" ({num(run.epochs.value)} × {per_epoch})" if per_epoch else "")
     if ctx.semantics.limit_precedence == "max_steps":
         verdict = f"{run.max_steps.key} wins and {run.epochs.key} is ignored"
     elif limit < from_epochs:
-        verdict = f"the run stops at {run.max_steps.key}, {num(limit / per_epoch)} epochs in"
+        verdict = f"the run stops at {run.max_steps.key}" + (f", {num(limit / per_epoch)} epochs in" if per_epoch else "")
     else:
         verdict = f"the run stops after {num(run.epochs.value)} epochs, before {run.max_steps.key} is reached"
     yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {epochs_text} disagree; {verdict}: "
