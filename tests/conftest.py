@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from steplint.engine import FileResult, Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import FileResult, Options
 from steplint.plan import Context
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from steplint import __version__, cli
+from steplint import __version__, cli, runner
 
 from .conftest import run_cli
 
@@ -78,7 +78,7 @@ def test_exit_2_when_steplint_cannot_do_its_job(args):
 def test_unreadable_file_is_exit_2_with_one_line(files, monkeypatch):
     def refuse(path):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(cli, "_read", refuse)
+    monkeypatch.setattr(runner, "read_file", refuse)
     result = run_cli("check", files / "clean.yaml")
     assert result.exit_code == 2
     assert "cannot read: Permission denied" in result.stderr
@@ -329,7 +329,7 @@ def test_a_report_that_fails_midway_leaves_no_temporary_file(tmp_path, monkeypat
 
     def full_disk(*_args):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(cli.os, "replace", full_disk)
+    monkeypatch.setattr(runner.os, "replace", full_disk)
     result = run_cli("check", "-o", "report.txt", "c.yaml")
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]

@@ -16,7 +16,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 
 from .conftest import CORPUS, needs_corpus
 

@@ -10,7 +10,8 @@ import pytest
 from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.deepspeed import DeepSpeed, load_file, parse
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.findings import Severity
 from steplint.plan import Context
 

@@ -6,7 +6,8 @@ import csv
 
 from steplint.dialects import detect
 from steplint.dialects.base import Source
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.findings import Severity
 from steplint.interpolation import resolve
 from steplint.loading import load_bytes

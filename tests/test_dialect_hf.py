@@ -14,7 +14,8 @@ from steplint.dialects import hf as hf_module
 from steplint.dialects.axolotl import Axolotl
 from steplint.dialects.base import Source
 from steplint.dialects.hf import HuggingFace, parse_version, resolve_pointer, transformers_version
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.findings import Severity
 from steplint.plan import Context
 from steplint.units import Unit

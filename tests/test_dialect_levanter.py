@@ -8,7 +8,8 @@ from pathlib import Path
 from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.levanter import Levanter
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.interpolation import resolve
 from steplint.loading import load_bytes
 from steplint.plan import Context

@@ -9,7 +9,8 @@ import pytest
 from steplint.dialects import detect
 from steplint.dialects.base import Source
 from steplint.dialects.lightning import events, settings_of
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.findings import Severity
 from steplint.interpolation import resolve
 from steplint.loading import load_bytes, load_text

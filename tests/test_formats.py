@@ -22,7 +22,8 @@ import pytest
 
 import steplint
 from steplint.catalogue import RuleDoc
-from steplint.engine import FileResult, Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import FileResult, Options
 from steplint.findings import Finding, Severity
 from steplint.report import FORMATS, Summary, make_reporter
 from steplint.report import sarif as sarif_module
@@ -147,12 +148,24 @@ def test_golden_azure(in_root):
     check_golden("azure.txt", render(AzureReporter(out), golden_results(), out))
 
 
-def test_make_reporter_knows_every_format():
+def test_the_format_registry_and_the_reporter_modules_agree():
+    import codecs
+    import inspect
+
+    from steplint import output_encoding  # noqa: F401 - registers steplint's codec error handlers
+    from steplint.report import _FORMATS, ReportOptions, encoding_fallback
+
+    modules = {p.stem for p in (ROOT / "src" / "steplint" / "report").glob("*.py") if not p.stem.startswith("_")}
+    assert {module for module, *_ in _FORMATS.values()} == modules  # every module registered, once
     for name in FORMATS:
-        reporter = make_reporter(name, io.StringIO(), color=False, quiet=False)
+        reporter = make_reporter(name, io.StringIO(), ReportOptions())
         assert hasattr(reporter, "file") and hasattr(reporter, "finish")
-    assert isinstance(make_reporter("sarif", io.StringIO(), False, False), SarifReporter)
-    assert isinstance(make_reporter("junit", io.StringIO(), False, False, fail_on=Severity.ERROR), JunitReporter)
+        accepted = set(inspect.signature(type(reporter).__init__).parameters) - {"self", "out"}
+        assert set(_FORMATS[name][2]) <= accepted, name  # the options the table passes exist
+        assert codecs.lookup_error(encoding_fallback(name))
+    assert isinstance(make_reporter("sarif", io.StringIO()), SarifReporter)
+    junit = make_reporter("junit", io.StringIO(), ReportOptions(fail_on=Severity.ERROR))
+    assert isinstance(junit, JunitReporter) and junit.fail_on is Severity.ERROR
 
 
 def test_every_format_through_the_command_line(in_root):
@@ -239,7 +252,7 @@ def test_sarif_related_locations_point_at_the_other_keys(in_root):
 
 
 def test_sarif_related_key_that_cannot_be_found_keeps_its_logical_location():
-    result = FileResult("conf.yaml", findings=[finding(related=["no.such.key"])], lines=["a: 1"])
+    result = FileResult("conf.yaml", findings=[finding(related=["no.such.key"])], source={1: "a: 1"})
     document = sarif_of([result])
     related = document["runs"][0]["results"][0]["relatedLocations"]
     assert related == [{"id": 1, "message": {"text": "related key: no.such.key"},
@@ -374,7 +387,7 @@ def test_github_step_summary_from_the_environment(tmp_path, monkeypatch):
     summary_file.write_text("earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary_file))
     out = io.StringIO()
-    reporter = make_reporter("github", out, color=False, quiet=False)
+    reporter = make_reporter("github", out)
     findings = [finding(line=i, severity=Severity.ERROR, message=f"bad | pipe <b>{i}</b>\nsecond") for i in range(12)]
     render(reporter, [FileResult("conf.yaml", findings=findings)], out)
     table = summary_file.read_text()

@@ -30,7 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from steplint.dialects import DIALECTS
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.plan import Context
 
 from .conftest import CORPUS
@@ -160,12 +161,12 @@ def test_every_report_format_renders_fuzzed_results(cases, monkeypatch_env):
     import io
     import xml.etree.ElementTree as ElementTree
 
-    from steplint.report import FORMATS, Summary, make_reporter
+    from steplint.report import FORMATS, ReportOptions, Summary, make_reporter
 
     results = [check_bytes(f"configs/{i}-{name}", raw, Options()) for i, (name, raw) in enumerate(cases)]
     for output_format in FORMATS:
         out = io.StringIO()
-        reporter = make_reporter(output_format, out, color=output_format == "text", quiet=False)
+        reporter = make_reporter(output_format, out, ReportOptions(color=output_format == "text"))
         summary = Summary()
         for result in results:
             summary.add(result)

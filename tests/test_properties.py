@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from steplint import cli
 from steplint.dialects.base import PYTORCH
-from steplint.engine import Options, check_bytes
+from steplint.engine import check_bytes
+from steplint.values import Options
 from steplint.model import TrainingRun
 from steplint.plan import Context, derive
 

@@ -25,7 +25,7 @@ from typing import Optional
 import pytest
 from click.testing import CliRunner
 
-from steplint import cli
+from steplint import cli, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_configs"
@@ -464,13 +464,13 @@ def test_unreadable_paths_are_one_line_errors(tmp_path):
 def test_read_errors_are_one_line_and_the_other_files_are_still_checked(tmp_path, monkeypatch, error):
     (tmp_path / "a.yaml").write_text(NATIVE)
     (tmp_path / "b.yaml").write_text(NATIVE.replace("epochs: 90", "epochs: 90, total_steps: 20000"))
-    real = cli._read
+    real = runner.read_file
 
     def flaky(path):
         if path.endswith("a.yaml"):
             raise error
         return real(path)
-    monkeypatch.setattr(cli, "_read", flaky)
+    monkeypatch.setattr(runner, "read_file", flaky)
     outcome = invoke("check", tmp_path, "--format", "json", "--jobs", "1")
     assert_sane(outcome)
     assert outcome.code == 2
@@ -481,13 +481,13 @@ def test_read_errors_are_one_line_and_the_other_files_are_still_checked(tmp_path
 def test_a_file_deleted_between_discovery_and_reading(tmp_path, monkeypatch):
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         (tmp_path / name).write_text(NATIVE)
-    real = cli._read
+    real = runner.read_file
 
     def vanish_then_read(path):
         if path.endswith("b.yaml"):
             os.unlink(path)
         return real(path)
-    monkeypatch.setattr(cli, "_read", vanish_then_read)
+    monkeypatch.setattr(runner, "read_file", vanish_then_read)
     outcome = invoke("check", tmp_path, "--jobs", "1")
     assert_sane(outcome)
     assert outcome.code == 2 and outcome.stderr.count("\n") == 1 and "b.yaml: cannot read" in outcome.stderr
@@ -506,16 +506,16 @@ def test_a_directory_removed_while_it_is_being_checked(tmp_path):
         shutil.rmtree(tree, ignore_errors=True)
     remover = threading.Thread(target=remove)
     remover.start()
-    real = cli._read
+    real = runner.read_file
 
     def read(path):
         started.set()
         return real(path)
     try:
-        cli_read, cli._read = cli._read, read
+        cli_read, runner.read_file = runner.read_file, read
         outcome = invoke("check", tree, "--format", "json", "--jobs", "1")
     finally:
-        cli._read = cli_read
+        runner.read_file = cli_read
         remover.join()
     assert_sane(outcome)
     assert outcome.code in (0, 2)

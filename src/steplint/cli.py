@@ -10,18 +10,14 @@ from typing import Optional
 import click
 
 from . import __version__
-from .discover import EXTENSIONS
 from .output_encoding import is_unicode
+from .errors import CannotRun, UsageProblem
 
 # steplint's pydantic models are internal: scanning every installed package for pydantic plugins
 # costs ~30 ms of every start and adds nothing here.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class CannotRun(Exception):
-    """steplint cannot do what was asked (an unwritable report, a bad option value): one line, exit 2."""
+EXIT_ERROR, EXIT_FINDINGS = 2, 1  # as runner.py: 0 clean, 1 findings, 2 steplint could not do its job
 
 
 def _fail(message: str) -> None:
@@ -53,6 +49,8 @@ class _Group(click.Group):
         except click.UsageError as exc:
             command = f"steplint {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "steplint --help"
             _fail(f"{exc.format_message()} (see `{command}`)")
+        except UsageProblem as exc:
+            _fail(f"{exc} (see `steplint {ctx.invoked_subcommand} --help`)")
         except CannotRun as exc:
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
@@ -178,162 +176,22 @@ def check(paths, output_format, dataset_size, world_size, dialect, framework_ver
           ignore, fail_on, exit_zero, quiet, no_color, stdin_filename, config_path, isolated, no_inline_ignores,
           force_exclude, statistics, output_file, jobs) -> None:
     """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
-    from .config import ConfigError, settings_for
-    from .discover import MissingPath, discover
-    from .engine import check_bytes, exit_code
     from .findings import Severity
-    from .project import CommandLine, Resolver
-    from .report import FORMATS, Summary, make_reporter
-    from .report._common import repository_root
-    from .output_encoding import guard
+    from .runner import run_check
+    from .values import CheckRequest, CommandLine
 
     select, extend_select, ignore = _split(select), _split(extend_select), _split(ignore)
     _validate_selectors(select + extend_select, "--select")
     _validate_selectors(ignore, "--ignore")
-    if stdin_filename is not None and paths != ("-",):
-        raise click.UsageError("--stdin-filename names the file read from standard input: give `-` as the only path")
     command_line = CommandLine(
         select=select, extend_select=extend_select, ignore=ignore,
         fail_on=Severity.parse(fail_on) if fail_on else None, dataset_size=dataset_size, world_size=world_size,
         dialect=dialect, framework_versions=framework_versions, config=config_path, isolated=isolated,
         inline_ignores=not no_inline_ignores)
-    resolver = Resolver(command_line)
-    first_path = paths[0] if paths and paths != ("-",) else "."
-    try:
-        if output_format is None:
-            configured = settings_for(first_path, config_path, isolated)
-            output_format = (configured.settings and configured.settings.output_format) or (
-                "github" if os.environ.get("GITHUB_ACTIONS") == "true" else
-                "azure" if os.environ.get("TF_BUILD", "").lower() == "true" else  # Azure Pipelines sets TF_BUILD=True
-                "concise" if os.environ.get("PRE_COMMIT") == "1" else "text")
-        if output_format not in FORMATS:
-            raise click.BadParameter(f"'{output_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-        if paths == ("-",):
-            name = stdin_filename or "<stdin>"
-            results = iter([check_bytes(name, sys.stdin.buffer.read(), resolver.options(name))])
-        else:
-            if "-" in paths:
-                raise click.UsageError("'-' (standard input) cannot be combined with other paths")
-            try:
-                found = discover(paths or (".",))
-            except MissingPath as exc:
-                raise CannotRun(str(exc)) from None
-
-            def wanted(path: str, named: bool) -> bool:
-                if named and not force_exclude:
-                    return True  # a file named on the command line is checked, as in ruff
-                return not resolver.excluded(path) and (named or resolver.included(path))
-
-            report = os.path.realpath(output_file) if output_file else None
-            if report and any(not os.path.isdir(path) and os.path.realpath(path) == report for path in paths):
-                raise click.UsageError(f"--output-file {output_file} is one of the files to check; it would be "
-                                       "overwritten with the report")
-            # A report from an earlier run, found by walking the directory, is not a config. One that
-            # does not exist yet cannot be found, so no file needs comparing with it.
-            earlier_report = _file_id(report) if report else None
-            files = (path for path, named in found
-                     if wanted(path, named) and (earlier_report is None or _file_id(path) != earlier_report))
-            from .parallel import check_files
-            results = check_files(files, jobs, command_line, resolver.options, _read)
-        # CI formats name files relative to the repository (code scanning and annotations place them
-        # there), whatever directory steplint runs in.
-        root = os.path.dirname(os.path.abspath(config_path)) if config_path else repository_root(first_path)
-        with _output(output_file) as out:
-            if out is sys.stdout:
-                guard(out, output_format)
-            color = not no_color and "NO_COLOR" not in os.environ and out.isatty()
-            reporter = make_reporter(output_format, out, color=color, quiet=quiet,
-                                     fail_on=resolver.options(paths[0] if paths else ".").fail_on, base=root)
-            summary = Summary()
-            failing = broken = False
-            for result in results:
-                if result.error:
-                    click.echo(f"steplint: {result.error}", err=True)
-                    broken = True
-                summary.add(result)
-                reporter.file(result)
-                failing = failing or exit_code([result], resolver.options(result.path)) == EXIT_FINDINGS
-            reporter.finish(summary)
-            if statistics:  # machine-readable reports stay parseable: statistics go to stderr
-                _print_statistics(summary, out if output_format in ("text", "concise") else sys.stderr)
-    except ConfigError as exc:
-        raise CannotRun(f"invalid configuration: {exc}") from None
-    if summary.files == 0 and paths != ("-",):
-        # as ruff does: a mistyped path in CI must not pass silently
-        where = ", ".join(paths) if paths else "."
-        click.echo(f"steplint: warning: no config files found in {where} "
-                   f"(looked for {', '.join('*' + e for e in EXTENSIONS)})", err=True)
-    if broken:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_CLEAN if exit_zero or not failing else EXIT_FINDINGS)
-
-
-def _print_statistics(summary, out) -> None:
-    from . import catalogue
-    docs = catalogue.load()
-    for code, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
-        out.write(f"{count:6}  {code}  {docs[code].name}\n")
-
-
-class _output:
-    """stdout, or a file written atomically: a crash mid-run leaves no half-written report, and a
-    report that cannot be written is one line and exit 2, with nothing left behind."""
-
-    def __init__(self, path: Optional[str]) -> None:
-        self.path = path
-        self.handle = None
-        self.tmp: Optional[str] = None
-
-    def __enter__(self):
-        if self.path is None:
-            return sys.stdout
-        import tempfile
-        target = os.path.abspath(self.path)
-        directory = os.path.dirname(target)
-        if os.path.isdir(target):
-            raise CannotRun(f"cannot write the report to {self.path}: it is a directory")
-        if not os.path.isdir(directory):
-            raise CannotRun(f"cannot write the report to {self.path}: the folder {directory} does not exist")
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=".steplint-", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            raise CannotRun(f"cannot write the report to {self.path}: {exc.strerror or exc}") from None
-        if hasattr(os, "fchmod"):  # POSIX: the report gets the mode any new file would, not mkstemp's 0600
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8")
-        return self.handle
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self.handle is None:
-            return
-        try:
-            self.handle.close()
-            if exc_type is None:
-                os.replace(self.tmp, self.path)
-                return
-        except OSError as error:  # full disk, the target turned into a directory meanwhile...
-            raise CannotRun(f"cannot write the report to {self.path}: {error.strerror or error}") from None
-        finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
-
-
-def _file_id(path: str) -> Optional[tuple[int, int]]:
-    """(device, inode): the same file under any name, for one stat call (realpath costs one per
-    path component)."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return st.st_dev, st.st_ino
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        from .loading import MAX_FILE_BYTES
-        return handle.read(MAX_FILE_BYTES + 1)  # past the limit, a finding says so without reading it all
+    sys.exit(run_check(CheckRequest(
+        paths=paths, command_line=command_line, output_format=output_format, output_file=output_file,
+        quiet=quiet, color=not no_color and "NO_COLOR" not in os.environ, statistics=statistics,
+        exit_zero=exit_zero, force_exclude=force_exclude, jobs=jobs, stdin_filename=stdin_filename)))
 
 
 @main.command()
@@ -352,7 +210,9 @@ def plan(file, output_format, dataset_size, world_size, dialect, framework_versi
     from .config import ConfigError
     from .engine import check_bytes, exit_code
     from .planview import render_plan
-    from .project import CommandLine, Resolver
+    from .project import Resolver
+    from .runner import read_file
+    from .values import CommandLine
 
     resolver = Resolver(CommandLine(dataset_size=dataset_size, world_size=world_size, dialect=dialect,
                                     framework_versions=framework_versions, config=config_path, isolated=isolated))
@@ -361,7 +221,7 @@ def plan(file, output_format, dataset_size, world_size, dialect, framework_versi
     except ConfigError as exc:
         raise CannotRun(f"invalid configuration: {exc}") from None
     try:
-        raw = sys.stdin.buffer.read() if file == "-" else _read(file)
+        raw = sys.stdin.buffer.read() if file == "-" else read_file(file)
     except OSError as exc:
         raise CannotRun(f"{file}: cannot read: {exc.strerror or exc}") from None
     result = check_bytes(file, raw, options)
@@ -404,7 +264,8 @@ def schema(output: Optional[str]) -> None:
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
-        with _output(output) as out:
+        from .runner import ReportFile
+        with ReportFile(output) as out:
             out.write(text)
     else:
         from .output_encoding import guard
@@ -423,7 +284,8 @@ def config_command(file: str, show: bool, config_path: Optional[str], isolated: 
     import json
 
     from .config import ConfigError
-    from .project import CommandLine, Resolver
+    from .project import Resolver
+    from .values import CommandLine
 
     resolver = Resolver(CommandLine(config=config_path, isolated=isolated))
     probe = os.path.join(file, "_") if os.path.isdir(file) else file

@@ -6,7 +6,6 @@ Nothing here prints or exits: the CLI does that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
 import fnmatch
@@ -18,34 +17,9 @@ from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
 from .evidence import plausibly_training
 from .loading import Document, Span, format_key_path, load_bytes
-from .plan import Context, derive
+from .plan import derive
 from .rules import CHECKS, RuleContext
-
-
-@dataclass(frozen=True)
-class Options:
-    select: tuple[str, ...] = ()  # codes, code prefixes ("SL2") or names; empty = every rule
-    ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.WARNING
-    context: Context = Context()
-    dialect: Optional[str] = None  # force a dialect instead of detecting one
-    framework_versions: tuple[tuple[str, str], ...] = ()  # ("transformers", "4.46"), from the command line
-    severity: tuple[tuple[str, Severity], ...] = ()  # rule code -> severity, from the project config
-    key_map: tuple[tuple[str, str, Optional[str]], ...] = ()  # the team's key -> canonical field, unit
-    per_key_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key-path glob -> rule codes
-    inline_ignores: bool = True  # honour `# steplint: ignore[...]` comments
-    included: bool = False  # the project's `include` globs name this file: it is meant to be a training config
-
-
-@dataclass
-class FileResult:
-    path: str
-    dialect: Optional[str] = None
-    plan: Optional[dict] = None
-    findings: list[Finding] = field(default_factory=list)
-    error: Optional[str] = None  # the file could not be checked at all (unreadable): exit 2
-    lines: list[str] = field(default_factory=list)
-    suppressed: int = 0  # findings silenced by inline comments or per-key ignores
+from .values import FileResult, Options
 
 
 def _matches(patterns: Iterable[str], code: str) -> bool:
@@ -73,7 +47,7 @@ def display_path(path: str) -> str:
 def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     path = display_path(path)
     loaded = load_bytes(path, raw)
-    result = FileResult(path=path, lines=loaded.text.splitlines())
+    result = FileResult(path=path)
     # (document, code, hit, span): the span is known for problems found while loading.
     # Problems of one document (duplicate keys) count only if it turns out to be a training config.
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
@@ -109,11 +83,13 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         file_problems = [p for p in file_problems if not p.needs_evidence]
     hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span) for p in file_problems)
     result.findings = _findings(path, hits, options)
-    _suppress(result, loaded, options)
+    lines = loaded.text.splitlines()
+    _suppress(result, loaded, lines, options)
+    result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
 
 
-def _suppress(result: FileResult, loaded, options: Options) -> None:
+def _suppress(result: FileResult, loaded, lines: list[str], options: Options) -> None:
     if options.per_key_ignores:
         kept = [f for f in result.findings if not any(
             fnmatch.fnmatchcase(f.key_path, pattern) and any(f.rule.startswith(c.upper()) or c == f.name for c in codes)
@@ -127,7 +103,7 @@ def _suppress(result: FileResult, loaded, options: Options) -> None:
         for key, span in document.positions.items():
             if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
                 key_at_line[span.line] = (format_key_path(key), len(key))
-    found = suppressions.parse(result.lines, {line: key for line, (key, _) in key_at_line.items()})
+    found = suppressions.parse(lines, {line: key for line, (key, _) in key_at_line.items()})
     result.findings, count = suppressions.apply(result.findings, found)
     result.suppressed += count
     if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
@@ -180,6 +156,13 @@ def _all_running(selectors: tuple[str, ...], options: Options) -> bool:
 
 def _findings(path: str, hits, options: Options) -> list[Finding]:
     tables: dict[int, dict[str, Span]] = {}
+
+    def table_of(document: Document) -> dict[str, Span]:
+        table = tables.get(id(document))
+        if table is None:
+            table = tables[id(document)] = {format_key_path(k): v for k, v in document.positions.items()}
+        return table
+
     findings = []
     for document, code, hit, span in hits:
         if not is_selected(options, code):
@@ -188,13 +171,12 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
         if span is None:
             span = Span(1, 1, 1, 2)
             if hit.key and document is not None:
-                table = tables.get(id(document))
-                if table is None:
-                    table = tables[id(document)] = {format_key_path(k): v for k, v in document.positions.items()}
-                span = lookup_span(table, hit.key) or document.span(())
+                span = lookup_span(table_of(document), hit.key) or document.span(())
+        related = [lookup_span(table_of(document), key) for key in hit.related] if document is not None \
+            else [None] * len(hit.related)
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
-                                severity, hit.message, hit.key or "", list(hit.related)))
+                                severity, hit.message, hit.key or "", list(hit.related), related))
     # One problem, one finding: a framework rule replaces the general rule it names at the same key.
     superseded = {(general, f.key_path) for f in findings if f.key_path
                   for general in catalogue.rule(f.rule).supersedes}

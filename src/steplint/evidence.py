@@ -13,7 +13,7 @@ from .dialects import detect
 from .loading import SYNTAX_ERROR, LoadedFile
 
 if TYPE_CHECKING:
-    from .engine import Options
+    from .values import Options
 
 # Files whose name says what reads them, none of them a training framework: a syntax error in one is
 # not steplint's to report, whatever keys it holds (a workflow's `env: {EPOCHS: 3}`).

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from .loading import Span
 
 
 class Severity(IntEnum):
@@ -44,6 +47,9 @@ class Finding:
     message: str
     key_path: str = ""
     related: list[str] = field(default_factory=list)
+    # Where each related key is in the file (None where it is not: a default, a value read from a
+    # file the config names), so reporters can point at it without reading the file again.
+    related_spans: list[Optional["Span"]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {

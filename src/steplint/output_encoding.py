@@ -1,7 +1,8 @@
 """Output on a stream that cannot encode every character (a Windows pipe in cp1252,
 PYTHONIOENCODING=ascii): steplint's messages use ×, ≈, ≠ and a Unicode timeline, and a report must
-never die on them. Each format gets the fallback that keeps it valid: JSON formats escape as JSON
-does (\\u00d7, lossless), XML uses character references (lossless), text uses ASCII spellings."""
+never die on them. Each format gets the fallback that keeps it valid (report.encoding_fallback):
+JSON formats escape as JSON does (\\u00d7, lossless), XML uses character references (lossless),
+text uses ASCII spellings."""
 
 from __future__ import annotations
 
@@ -37,9 +38,6 @@ def _json_escape(error: UnicodeEncodeError) -> tuple[str, int]:
 codecs.register_error("steplint-ascii", _spell)
 codecs.register_error("steplint-json", _json_escape)
 
-# Per output format: how a character the stream cannot encode is written instead.
-FALLBACKS = {"json": "steplint-json", "sarif": "steplint-json", "gitlab": "steplint-json",
-             "junit": "xmlcharrefreplace"}
 TEXT_FALLBACK = "steplint-ascii"
 
 
@@ -51,9 +49,9 @@ def is_unicode(stream: IO[str]) -> bool:
         return False
 
 
-def guard(stream: IO[str], output_format: str = "text") -> None:
-    """Make a standard stream write what it cannot encode in the format's fallback instead of
-    raising UnicodeEncodeError."""
+def guard(stream: IO[str], errors: str = TEXT_FALLBACK) -> None:
+    """Make a standard stream write what it cannot encode with the `errors` handler (each output
+    format names its own: report.encoding_fallback) instead of raising UnicodeEncodeError."""
     if is_unicode(stream) or not hasattr(stream, "reconfigure"):
         return
-    stream.reconfigure(errors=FALLBACKS.get(output_format, TEXT_FALLBACK))
+    stream.reconfigure(errors=errors)

@@ -12,7 +12,8 @@ import os
 from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
 
-from .engine import FileResult, iter_check
+from .engine import iter_check
+from .values import FileResult
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64

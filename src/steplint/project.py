@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from .config import LoadedSettings, glob_match, settings_for
-from .engine import Options
+from .values import CommandLine, Options
 from .findings import Severity
 from .plan import Context
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    """What the user typed; None / empty = not given, so the project config decides."""
-
-    select: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: Optional[Severity] = None
-    dataset_size: Optional[int] = None
-    world_size: Optional[int] = None
-    dialect: Optional[str] = None
-    framework_versions: tuple[tuple[str, str], ...] = ()
-    config: Optional[str] = None
-    isolated: bool = False
-    inline_ignores: bool = True
 
 
 class Resolver:

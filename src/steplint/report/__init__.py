@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Optional, Protocol
+from typing import IO, TYPE_CHECKING, Optional, Protocol
 
-from ..engine import FileResult
 from ..findings import Severity
+
+if TYPE_CHECKING:  # this module stays light: the CLI reads FORMATS at import time
+    from ..values import FileResult
 
 
 @dataclass
@@ -19,7 +21,7 @@ class Summary:
     suppressed: int = 0
     by_rule: dict = field(default_factory=dict)
 
-    def add(self, result: FileResult) -> None:
+    def add(self, result: "FileResult") -> None:
         self.files += 1
         self.suppressed += result.suppressed
         for finding in result.findings:
@@ -33,37 +35,44 @@ class Summary:
 
 
 class Reporter(Protocol):
-    def file(self, result: FileResult) -> None: ...
+    def file(self, result: "FileResult") -> None: ...
 
     def finish(self, summary: Summary) -> None: ...
 
 
-def make_reporter(name: str, out: IO[str], color: bool, quiet: bool,
-                  fail_on: Optional[Severity] = None, base: Optional[str] = None) -> Reporter:
-    """`base`: the folder CI formats make paths relative to (the repository root); None = the working directory."""
-    if name == "json":
-        from .json_format import JsonReporter
-        return JsonReporter(out)
-    if name == "concise":
-        from .concise import ConciseReporter
-        return ConciseReporter(out, quiet=quiet)
-    if name == "sarif":
-        from .sarif import SarifReporter
-        return SarifReporter(out, base=base)
-    if name == "github":
-        from .github import GithubReporter
-        return GithubReporter(out, base=base)  # appends a table to $GITHUB_STEP_SUMMARY when it is set
-    if name == "junit":
-        from .junit import JunitReporter
-        return JunitReporter(out, fail_on=fail_on)
-    if name == "gitlab":
-        from .gitlab import GitlabReporter
-        return GitlabReporter(out, base=base)
-    if name == "azure":
-        from .azure import AzureReporter
-        return AzureReporter(out, base=base)
-    from .text import TextReporter
-    return TextReporter(out, color=color, quiet=quiet)
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+    quiet: bool = False
+    fail_on: Optional[Severity] = None
+    base: Optional[str] = None  # the folder CI formats make paths relative to (the repository root)
 
 
-FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab", "azure")
+# The one list of formats: name -> (module, reporter class, the ReportOptions its constructor takes,
+# how a stream that cannot encode a character writes it instead: see output_encoding).
+# Modules are imported only for the format in use.
+_FORMATS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
+    "text": ("text", "TextReporter", ("color", "quiet"), "steplint-ascii"),
+    "concise": ("concise", "ConciseReporter", ("quiet",), "steplint-ascii"),
+    "json": ("json_format", "JsonReporter", (), "steplint-json"),
+    "sarif": ("sarif", "SarifReporter", ("base",), "steplint-json"),
+    "github": ("github", "GithubReporter", ("base",), "steplint-ascii"),  # appends to $GITHUB_STEP_SUMMARY
+    "junit": ("junit", "JunitReporter", ("fail_on",), "xmlcharrefreplace"),
+    "gitlab": ("gitlab", "GitlabReporter", ("base",), "steplint-json"),
+    "azure": ("azure", "AzureReporter", ("base",), "steplint-ascii"),
+}
+FORMATS = tuple(_FORMATS)
+
+
+def make_reporter(name: str, out: IO[str], options: ReportOptions = ReportOptions()) -> Reporter:
+    from importlib import import_module
+
+    module, cls, takes, _ = _FORMATS[name]
+    reporter = getattr(import_module(f".{module}", __name__), cls)
+    return reporter(out, **{option: getattr(options, option) for option in takes})
+
+
+def encoding_fallback(name: str) -> str:
+    """The codec error handler a report in this format is written with on a stream that cannot
+    encode every character (registered by steplint.output_encoding)."""
+    return _FORMATS[name][3]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import IO, Optional
 
-from ..engine import FileResult
+from ..values import FileResult
 from ..findings import Finding, Severity
 from . import Summary
 from ._common import base_dir, relative_path

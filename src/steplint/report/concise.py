@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..engine import FileResult
+from ..values import FileResult
 from . import Summary
 from ._common import counts_phrase
 

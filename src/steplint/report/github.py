@@ -16,7 +16,7 @@ import os
 import sys
 from typing import IO, Optional
 
-from ..engine import FileResult
+from ..values import FileResult
 from ..findings import Finding, Severity
 from . import Summary
 from ._common import base_dir, counts_phrase, relative_path

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import IO, Optional
 
-from ..engine import FileResult
+from ..values import FileResult
 from ..findings import Severity
 from . import Summary
 from ._common import UniqueDigests, base_dir, relative_path

@@ -14,7 +14,7 @@ import json
 import tempfile
 from typing import IO
 
-from ..engine import FileResult
+from ..values import FileResult
 from . import Summary
 
 VERSION = 1

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import IO, Optional
 
-from ..engine import FileResult
+from ..values import FileResult
 from ..findings import Severity
 from . import Summary
 

@@ -22,10 +22,10 @@ from urllib.parse import quote
 
 from .. import catalogue
 from ..catalogue import RuleDoc
-from ..engine import FileResult, lookup_span
 from ..findings import Finding, Severity
-from ..loading import Span, format_key_path, load_text
+from ..loading import Span
 from ..ruledoc import render_rule
+from ..values import FileResult
 from . import Summary
 from ._common import UniqueDigests, base_dir, relative_path
 
@@ -102,27 +102,6 @@ def _logical(key_path: str) -> list[dict]:
     return [{"fullyQualifiedName": key_path, "kind": "property"}] if key_path else []
 
 
-class _Locator:
-    """Finds the source span of a related key path by re-reading the file's text (FileResult
-    keeps the lines, not the position table). Only done for files whose findings name related keys."""
-
-    def __init__(self, result: FileResult) -> None:
-        self.tables: list[dict[str, Span]] = []
-        try:
-            loaded = load_text(result.path, "\n".join(result.lines) + "\n")
-            self.tables = [{format_key_path(k): v for k, v in d.positions.items()} for d in loaded.documents]
-        except Exception:  # noqa: BLE001 - a related location is a nicety: never fail the report for it
-            self.tables = []
-
-    def find(self, finding: Finding, key: str) -> Optional[Span]:
-        # The document the finding belongs to: the one where its own key sits where the engine put it.
-        candidates = [t for t in self.tables if finding.key_path and
-                      getattr(t.get(finding.key_path), "line", None) == finding.line]
-        if not candidates and len(self.tables) == 1:
-            candidates = self.tables
-        return lookup_span(candidates[0], key) if candidates else None
-
-
 class SarifReporter:
     def __init__(self, out: IO[str], base: Optional[str] = None) -> None:
         self.out = out
@@ -145,14 +124,11 @@ class SarifReporter:
             self.notifications.append({"level": "error", "message": {"text": result.error},
                                        "locations": [{"physicalLocation": {"artifactLocation": uri}}]})
             return
-        locator: Optional[_Locator] = None
         for f in result.findings:
             related: list[dict] = []
-            for index, key in enumerate(f.related):
-                if locator is None:
-                    locator = _Locator(result)
+            spans = f.related_spans or [None] * len(f.related)
+            for index, (key, span) in enumerate(zip(f.related, spans)):
                 entry: dict = {"id": index + 1, "message": {"text": f"related key: {key}"}}
-                span = locator.find(f, key)
                 if span is not None:
                     entry["physicalLocation"] = {"artifactLocation": uri, "region": _region(span)}
                 entry["logicalLocations"] = _logical(key)

@@ -6,7 +6,7 @@ from typing import IO
 
 import click
 
-from ..engine import FileResult
+from ..values import FileResult
 from ..findings import Severity
 from . import Summary
 
@@ -27,9 +27,10 @@ class TextReporter:
             severity = self._style(f"[{f.severity.label}]", fg=_COLORS[f.severity])
             where = self._style(f"{f.path}:{f.line}:{f.column}:", bold=True)
             self.out.write(f"{where} {self._style(f.rule, bold=True)} {severity} {f.message}\n")
-            if self.quiet or not (0 < f.line <= len(result.lines)):
+            line = result.source.get(f.line)
+            if self.quiet or line is None:
                 continue
-            source = result.lines[f.line - 1].expandtabs(1)
+            source = line.expandtabs(1)
             if len(source) > 200:
                 continue
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else 1)
