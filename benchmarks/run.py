@@ -1,4 +1,5 @@
-"""steplint benchmark: steplint vs yamllint vs the PyYAML parse floor, on the same generated files.
+"""steplint benchmark: steplint vs yamllint vs two floors (PyYAML's parse, and compose plus one walk),
+on the same generated files.
 
     python benchmarks/run.py            # full run (~6-10 min on 2 cores); writes results.md and results.json
     python benchmarks/run.py --quick    # a smoke run of the harness (~1 min), results not written by default
@@ -6,7 +7,8 @@
 Everything runs as child processes of this script, one at a time; each child's wall time is
 measured here and its CPU time and peak RSS come from os.wait4() on that one child, so no
 measurement mixes two processes. Results are ratios against baselines measured in the same run
-(steplint / yamllint, steplint / parse floor, cold-start ratios), never absolute thresholds.
+(steplint / yamllint, steplint / each floor, per-file cost / the walk floor's, cold-start ratios),
+never absolute thresholds.
 
 By default the tools run in a private virtual environment (benchmarks' own, under the temp dir):
 steplint is installed non-editable from a snapshot of the committed HEAD (`git archive`; `--tree`
@@ -49,15 +51,68 @@ def files(top):
         for name in sorted(names):
             if name.lower().endswith((".yaml", ".yml", ".json")):
                 yield os.path.join(root, name)
-n = 0
 for path in files(sys.argv[1]):
     with open(path, "rb") as fh:
         if path.endswith(".json"):
             json.load(fh)
         else:
             yaml.load(fh, Loader=yaml.CSafeLoader)
-    n += 1
 """
+
+# The least steplint's loader must do per file (it builds values from libyaml's event stream, as
+# here) and the least its pipeline must then do (look at every node once): read and decode the
+# file, build plain dicts and lists from the C parser's events (scalars stay their text: no tag
+# resolution, no positions, no limits), then one walk that collects every key path.
+WALK_FLOOR = FLOOR.split("for path in files")[0] + r"""
+MAPPING, SEQUENCE = yaml.MappingStartEvent, yaml.SequenceStartEvent
+ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+VALUES = (yaml.ScalarEvent, yaml.AliasEvent, MAPPING, SEQUENCE)
+def compose(text):
+    documents, stack, keys, anchors = [], [], [], {}
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        kind = type(event)
+        if kind in ENDS:
+            stack.pop(); keys.pop()
+            continue
+        if kind not in VALUES:
+            continue
+        if stack and keys[-1] is None and type(stack[-1]) is dict:
+            keys[-1] = event.value  # a key (steplint's loader refuses non-scalar keys too)
+            continue
+        if kind is yaml.AliasEvent:
+            value = anchors.get(event.anchor)
+        else:
+            value = event.value if kind is yaml.ScalarEvent else {} if kind is MAPPING else []
+            if event.anchor is not None:
+                anchors[event.anchor] = value
+        if not stack:
+            documents.append(value)
+        elif keys[-1] is not None:
+            stack[-1][keys[-1]] = value; keys[-1] = None
+        else:
+            stack[-1].append(value)
+        if kind is MAPPING or kind is SEQUENCE:
+            stack.append(value); keys.append(None)
+    return documents
+def walk(tree):
+    paths, todo = [], [((), tree)]
+    while todo:
+        path, value = todo.pop()
+        paths.append(path)
+        if type(value) is dict:
+            todo.extend((path + (key,), child) for key, child in value.items())
+        elif type(value) is list:
+            todo.extend((path + (index,), child) for index, child in enumerate(value))
+    return paths
+for path in files(sys.argv[1]):
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    documents = [json.loads(raw)] if path.endswith(".json") else compose(raw.decode("utf-8"))
+    for document in documents:
+        walk(document)
+"""
+# Commands that must succeed (the floors must read every file); the linters exit 1 on findings.
+MUST_SUCCEED = ("floor", "walk_floor", "walk_floor_one", "import_deps", "import_yaml", "python")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -165,7 +220,7 @@ def repeat(commands: dict[str, list[str]], env: dict, runs: int, ok_rc=(0, 1)) -
     for _ in range(runs):
         for name, argv in commands.items():
             m = measure(argv, env)
-            allowed = (0,) if name in ("floor", "import_deps", "import_yaml", "python") else ok_rc  # the floor must load every file
+            allowed = (0,) if name in MUST_SUCCEED else ok_rc
             if m["rc"] not in allowed:
                 raise SystemExit(f"benchmark: {name} exited {m['rc']}: {' '.join(argv)}\n{m['stderr']}")
             samples[name].append(m)
@@ -269,7 +324,7 @@ def sanity(python_bin: str, corpus: str, env: dict, work: str) -> dict:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description="steplint vs yamllint vs the PyYAML parse floor")
+    parser = argparse.ArgumentParser(description="steplint vs yamllint vs the parse floor and the walk floor")
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke test)")
     parser.add_argument("--python", help="use this interpreter's environment (must have steplint and yamllint)")
     parser.add_argument("--tree", action="store_true", help="install steplint from the working tree, not HEAD")
@@ -329,6 +384,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         def fl(target: str) -> list[str]:
             return [python, "-c", FLOOR, target]
 
+        def wf(target: str) -> list[str]:
+            return [python, "-c", WALK_FLOOR, target]
+
         # ---- warm up: page cache for every input, .pyc files for every tool
         for target in list(corpora.values()) + list(bigs.values()):
             measure(fl(target), env)
@@ -357,10 +415,13 @@ def main(argv: Optional[list[str]] = None) -> int:
                        "import_yaml": [python, "-c", "import yaml"], "python": [python, "-c", "pass"]}, env, runs_cold)
         results["cold_start"] = {"file_lines": text.count("\n"), **cold}
 
-        # ---- the main corpus: the tools side by side
+        # ---- the main corpus: the tools side by side. The one-file runs of --jobs 1 and of the walk
+        # floor are each one's start-up, interleaved with the rest: the per-file cost is what remains.
         print(f"corpus of {main_size} files ...", flush=True)
         main_res = repeat({"steplint": st(corpora[main_size]), "steplint_j1": st(corpora[main_size], "--jobs", "1"),
-                           "yamllint": yl(corpora[main_size]), "floor": fl(corpora[main_size])}, env, runs_main)
+                           "yamllint": yl(corpora[main_size]), "floor": fl(corpora[main_size]),
+                           "walk_floor": wf(corpora[main_size]), "steplint_j1_one": st(one, "--jobs", "1"),
+                           "walk_floor_one": wf(one)}, env, runs_main)
         results["corpus"] = {"files": main_size, "bytes": dir_bytes(corpora[main_size]), **main_res}
 
         # ---- scaling with the number of files
@@ -370,7 +431,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             if n == main_size:
                 continue
             small = n < main_size
-            tools = {"steplint": st(corpora[n]), "steplint_j1": st(corpora[n], "--jobs", "1"), "floor": fl(corpora[n])}
+            tools = {"steplint": st(corpora[n]), "steplint_j1": st(corpora[n], "--jobs", "1"), "floor": fl(corpora[n]),
+                     "walk_floor": wf(corpora[n])}
             if small:
                 tools["yamllint"] = yl(corpora[n])
             scaling[n] = repeat(tools, env, runs_small if small else 1)
@@ -382,7 +444,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         for label, path in bigs.items():
             huge = os.path.getsize(path) > 2 * MIB
             sizes[label] = {"bytes": os.path.getsize(path), "lines": sum(1 for _ in open(path)),
-                            **repeat({"steplint": st(path), "floor": fl(path), "yamllint": yl(path)},
+                            **repeat({"steplint": st(path), "floor": fl(path), "walk_floor": wf(path), "yamllint": yl(path)},
                                      env, 1 if huge else 3)}
         results["scaling_size"] = sizes
 
@@ -420,7 +482,10 @@ def dir_bytes(top: str) -> int:
 
 def analyse(r: dict) -> None:
     c, cold = r["corpus"], r["cold_start"]
-    st, j1, yl, fl = c["steplint"], c["steplint_j1"], c["yamllint"], c["floor"]
+    st, j1, yl, fl, wk = c["steplint"], c["steplint_j1"], c["yamllint"], c["floor"], c["walk_floor"]
+    # per file: the run on the corpus less the same command on one file (its start-up), per further file
+    per_file = {name: {unit: (c[name][unit + "_median"] - c[name + "_one"][unit + "_median"]) / (c["files"] - 1) * 1000
+                       for unit in ("wall", "cpu")} for name in ("steplint_j1", "walk_floor")}
     ratios = {
         "yamllint_over_steplint_wall": yl["wall_median"] / st["wall_median"],
         "yamllint_over_steplint_cpu": yl["cpu_median"] / st["cpu_median"],
@@ -429,6 +494,12 @@ def analyse(r: dict) -> None:
         "steplint_over_floor_cpu": st["cpu_median"] / fl["cpu_median"],
         "steplint_j1_over_floor_wall": j1["wall_median"] / fl["wall_median"],
         "steplint_j1_over_floor_cpu": j1["cpu_median"] / fl["cpu_median"],
+        "steplint_over_walk_wall": st["wall_median"] / wk["wall_median"],
+        "steplint_over_walk_cpu": st["cpu_median"] / wk["cpu_median"],
+        "steplint_j1_over_walk_wall": j1["wall_median"] / wk["wall_median"],
+        "steplint_j1_over_walk_cpu": j1["cpu_median"] / wk["cpu_median"],
+        "per_file_j1_over_walk_wall": per_file["steplint_j1"]["wall"] / per_file["walk_floor"]["wall"],
+        "per_file_j1_over_walk_cpu": per_file["steplint_j1"]["cpu"] / per_file["walk_floor"]["cpu"],
         "parallel_speedup_wall": j1["wall_median"] / st["wall_median"],
         "cold_steplint_over_yamllint": cold["steplint"]["wall_median"] / cold["yamllint"]["wall_median"],
         "cold_steplint_over_yamllint_cpu": cold["steplint"]["cpu_median"] / cold["yamllint"]["cpu_median"],
@@ -439,13 +510,13 @@ def analyse(r: dict) -> None:
     files = sorted(int(n) for n in r["scaling_files"])
     start = cold["steplint"]["wall_median"]
     fits = {}
-    for tool in ("steplint", "steplint_j1", "floor"):
+    for tool in ("steplint", "steplint_j1", "floor", "walk_floor"):
         walls = [r["scaling_files"][str(n)][tool]["wall_median"] for n in files]
         fits[tool] = linear_fit([float(n) for n in files], walls)
         fits[tool]["ms_per_file_after_startup"] = {str(n): (w - start) / n * 1000 for n, w in zip(files, walls)}
     sizes = r["scaling_size"]
     size_fits = {}
-    for tool in ("steplint", "floor", "yamllint"):
+    for tool in ("steplint", "floor", "walk_floor", "yamllint"):
         size_fits[tool] = linear_fit([sizes[k]["bytes"] / MIB for k in sizes], [sizes[k][tool]["wall_median"] for k in sizes])
         size_fits[tool]["s_per_mib_after_startup"] = {
             k: (sizes[k][tool]["wall_median"] - sizes["1 KB"][tool]["wall_median"]) / (sizes[k]["bytes"] / MIB)
@@ -468,9 +539,16 @@ def analyse(r: dict) -> None:
         (f"steplint ≤ 3× the parse floor ({n_main}, wall)",
          f"{ratios['steplint_over_floor_wall']:.1f}× (--jobs 1: {ratios['steplint_j1_over_floor_wall']:.1f}× wall, "
          f"{ratios['steplint_j1_over_floor_cpu']:.1f}× CPU)", ratios["steplint_over_floor_wall"] <= 3),
+        (f"steplint --jobs 1 per-file cost ≤ 2× the walk floor's ({n_main}, each one's start-up subtracted)",
+         f"{ratios['per_file_j1_over_walk_wall']:.1f}× wall, {ratios['per_file_j1_over_walk_cpu']:.1f}× CPU "
+         f"({per_file['steplint_j1']['cpu']:.3f} vs {per_file['walk_floor']['cpu']:.3f} ms CPU per file); whole run: "
+         f"{ratios['steplint_j1_over_walk_wall']:.1f}× wall, {ratios['steplint_j1_over_walk_cpu']:.1f}× CPU; "
+         f"default (parallel) run: {ratios['steplint_over_walk_wall']:.1f}× wall, {ratios['steplint_over_walk_cpu']:.1f}× CPU",
+         max(ratios["per_file_j1_over_walk_wall"], ratios["per_file_j1_over_walk_cpu"]) <= 2),
         ("cold start no slower than yamllint", f"{ratios['cold_steplint_over_yamllint']:.2f}× yamllint's "
          f"({cold['steplint']['wall_median'] * 1000:.0f} vs {cold['yamllint']['wall_median'] * 1000:.0f} ms; "
-         f"the required dependencies alone, with one pydantic model: {ratios['cold_import_deps_over_yamllint']:.2f}×)",
+         f"the required dependencies alone, with one pydantic model: {ratios['cold_import_deps_over_yamllint']:.2f}×; "
+         f"steplint over those: {ratios['cold_steplint_over_import_deps']:.2f}×)",
          ratios["cold_steplint_over_yamllint"] <= 1.0),
         ("peak memory < 80 MiB on the corpus (all processes, PSS)",
          f"{tree[f'{files[1]} files']['peak_pss_mib']:.0f} MiB ({tree[f'{files[1]} files']['processes']} processes; "
@@ -480,12 +558,13 @@ def analyse(r: dict) -> None:
          " → ".join(f"{m:.0f}" for m in mem) + " MiB (--jobs 1: " + " → ".join(f"{m:.0f}" for m in mem_j1)
          + f") for {' / '.join(f'{n:,}' for n in files)} files (processes: {' / '.join(map(str, procs))})", flat),
     ]
-    r["analysis"] = {"ratios": ratios, "fit_files": fits, "fit_size": size_fits,
+    r["analysis"] = {"ratios": ratios, "per_file_ms": per_file, "fit_files": fits, "fit_size": size_fits,
                      "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets]}
 
 
 TOOLS = {"steplint": "`steplint check DIR --format json`", "steplint_j1": "`steplint check DIR --format json --jobs 1`",
-         "yamllint": "`yamllint -d relaxed DIR`", "floor": "parse floor (PyYAML CSafeLoader / json.load)"}
+         "yamllint": "`yamllint -d relaxed DIR`", "floor": "parse floor (PyYAML CSafeLoader / json.load)",
+         "walk_floor": "walk floor (libyaml events → tree / json.load, then one walk)"}
 
 
 def render(r: dict) -> str:
@@ -496,8 +575,8 @@ def render(r: dict) -> str:
            f"C loader (libyaml: {e['libyaml']}); Python {e['python']}, pydantic {e['pydantic']}, click {e['click']}; "
            f"{e['cpus']} CPUs, {e['system']}. Load average {e['load_average_start'][0]:.2f} at the start, "
            f"{e['load_average_end'][0]:.2f} at the end (other work on the machine inflates wall times; CPU times "
-           f"are steadier); the run took {r['elapsed_s']:.0f} s. Produced by `python benchmarks/run.py`"
-           f"{' --quick' if r['quick'] else ''}. Times are medians of interleaved repeats; CPU is user+sys of "
+           f"are steadier); the run took {r['elapsed_s']:.0f} s. Produced by `python benchmarks/run.py"
+           f"{' --quick' if r['quick'] else ''}`. Times are medians of interleaved repeats; CPU is user+sys of "
            "the child and its reaped children (os.wait4); yamllint reads .json too "
            f"(`-d \"{r['yamllint_config']}\"`) so that all tools read the same files.", "",
            "## Targets", "", "| target | measured | met |", "|---|---|---|"]
@@ -505,7 +584,7 @@ def render(r: dict) -> str:
     out += ["", f"## Corpus: {c['files']:,} generated configs ({c['bytes'] / MIB:.1f} MiB, 10 dialects, 30 % faulty)", "",
             "| tool | wall (s, median) | CPU (s) | files/s | peak RSS, largest process (MiB) | wall vs steplint |",
             "|---|---|---|---|---|---|"]
-    for name in ("steplint", "steplint_j1", "yamllint", "floor"):
+    for name in ("steplint", "steplint_j1", "yamllint", "floor", "walk_floor"):
         m = c[name]
         out.append(f"| {TOOLS[name]} | {fmt_s(m['wall_median'])} | {fmt_s(m['cpu_median'])} | "
                    f"{c['files'] / m['wall_median']:,.0f} | {m['maxrss_mib']:.0f} | "
@@ -514,7 +593,21 @@ def render(r: dict) -> str:
                 f"{ratios['yamllint_over_steplint_cpu']:.2f}× CPU; steplint/floor {ratios['steplint_over_floor_wall']:.2f}× "
                 f"wall, {ratios['steplint_over_floor_cpu']:.2f}× CPU; steplint --jobs 1/floor "
                 f"{ratios['steplint_j1_over_floor_wall']:.2f}× wall, {ratios['steplint_j1_over_floor_cpu']:.2f}× CPU; "
-                f"parallel speed-up {ratios['parallel_speedup_wall']:.2f}×.", "",
+                f"steplint/walk floor {ratios['steplint_over_walk_wall']:.2f}× wall, {ratios['steplint_over_walk_cpu']:.2f}× "
+                f"CPU; steplint --jobs 1/walk floor {ratios['steplint_j1_over_walk_wall']:.2f}× wall, "
+                f"{ratios['steplint_j1_over_walk_cpu']:.2f}× CPU; parallel speed-up {ratios['parallel_speedup_wall']:.2f}×.", "",
+            f"Per-file cost: each command on the {c['files']:,} files less the same command on one file (its start-up, "
+            "in the same interleaved repeats), per further file.", "",
+            f"| command | {c['files']:,} files: wall (s) | CPU (s) | one file: wall (s) | CPU (s) | "
+            "per file: wall (ms) | CPU (ms) |", "|---|---|---|---|---|---|---|"]
+    for name in ("steplint_j1", "walk_floor"):
+        m, one, pf = c[name], c[name + "_one"], a["per_file_ms"][name]
+        out.append(f"| {TOOLS[name]} | {fmt_s(m['wall_median'])} | {fmt_s(m['cpu_median'])} | "
+                   f"{fmt_s(one['wall_median'])} | {fmt_s(one['cpu_median'])} | {pf['wall']:.3f} | {pf['cpu']:.3f} |")
+    out += [f"| ratio | {ratios['steplint_j1_over_walk_wall']:.2f}× | {ratios['steplint_j1_over_walk_cpu']:.2f}× | "
+            f"{c['steplint_j1_one']['wall_median'] / c['walk_floor_one']['wall_median']:.2f}× | "
+            f"{c['steplint_j1_one']['cpu_median'] / c['walk_floor_one']['cpu_median']:.2f}× | "
+            f"**{ratios['per_file_j1_over_walk_wall']:.2f}×** | **{ratios['per_file_j1_over_walk_cpu']:.2f}×** |", "",
             f"## Cold start: one {cold['file_lines']}-line config, {cold['steplint']['runs']} runs each", "",
             "| command | wall (ms, median) | min | max | CPU (ms) | peak RSS (MiB) |", "|---|---|---|---|---|---|"]
     for name, label in (("steplint", "`steplint check one.yaml`"), ("yamllint", "`yamllint one.yaml`"),
@@ -530,33 +623,36 @@ def render(r: dict) -> str:
                 f"{ratios['cold_import_deps_over_yamllint']:.2f}×.", "",
             "## Scaling with the number of files", "",
             "| files | steplint (s) | --jobs 1 (s) | --jobs 1 ms/file after start-up | floor (s) | steplint/floor | "
-            "--jobs 1/floor | yamllint (s) | yamllint/steplint |", "|---|---|---|---|---|---|---|---|---|"]
+            "--jobs 1/floor | walk floor (s) | --jobs 1/walk floor | yamllint (s) | yamllint/steplint |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     fj = a["fit_files"]["steplint_j1"]
     for n, m in sorted(r["scaling_files"].items(), key=lambda kv: int(kv[0])):
-        s, j, f, y = m["steplint"], m["steplint_j1"], m["floor"], m.get("yamllint")
+        s, j, f, w, y = m["steplint"], m["steplint_j1"], m["floor"], m["walk_floor"], m.get("yamllint")
         out.append(f"| {int(n):,} | {fmt_s(s['wall_median'])} | {fmt_s(j['wall_median'])} | "
                    f"{fj['ms_per_file_after_startup'][n]:.2f} | {fmt_s(f['wall_median'])} | "
                    f"{s['wall_median'] / f['wall_median']:.2f}× | {j['wall_median'] / f['wall_median']:.2f}× | "
+                   f"{fmt_s(w['wall_median'])} | {j['wall_median'] / w['wall_median']:.2f}× | "
                    + (f"{fmt_s(y['wall_median'])} | {y['wall_median'] / s['wall_median']:.1f}× |" if y
                       else "not run (time budget) | |"))
     out.append("")
-    for tool in ("steplint", "steplint_j1", "floor"):
+    for tool in ("steplint", "steplint_j1", "floor", "walk_floor"):
         f = a["fit_files"][tool]
         out.append(f"- linear fit of {TOOLS[tool]}: t = {f['intercept_s']:.3f} s + {f['slope'] * 1000:.3f} ms × files; "
                    f"worst point {f['max_rel_residual'] * 100:.1f} % off the line.")
     out += ["", "## Scaling with the size of one file", "",
-            "| file | lines | steplint (s) | peak RSS (MiB) | floor (s) | floor RSS (MiB) | steplint/floor | yamllint (s) | "
-            "yamllint/steplint |", "|---|---|---|---|---|---|---|---|---|"]
+            "| file | lines | steplint (s) | peak RSS (MiB) | floor (s) | floor RSS (MiB) | steplint/floor | walk floor (s) | "
+            "steplint/walk floor | yamllint (s) | yamllint/steplint |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, m in r["scaling_size"].items():
-        s, f, y = m["steplint"], m["floor"], m["yamllint"]
+        s, f, w, y = m["steplint"], m["floor"], m["walk_floor"], m["yamllint"]
         out.append(f"| {label} ({m['bytes']:,} B) | {m['lines']:,} | {fmt_s(s['wall_median'])} | {s['maxrss_mib']:.0f} | "
                    f"{fmt_s(f['wall_median'])} | {f['maxrss_mib']:.0f} | {s['wall_median'] / f['wall_median']:.2f}× | "
+                   f"{fmt_s(w['wall_median'])} | {s['wall_median'] / w['wall_median']:.2f}× | "
                    f"{fmt_s(y['wall_median'])} | {y['wall_median'] / s['wall_median']:.1f}× |")
     out.append("")
-    for tool in ("steplint", "floor", "yamllint"):
+    for tool in ("steplint", "floor", "walk_floor", "yamllint"):
         f = a["fit_size"][tool]
         per = ", ".join(f"{k} {v:.2f}" for k, v in f["s_per_mib_after_startup"].items())
-        out.append(f"- {tool}: t = {f['intercept_s']:.3f} s + {f['slope']:.3f} s/MiB, worst point "
+        out.append(f"- {tool.replace('_', ' ')}: t = {f['intercept_s']:.3f} s + {f['slope']:.3f} s/MiB, worst point "
                    f"{f['max_rel_residual'] * 100:.1f} % off the line; s/MiB beyond the 1 KB run: {per}.")
     out += ["", "## Memory of the whole process tree (untimed runs, sampled every 20 ms)", "",
             "| run | processes | peak PSS, summed (MiB) | peak RSS, summed (MiB) |", "|---|---|---|---|"]
