@@ -100,10 +100,6 @@ class LoadedFile:
     # and list kept as far as it got; for a file too large or not text, what its start holds.
     partial: Any = None
 
-    @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
-
 
 _FIRST = Span(1, 1, 1, 1)
 
