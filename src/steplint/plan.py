@@ -181,9 +181,11 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     plan.schedule_end_step = _whole(plan.steps(run.schedule.horizon))
     if semantics.warmup_cap is not None and plan.warmup_steps is not None:
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
-    plan.checkpoint_count, plan.first_checkpoint_step = _events("checkpoint", run.checkpoint, plan, semantics)
-    plan.eval_count, plan.first_eval_step = _events("eval", run.eval, plan, semantics)
-    plan.logging_count, _ = _occurrences(plan.steps(run.logging), plan)
+    if plan.warmup_steps is None and "warmup" in semantics.ruled_out:
+        plan.warmup_steps = 0
+    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics)
+    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics)
+    plan.logging_count = 0 if "logging" in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
     return plan
 
 
@@ -212,6 +214,15 @@ def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
         return None
     fetched = min(batches, (batches // ga) * ga + (n % ga or ga))
     return fetched // ga + (1 if fetched == batches and batches % ga else 0)
+
+
+def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
+             ) -> tuple[Optional[int], Optional[int]]:
+    """(how many times, first step) of checkpoints or evaluations: none when the config rules them
+    out, else from the interval."""
+    if label in semantics.ruled_out:
+        return 0, None
+    return _events(label, interval, plan, semantics)
 
 
 def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics

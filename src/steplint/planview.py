@@ -26,6 +26,17 @@ _ROWS = [
 ]
 
 
+# The rows of an event, and its count: an event that never happens reads "none", not 0 and "unknown".
+_COUNT_OF = {"checkpoint_count": "checkpoint_count", "first_checkpoint_step": "checkpoint_count",
+             "eval_count": "eval_count", "first_eval_step": "eval_count"}
+
+
+def _cell(plan: dict, key: str) -> str:
+    if key in _COUNT_OF and plan.get(_COUNT_OF[key]) == 0:
+        return "none"
+    return _show(plan.get(key))
+
+
 def _show(value) -> str:
     if value is None:
         return "unknown"
@@ -37,7 +48,7 @@ def _show(value) -> str:
 def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> str:
     width = max(len(label) for _, label in _ROWS)
     lines = [f"{path}  (dialect: {dialect})", f"semantics: {plan['semantics']}", ""]
-    lines += [f"  {label:<{width}}  {_show(plan.get(key))}" for key, label in _ROWS]
+    lines += [f"  {label:<{width}}  {_cell(plan, key)}" for key, label in _ROWS]
     if plan.get("assumptions"):
         lines += ["", "assumed:"] + [f"  - {a}" for a in plan["assumptions"]]
     if plan.get("dataset_size") is None:

@@ -80,6 +80,10 @@ class Semantics:
     # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
     # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
     accumulation_remainder: str = "loader"
+    # What the config rules out, so that the plan counts none of it rather than "unknown":
+    # "checkpoint", "eval", "logging" (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
+    # false`...), "warmup" (HF with no warmup written: its schedulers then have none).
+    ruled_out: tuple[str, ...] = ()
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
