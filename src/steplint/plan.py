@@ -183,8 +183,9 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
     if plan.warmup_steps is None and "warmup" in semantics.ruled_out:
         plan.warmup_steps = 0
-    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics)
-    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics)
+    counted = semantics.cadence(plan) if semantics.cadence is not None else {}
+    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
+    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)
     plan.logging_count = 0 if "logging" in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
     return plan
 
@@ -216,12 +217,14 @@ def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
     return fetched // ga + (1 if fetched == batches and batches % ga else 0)
 
 
-def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
+def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, counted: dict
              ) -> tuple[Optional[int], Optional[int]]:
     """(how many times, first step) of checkpoints or evaluations: none when the config rules them
-    out, else from the interval."""
+    out, the framework's own count where its dialect gives one, else from the interval."""
     if label in semantics.ruled_out:
         return 0, None
+    if label in counted:
+        return counted[label]
     return _events(label, interval, plan, semantics)
 
 

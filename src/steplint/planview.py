@@ -58,13 +58,14 @@ def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> st
 
 
 def _marks(first, count, total) -> list[int]:
-    """Steps at which a periodic event fires: every `first` steps, plus any forced final one."""
+    """Steps at which a periodic event fires: every `first` steps, plus any forced final one; none
+    when that does not make `count` events (Lightning validating on some epochs only)."""
     if not first or not count or not total:
         return []
     steps = list(range(first, total + 1, first))[:count]
-    if len(steps) < count:
+    if len(steps) < count and steps[-1:] != [total]:
         steps.append(total)
-    return steps
+    return steps if len(steps) == count else []
 
 
 def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
@@ -113,15 +114,16 @@ def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
         lines.append(row("lr decay", cells) + f"  {note}")
     for label, first, count in (("checkpoint", plan.get("first_checkpoint_step"), plan.get("checkpoint_count")),
                                 ("eval", plan.get("first_eval_step"), plan.get("eval_count"))):
-        steps = _marks(first, count, total)
         if count == 0 or first is None and count is not None:
             lines.append(row(label, [" "] * width) + "  never")
             continue
-        if not steps:
+        if not first or not count:
             continue
         cells = [" "] * width
+        steps = _marks(first, count, total)
         for step in steps:
             cells[col(step)] = tick
-        lines.append(row(label, cells) + f"  {len(steps)}×, first at step {steps[0]}")
+        drawn = "" if steps else " (not evenly spaced: not drawn)"
+        lines.append(row(label, cells) + f"  {count}×, first at step {first}{drawn}")
     lines.append(row("end", [" "] * (width - 1) + [end]) + f"  step {total}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
 
@@ -84,6 +84,10 @@ class Semantics:
     # "checkpoint", "eval", "logging" (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
     # false`...), "warmup" (HF with no warmup written: its schedulers then have none).
     ruled_out: tuple[str, ...] = ()
+    # A framework whose checkpoint and eval cadence the interval arithmetic cannot express counts
+    # them itself: plan -> {"checkpoint": (count, first step), "eval": (count, first step)}, None
+    # where it cannot know (Lightning validates after micro-batches and saves on validation).
+    cadence: Optional[Callable[[Any], dict]] = None
 
 
 PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
