@@ -48,12 +48,12 @@ COMPARED = {
     "num_training_batches": "batches_per_epoch",
     "len_train_dataloader": "batches_per_epoch where limit_train_batches is not set (it limits the loader's length)",
     "estimated_stepping_batches": "total_optimizer_steps",
-    "steps_taken": "total_optimizer_steps",
-    "global_step": "total_optimizer_steps",
+    "steps_taken": "optimizer_steps_taken",
+    "global_step": "optimizer_steps_taken",
     "epochs_started": "epochs, rounded up",
     "current_epoch": "epochs, rounded up (Lightning counts the epoch max_steps cut short)",
     "sched_epoch_calls": "epochs, rounded down: an interval 'epoch' scheduler steps once per completed epoch",
-    "sched_step_calls": "total_optimizer_steps, with the scheduler's frequency 1",
+    "sched_step_calls": "optimizer_steps_taken, with the scheduler's frequency 1",
     "save_steps_at": "checkpoint_count and first_checkpoint_step",
     "checkpoint_files": "checkpoint_count: save_top_k -1 keeps every write, each named by its own epoch and step",
     "val_runs": "eval_count and first_eval_step (the global step is its last column)",
@@ -165,7 +165,7 @@ def test_case(table, case):
         assert found, (error, [f.to_dict() for f in result.findings])
         return
     if out["len_train_dataloader"] == 0:  # an empty loader: Lightning stops with "No training batches"
-        assert plan.batches_per_epoch == 0 and out["steps_taken"] == 0
+        assert plan.batches_per_epoch == 0 and plan.optimizer_steps_taken == out["steps_taken"] == 0
         assert (plan.checkpoint_count, plan.eval_count) == (0, 0) == (len(out["save_steps_at"]), len(out["val_runs"]))
         assert "SL206" in [f.rule for f in lint(text, dataset_size=inputs["dataset_size"]).findings]
         return
@@ -173,11 +173,11 @@ def test_case(table, case):
     if "limit_train_batches" not in inputs:
         assert plan.batches_per_epoch == out["len_train_dataloader"]
     assert plan.total_optimizer_steps == out["estimated_stepping_batches"]
-    assert plan.total_optimizer_steps == out["steps_taken"] == out["global_step"]
+    assert plan.optimizer_steps_taken == out["steps_taken"] == out["global_step"]
     assert math.ceil(plan.epochs - 1e-9) == out["epochs_started"] == out["current_epoch"]
     assert math.floor(plan.epochs + 1e-9) == out["sched_epoch_calls"]
     if "lr_scheduler_step_frequency" not in inputs:  # else: UNKNOWN_TO_THE_PLAN
-        assert plan.total_optimizer_steps == out["sched_step_calls"]
+        assert plan.optimizer_steps_taken == out["sched_step_calls"]
     stopped_by = {"epochs": "`max_epochs=", "max_steps": "`max_steps="}[plan.limited_by]
     assert stopped_by in out["stop_message"], (plan.limited_by, out["stop_message"])
 

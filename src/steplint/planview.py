@@ -16,6 +16,7 @@ _ROWS = [
     ("optimizer_steps_per_epoch", "optimizer steps per epoch"),
     ("epochs", "epochs"),
     ("total_optimizer_steps", "total optimizer steps"),
+    ("optimizer_steps_taken", "optimizer steps really taken"),  # shown only where it differs from the total
     ("limited_by", "run ends by"),
     ("warmup_steps", "warmup (optimizer steps)"),
     ("checkpoint_count", "checkpoints"),
@@ -48,7 +49,8 @@ def _show(value) -> str:
 def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> str:
     width = max(len(label) for _, label in _ROWS)
     lines = [f"{path}  (dialect: {dialect})", f"semantics: {plan['semantics']}", ""]
-    lines += [f"  {label:<{width}}  {_cell(plan, key)}" for key, label in _ROWS]
+    lines += [f"  {label:<{width}}  {_cell(plan, key)}" for key, label in _ROWS
+              if key != "optimizer_steps_taken" or plan.get(key) != plan.get("total_optimizer_steps")]
     if plan.get("assumptions"):
         lines += ["", "assumed:"] + [f"  - {a}" for a in plan["assumptions"]]
     if plan.get("dataset_size") is None:
