@@ -286,6 +286,17 @@ def test_evaluations_the_config_does_not_decide_are_unknown():
     assert (unbounded.checkpoint_count, unbounded.first_checkpoint_step) == (None, 2)
 
 
+def test_checkpoints_on_too_many_validations_to_walk_give_the_first_one_only():
+    from steplint.dialects.lightning import CADENCE_LIMIT
+    text = (ISSUE_9 % "").replace("0.5", "2").replace("batch_size: 8", "batch_size: 1").replace("max_epochs: 3",
+                                                                                                  "max_epochs: 10")
+    plan = adapted(text, dataset_size=CADENCE_LIMIT // 4)[2]  # 10 epochs, a validation every 2 batches
+    assert (plan.eval_count, plan.first_eval_step) == (5 * CADENCE_LIMIT // 4, 2)
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (None, 2)
+    plan = adapted(text, dataset_size=1000)[2]
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (5000, 2)
+
+
 def test_megatron_nemo_validates_in_steps_of_the_one_epoch_its_loader_spans():
     text = (CORPUS / "NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text()
     for dataset_size in (None, 10000):  # the loader is sized from max_steps, not from the dataset
