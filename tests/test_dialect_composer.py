@@ -176,7 +176,7 @@ def test_composer_dur_warmup_floors():
 
 def test_composer_samples_and_tokens_convert_to_steps():
     result = lint("max_seq_len: 1024\nglobal_train_batch_size: 64\ndevice_train_microbatch_size: 8\n"
-                  "max_duration: 6553600tok\nsave_interval: 6400sp\n")
+                  "max_duration: 6553600tok\nsave_interval: 6400sp\nsave_folder: ckpt\n")
     assert result.plan["total_optimizer_steps"] == 100 and result.plan["first_checkpoint_step"] == 100
 
 

@@ -136,12 +136,17 @@ def test_deepspeed_pointer_is_read_from_the_repository_root():
 BASE = "per_device_train_batch_size: 8\ngradient_accumulation_steps: 4\nnum_train_epochs: 3\n"
 
 
-@pytest.mark.parametrize("versions,per_epoch,total", [(V457, 16, 48), (V451, 15, 45), (V523, 16, 48)])
-def test_worked_example_of_the_reference(versions, per_epoch, total):
-    """frameworks.md §8.1: N = 1000, B = 8, P = 2, GA = 4, E = 3: accelerate gives 63 batches per rank."""
+@pytest.mark.parametrize("versions,per_epoch,total,epochs", [(V457, 16, 48, 3), (V451, 16, 45, 45 / 16),
+                                                              (V523, 16, 48, 3)])
+def test_worked_example_of_the_reference(versions, per_epoch, total, epochs):
+    """frameworks.md §8.1: N = 1000, B = 8, P = 2, GA = 4, E = 3: accelerate gives 63 batches per rank.
+    4.51 plans floor(63 / 4) = 15 steps an epoch, 45 in all, but takes 16 an epoch (the last group
+    is fetched as len(dataset) % GA -> 4 micro-batches, the 3 left, and steps), so 45 steps end 2.8
+    epochs in."""
     plan = plan_of(BASE, versions, dataset_size=1000, world_size=2)
     assert plan["batches_per_epoch"] == 63
     assert (plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (per_epoch, total)
+    assert plan["epochs"] == pytest.approx(epochs) and plan["optimizer_steps_taken"] == total
     assert plan["samples_padded_per_epoch"] == 8  # 63 × 8 × 2 - 1000: accelerate completes the last batches
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
 from steplint.dialects import detect
 from steplint.dialects.base import Source
-from steplint.dialects.lightning import events, settings_of
+from steplint.dialects.lightning import settings_of
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity
@@ -224,13 +225,84 @@ def test_int_one_is_one_batch_but_float_one_is_everything():
     assert "SL456" not in codes(lint(text.format(v="1.0")))
 
 
-def test_events_replay_validation_with_check_val_every_n_epoch_none():
-    # oracle pl-064: N=7, B=4 -> 2 batches; val_check_interval 3 over the whole run; 3 epochs
+def test_validation_counted_over_the_run_with_check_val_every_n_epoch_none():
+    # oracle pl-064: N=7, B=4 -> 2 batches; val_check_interval 3 over the whole run; 3 epochs: after
+    # micro-batches 3 and 6 of the run, at global steps 3 and 6
     text = ("trainer:\n  max_epochs: 3\n  val_check_interval: 3\n  check_val_every_n_epoch: null\n"
             "data:\n  batch_size: 4\n")
     _, a, plan = adapted(text, dataset_size=7)
-    replay = events(plan.batches_per_epoch, 1, settings_of(a.semantics), 3, None)
-    assert replay.validations == [(1, 1, 3, 3), (2, 2, 6, 6)]
+    assert (plan.eval_count, plan.first_eval_step) == (2, 3)
+
+
+ISSUE_9 = """
+trainer:
+  max_epochs: 3
+  val_check_interval: 0.5
+  callbacks:
+    - class_path: lightning.pytorch.callbacks.ModelCheckpoint
+      init_args: {every_n_epochs: 1, save_top_k: -1%s}
+data:
+  class_path: my.DataModule
+  init_args: {batch_size: 8}
+"""
+
+
+def test_float_val_check_interval_with_epoch_checkpoints_is_planned_as_lightning_runs_it(tmp_path):
+    # issue 9 (oracle pl-075): N=33, B=8 -> 5 batches; validation every int(5 × 0.5) = 2 batches, at
+    # steps 2, 4, 7, 9, 12, 14; every_n_epochs 1 then saves at the end of each validation: 6 checkpoints
+    _, _, plan = adapted(ISSUE_9 % "", dataset_size=33)
+    assert (plan.eval_count, plan.first_eval_step) == (6, 2)
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (6, 2)
+    config = tmp_path / "cli.yaml"
+    config.write_text(ISSUE_9 % "")
+    from click.testing import CliRunner
+    from steplint import cli
+    table = CliRunner().invoke(cli.main, ["plan", str(config), "--dataset-size", "33"]).output
+    rows = dict(re.findall(r"^  (\S.*?)\s{2,}(\S.*)$", table, re.M))
+    assert (rows["evaluations"], rows["first evaluation at step"]) == ("6", "2"), table
+    assert (rows["checkpoints"], rows["first checkpoint at step"]) == ("6", "2"), table
+
+
+@pytest.mark.parametrize("change,why", [
+    (", monitor: val_loss", "what is written depends on the metric"),
+    (", save_last: true", "last.ckpt at every epoch or validation end"),
+    (", every_n_train_steps: '${oc.env:STEPS}'", "a trigger steplint cannot read"),
+])
+def test_checkpoints_the_config_does_not_decide_are_unknown(change, why):
+    _, _, plan = adapted(ISSUE_9 % change, dataset_size=33)
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (None, None), why
+    assert plan.eval_count == 6
+
+
+def test_evaluations_the_config_does_not_decide_are_unknown():
+    text = ISSUE_9 % ""
+    assert adapted(text.replace("  val_check_interval: 0.5\n", ""), dataset_size=33)[2].eval_count is None
+    timed = adapted(text.replace("0.5", "'00:00:10:00'"), dataset_size=33)[2]  # time-based validation
+    assert (timed.eval_count, timed.first_eval_step, timed.checkpoint_count) == (None, None, None)
+    two = text.replace("    - class_path", "    - class_path: lightning.pytorch.callbacks.ModelCheckpoint\n"
+                                           "      init_args: {every_n_train_steps: 2}\n    - class_path", 1)
+    assert adapted(two, dataset_size=33)[2].checkpoint_count is None  # two callbacks, two cadences
+    unbounded = adapted(text.replace("max_epochs: 3", "max_epochs: -1"), dataset_size=33)[2]
+    assert (unbounded.eval_count, unbounded.first_eval_step) == (None, 2)
+    assert (unbounded.checkpoint_count, unbounded.first_checkpoint_step) == (None, 2)
+
+
+def test_checkpoints_on_too_many_validations_to_walk_give_the_first_one_only():
+    from steplint.dialects.lightning import CADENCE_LIMIT
+    text = (ISSUE_9 % "").replace("0.5", "2").replace("batch_size: 8", "batch_size: 1").replace("max_epochs: 3",
+                                                                                                  "max_epochs: 10")
+    plan = adapted(text, dataset_size=CADENCE_LIMIT // 4)[2]  # 10 epochs, a validation every 2 batches
+    assert (plan.eval_count, plan.first_eval_step) == (5 * CADENCE_LIMIT // 4, 2)
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (None, 2)
+    plan = adapted(text, dataset_size=1000)[2]
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (5000, 2)
+
+
+def test_megatron_nemo_validates_in_steps_of_the_one_epoch_its_loader_spans():
+    text = (CORPUS / "NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text()
+    for dataset_size in (None, 10000):  # the loader is sized from max_steps, not from the dataset
+        plan = adapted(text, dataset_size=dataset_size)[2]
+        assert (plan.total_optimizer_steps, plan.eval_count, plan.first_eval_step) == (100000, 1000, 100)
 
 
 def test_bad_values_give_findings_not_tracebacks():

@@ -54,7 +54,8 @@ class Plan:
     samples_per_rank: Optional[int] = None
     batches_per_epoch: Optional[int] = None
     optimizer_steps_per_epoch: Optional[int] = None
-    total_optimizer_steps: Optional[int] = None
+    total_optimizer_steps: Optional[int] = None  # what the framework plans (and sizes the schedule to)
+    optimizer_steps_taken: Optional[int] = None  # what the run really takes, where the framework differs
     epochs: Optional[float] = None
     limited_by: Optional[str] = None  # "epochs" or "max_steps": what ends the run
     warmup_steps: Optional[int] = None
@@ -177,13 +178,18 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     if semantics.tokens_per_sample:
         _tokens_per_step(run, semantics, plan)
     _total(run, semantics, plan)
+    plan.optimizer_steps_taken = plan.total_optimizer_steps
+    _steps_really_taken(plan, semantics)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
     plan.schedule_end_step = _whole(plan.steps(run.schedule.horizon))
     if semantics.warmup_cap is not None and plan.warmup_steps is not None:
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
-    plan.checkpoint_count, plan.first_checkpoint_step = _events("checkpoint", run.checkpoint, plan, semantics)
-    plan.eval_count, plan.first_eval_step = _events("eval", run.eval, plan, semantics)
-    plan.logging_count, _ = _occurrences(plan.steps(run.logging), plan)
+    if plan.warmup_steps is None and "warmup" in semantics.ruled_out:
+        plan.warmup_steps = 0
+    counted = semantics.cadence(plan) if semantics.cadence is not None else {}
+    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
+    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)
+    plan.logging_count = 0 if "logging" in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
     return plan
 
 
@@ -208,10 +214,23 @@ def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
     batches are fetched for it, and a step happens at every GA-th micro-batch and at the loader's
     last one. None when the semantics size it from the loader (the planned U is what happens)."""
     n, batches, ga = plan.dataset_size, plan.batches_per_epoch, plan.gradient_accumulation_steps
-    if semantics.accumulation_remainder != "dataset" or n is None or not batches or not plan.optimizer_steps_per_epoch:
+    if semantics.accumulation_remainder != "dataset" or n is None or not batches:
         return None
     fetched = min(batches, (batches // ga) * ga + (n % ga or ga))
     return fetched // ga + (1 if fetched == batches and batches % ga else 0)
+
+
+def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, counted: dict
+             ) -> tuple[Optional[int], Optional[int]]:
+    """(how many times, first step) of checkpoints or evaluations: none when the config rules them
+    out, the framework's own count where its dialect gives one, else from the interval."""
+    if label in semantics.ruled_out:
+        return 0, None
+    if label in counted:
+        return counted[label]
+    if plan.batches_per_epoch == 0:
+        return None, None  # what a framework does with a loader without batches is its own (SL206 reports it)
+    return _events(label, interval, plan, semantics)
 
 
 def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
@@ -220,13 +239,9 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     extra events: a forced one at the last step, one at the end of a truncated last epoch, and
     none before an eval delay (HF `DefaultFlowCallback`, `eval_delay`)."""
     every = plan.steps(interval)
-    taken = steps_taken_per_epoch(plan, semantics)
-    if taken is not None and interval is not None and plan.total_optimizer_steps is not None:
-        if taken == 0:  # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
-            looped = -(-plan.total_optimizer_steps // plan.optimizer_steps_per_epoch)
-            return (looped, 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
-        if interval.unit is Unit.EPOCH:
-            every = interval.value * taken
+    if plan.optimizer_steps_taken == 0 and plan.total_optimizer_steps and interval is not None:
+        # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
+        return (int(plan.epochs), 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
     delay = plan.steps(semantics.eval_delay) if label == "eval" else None
     forced = label in semantics.final_events
     at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH
@@ -246,6 +261,26 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     if fires_at_end and total > 0 and last != total:
         return periodic + 1, (first if periodic else total)
     return periodic, (first if periodic else None)
+
+
+def _steps_really_taken(plan: Plan, semantics: Semantics) -> None:
+    """Where an epoch takes other than the planned optimizer steps (transformers 4.46-4.51 size its
+    last accumulation group from the dataset: `steps_taken_per_epoch`), the plan shows the steps an
+    epoch really takes; the run still stops at the planned total, so it goes through fewer epochs,
+    or it never steps and loops over every planned epoch, ceil(total / planned per epoch), without
+    a step. An empty loader takes none (checked in tests/oracle/hf_trainer_4.51.3.json)."""
+    if plan.batches_per_epoch == 0:  # an empty loader: the frameworks stop before any step (SL206)
+        plan.optimizer_steps_taken = 0
+        return
+    taken, total, planned = steps_taken_per_epoch(plan, semantics), plan.total_optimizer_steps, \
+        plan.optimizer_steps_per_epoch
+    if taken is None or total is None or not planned or taken == planned:
+        return
+    plan.optimizer_steps_per_epoch = taken
+    if taken == 0:
+        plan.optimizer_steps_taken, plan.epochs = 0, float(-(-total // planned))
+    else:  # never fewer than planned (floor(L / GA) steps come before the last group)
+        plan.epochs = total / taken
 
 
 def _accumulation_from_global(run: TrainingRun, plan: Plan) -> Optional[int]:

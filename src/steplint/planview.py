@@ -16,6 +16,7 @@ _ROWS = [
     ("optimizer_steps_per_epoch", "optimizer steps per epoch"),
     ("epochs", "epochs"),
     ("total_optimizer_steps", "total optimizer steps"),
+    ("optimizer_steps_taken", "optimizer steps really taken"),  # shown only where it differs from the total
     ("limited_by", "run ends by"),
     ("warmup_steps", "warmup (optimizer steps)"),
     ("checkpoint_count", "checkpoints"),
@@ -24,6 +25,17 @@ _ROWS = [
     ("first_eval_step", "first evaluation at step"),
     ("schedule_end_step", "LR schedule ends at step"),
 ]
+
+
+# The rows of an event, and its count: an event that never happens reads "none", not 0 and "unknown".
+_COUNT_OF = {"checkpoint_count": "checkpoint_count", "first_checkpoint_step": "checkpoint_count",
+             "eval_count": "eval_count", "first_eval_step": "eval_count"}
+
+
+def _cell(plan: dict, key: str) -> str:
+    if key in _COUNT_OF and plan.get(_COUNT_OF[key]) == 0:
+        return "none"
+    return _show(plan.get(key))
 
 
 def _show(value) -> str:
@@ -37,7 +49,8 @@ def _show(value) -> str:
 def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> str:
     width = max(len(label) for _, label in _ROWS)
     lines = [f"{path}  (dialect: {dialect})", f"semantics: {plan['semantics']}", ""]
-    lines += [f"  {label:<{width}}  {_show(plan.get(key))}" for key, label in _ROWS]
+    lines += [f"  {label:<{width}}  {_cell(plan, key)}" for key, label in _ROWS
+              if key != "optimizer_steps_taken" or plan.get(key) != plan.get("total_optimizer_steps")]
     if plan.get("assumptions"):
         lines += ["", "assumed:"] + [f"  - {a}" for a in plan["assumptions"]]
     if plan.get("dataset_size") is None:
@@ -47,13 +60,14 @@ def render_plan(path: str, dialect: str, plan: dict, unicode: bool = True) -> st
 
 
 def _marks(first, count, total) -> list[int]:
-    """Steps at which a periodic event fires: every `first` steps, plus any forced final one."""
+    """Steps at which a periodic event fires: every `first` steps, plus any forced final one; none
+    when that does not make `count` events (Lightning validating on some epochs only)."""
     if not first or not count or not total:
         return []
     steps = list(range(first, total + 1, first))[:count]
-    if len(steps) < count:
+    if len(steps) < count and steps[-1:] != [total]:
         steps.append(total)
-    return steps
+    return steps if len(steps) == count else []
 
 
 def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
@@ -102,15 +116,16 @@ def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
         lines.append(row("lr decay", cells) + f"  {note}")
     for label, first, count in (("checkpoint", plan.get("first_checkpoint_step"), plan.get("checkpoint_count")),
                                 ("eval", plan.get("first_eval_step"), plan.get("eval_count"))):
-        steps = _marks(first, count, total)
         if count == 0 or first is None and count is not None:
             lines.append(row(label, [" "] * width) + "  never")
             continue
-        if not steps:
+        if not first or not count:
             continue
         cells = [" "] * width
+        steps = _marks(first, count, total)
         for step in steps:
             cells[col(step)] = tick
-        lines.append(row(label, cells) + f"  {len(steps)}×, first at step {steps[0]}")
+        drawn = "" if steps else " (not evenly spaced: not drawn)"
+        lines.append(row(label, cells) + f"  {count}×, first at step {first}{drawn}")
     lines.append(row("end", [" "] * (width - 1) + [end]) + f"  step {total}")
     return "\n".join(lines)

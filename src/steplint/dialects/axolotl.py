@@ -65,6 +65,7 @@ class _Reader:
         self.values: dict[str, Setting] = {}
         self.warmup: Optional[Duration] = None
         self.implicit_warmup = False
+        self.ruled_out: list[str] = []  # events the config turns off (Semantics.ruled_out)
 
     def written(self, name: str) -> Any:
         value = self.data.get(name)
@@ -108,7 +109,7 @@ class _Reader:
         return b.build(trainer_semantics(
             "axolotl on the Hugging Face Trainer", v, framework=settings,
             warmup_rounding="ceil" if self.warmup is not None and self.warmup.key == "warmup_steps" else "floor",
-            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None))
+            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None, ruled_out=tuple(self.ruled_out)))
 
     def _epochs(self) -> float:
         epochs = to_number(self.data.get("num_epochs"))
@@ -183,12 +184,15 @@ class _Reader:
         if strategy == "epoch" and written is not None:
             b.duration("checkpoint", {"value": 1, "unit": "epoch"}, (written,), Unit.EPOCH,
                        note=None if written == "save_strategy" else "saves_per_epoch × num_epochs ≤ 1: every epoch")
+        elif strategy == "no" and written == "save_strategy":
+            self.ruled_out.append("checkpoint")
 
     def _eval(self) -> None:
         b, data = self.b, self.data
         has_eval = bool(to_number(data.get("val_set_size")) or data.get("test_datasets"))
-        if not has_eval:
-            return  # no validation set: axolotl sets eval_strategy "no"
+        if not has_eval or str(data.get("eval_strategy") or "").lower() == "no":
+            self.ruled_out.append("eval")  # no validation set: axolotl sets eval_strategy "no"
+            return
         steps = to_number(data.get("eval_steps"))
         ratio = self._ratio_from_per_epoch("evals_per_epoch")
         if steps is None and ratio is not None:

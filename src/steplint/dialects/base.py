@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
 
@@ -83,6 +83,14 @@ class Semantics:
     # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
     # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
     accumulation_remainder: str = "loader"
+    # What the config rules out, so that the plan counts none of it rather than "unknown":
+    # "checkpoint", "eval", "logging" (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
+    # false`...), "warmup" (HF with no warmup written: its schedulers then have none).
+    ruled_out: tuple[str, ...] = ()
+    # A framework whose checkpoint and eval cadence the interval arithmetic cannot express counts
+    # them itself: plan -> {"checkpoint": (count, first step), "eval": (count, first step)}, None
+    # where it cannot know (Lightning validates after micro-batches and saves on validation).
+    cadence: Optional[Callable[[Any], dict]] = None
 
     @property
     def framework_name(self) -> str:

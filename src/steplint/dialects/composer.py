@@ -190,12 +190,20 @@ class Composer(Dialect):
             batch = (eval_batch, root + ("device_eval_batch_size",)) if to_number(eval_batch) else None
             drop = (loader["drop_last"], where + ("drop_last",)) if "drop_last" in loader else None
             b.eval_loader(batch, drop)
-        settings["evaluates"] = bool(eval_loader or d.get("icl_tasks") or d.get("eval_gauntlet"))
+        settings["evaluates"] = bool(eval_loader or any(d.get(k) for k in (
+            "eval_loaders", "icl_tasks", "icl_tasks_str", "eval_gauntlet", "eval_gauntlet_str")))
 
         self._scheduler(b, d, root, settings)
+        # No evaluation without something to evaluate or with eval_interval 0; no CheckpointSaver
+        # without a save_folder [S-CO Trainer.__init__].
+        ruled_out = [] if d.get("save_folder") is not None else ["checkpoint"]
+        if not settings["evaluates"]:
+            ruled_out.append("eval")
         for field, name in (("eval", "eval_interval"), ("checkpoint", "save_interval"),
                             ("logging", "console_log_interval")):
             time = parse_time(d.get(name), "ep", path(name))  # a bare number is epochs in all three
+            if time is not None and time.value == 0 and name == "eval_interval" and "eval" not in ruled_out:
+                ruled_out.append("eval")
             if time is None or time.value == 0:  # eval_interval 0 disables evaluation
                 continue
             if name == "eval_interval":
@@ -216,6 +224,7 @@ class Composer(Dialect):
             warmup_rounding="floor",
             final_events=("checkpoint", "eval"),
             framework=ComposerSettings(**settings),
+            ruled_out=tuple(ruled_out),
         )
         return b.build(semantics)
 

@@ -283,6 +283,7 @@ class _Reader:
         self.values: dict[str, Setting] = {}
         self.warmup: Optional[Duration] = None
         self.eval_delay: Optional[Duration] = None
+        self.ruled_out: list[str] = []  # events the config turns off (Semantics.ruled_out)
 
     # -- helpers
     def raw(self, name: str, default: Any = None) -> Any:
@@ -321,7 +322,8 @@ class _Reader:
             b.assumptions.append(ds_note)
         settings = HFSettings(self.flavour, v, self.values, self.warmup, ds, ds_key, ds_note)
         name = f"Hugging Face Trainer{'' if self.flavour == 'Hugging Face Trainer' else f' ({self.flavour})'}"
-        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, framework=settings))
+        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, framework=settings,
+                                         ruled_out=tuple(self.ruled_out)))
 
     def _batches(self) -> None:
         b = self.b
@@ -400,6 +402,8 @@ class _Reader:
         if self.warmup is not None and str(name).lower() not in WARMUP_FREE_SCHEDULERS:
             w = self.warmup
             b.duration("schedule.warmup", {"value": w.value, "unit": w.unit.value}, (w.key,), w.unit, note=w.note)
+        elif self.warmup is not None or all(_zero_or_unset(self.data.get(k)) for k in ("warmup_steps", "warmup_ratio")):
+            self.ruled_out.append("warmup")  # a scheduler without warmup, or none written: the LR starts at its peak
 
     def _interval(self, field_name: str, steps_key: str, default: Optional[float], strategy_key: str
                   ) -> None:
@@ -450,6 +454,8 @@ class _Reader:
             self._interval("checkpoint", "save_steps", 500, "save_strategy")
         elif strategy == "epoch":
             self.b.duration("checkpoint", {"value": 1, "unit": "epoch"}, ("save_strategy",), Unit.EPOCH)
+        elif strategy == "no":
+            self.ruled_out.append("checkpoint")
 
     def _logging_default(self) -> int:
         return 10 if self.flavour == "TRL" else 500
@@ -480,6 +486,8 @@ class _Reader:
                 self._interval("eval", "eval_steps", None, name)
         elif strategy == "epoch":
             self.b.duration("eval", {"value": 1, "unit": "epoch"}, (name,), Unit.EPOCH)
+        elif strategy == "no" and self.data.get("eval_on_start") in (None, False):  # eval_on_start: one at step 0
+            self.ruled_out.append("eval")
         if strategy in ("steps", "epoch"):
             delay = to_number(self.data.get("eval_delay"))
             if delay is not None and delay > 0:
@@ -497,6 +505,13 @@ class _Reader:
             self._interval("logging", "logging_steps", self._logging_default(), "logging_strategy")
         elif strategy == "epoch":
             self.b.duration("logging", {"value": 1, "unit": "epoch"}, ("logging_strategy",), Unit.EPOCH)
+        elif strategy == "no" and self.data.get("logging_first_step") in (None, False):  # that one logs step 1
+            self.ruled_out.append("logging")
+
+
+def _zero_or_unset(raw: Any) -> bool:
+    """A warmup key that asks for no warmup: absent, null or the number 0 (not text: `${W}` is unknown)."""
+    return raw is None or not isinstance(raw, bool) and to_number(raw) == 0
 
 
 # ---------------------------------------------------------------------------------------- deepspeed pointer

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Iterator, Optional
 
 from ..loading import KeyPath, format_key_path
@@ -71,20 +72,23 @@ class CheckpointSettings:
     """One ModelCheckpoint callback [S-PL callbacks/model_checkpoint.py]."""
 
     key: str  # dotted key of the callback (its init args)
-    every_n_train_steps: Optional[int] = None
+    every_n_train_steps: Optional[int] = None  # as written; 0 = no step trigger
     every_n_epochs: Optional[int] = None  # None with no other trigger = 1 (Lightning's default)
     save_last: Optional[bool] = None
     save_on_train_epoch_end: Optional[bool] = None
     train_time_interval: bool = False
     steps_key: Optional[str] = None
     epochs_key: Optional[str] = None
+    save_top_k: int = 1  # Lightning's default
+    monitor: bool = False  # a monitored metric: what is written then depends on its values
+    readable: bool = True  # False when a trigger or save argument is written but not a plain value
 
     @property
     def epochs_every(self) -> int:
         """Lightning's effective every_n_epochs: 1 when no trigger is set, 0 when another one is."""
         if self.every_n_epochs is not None:
             return self.every_n_epochs
-        return 0 if (self.every_n_train_steps or self.train_time_interval) else 1
+        return 0 if (self.every_n_train_steps is not None or self.train_time_interval) else 1
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,9 @@ class LightningSettings:
     check_val_every_n_epoch: Optional[int] = 1  # None = count val_check_interval over the whole run
     check_val_key: Optional[str] = None
     validation_disabled: bool = False  # limit_val_batches: 0
+    validation_written: bool = False  # a validation key is set: the run validates (the module decides otherwise)
+    validation_readable: bool = True  # False for a time-based val_check_interval, an interpolation...
+    checkpointing: Optional[bool] = None  # enable_checkpointing as written
     limit_train_batches: Any = None
     limit_train_key: Optional[str] = None
     log_every_n_steps: Optional[int] = None
@@ -218,6 +225,7 @@ class _Reader:
         self.s: dict[str, Any] = {"flavour": flavour}
         self.sem: dict[str, Any] = {}
         self.checkpoints: list[CheckpointSettings] = []
+        self.script_checkpoints = False  # a checkpoint callback the training script adds (NeMo's exp_manager)
 
     # -- trainer ---------------------------------------------------------------------------------
     def trainer(self, trainer: dict, prefix: KeyPath, megatron: bool) -> None:
@@ -267,6 +275,8 @@ class _Reader:
             b.duration("logging", log, at("log_every_n_steps"), Unit.STEP)
             s["log_every_n_steps"], s["log_key"] = log, format_key_path(at("log_every_n_steps"))
 
+        if isinstance(trainer.get("enable_checkpointing"), bool):
+            s["checkpointing"] = trainer["enable_checkpointing"]
         callbacks = trainer.get("callbacks")
         if isinstance(callbacks, (list, dict)):
             self.callbacks(callbacks, at("callbacks"))
@@ -294,20 +304,26 @@ class _Reader:
     def _validation(self, trainer: dict, prefix: KeyPath) -> None:
         b, s = self.b, self.s
         vci = trainer.get("val_check_interval")
+        limit_val = to_number(trainer.get("limit_val_batches"))
+        s["validation_written"] = trainer.get("val_check_interval") is not None or "check_val_every_n_epoch" in trainer \
+            or limit_val is not None and limit_val > 0
         if isinstance(vci, bool) or (vci is not None and not isinstance(vci, (int, float))):
             vci = None  # a time string ("00:01:00:00") or an interpolation: not counted in batches
+            s["validation_readable"] = False
         cv_written = "check_val_every_n_epoch" in trainer
         cv = trainer.get("check_val_every_n_epoch", 1)
         cv = _int(cv) if cv is not None else None
         if cv_written and trainer.get("check_val_every_n_epoch") is not None and (cv is None or cv < 1):
+            s["validation_readable"] = False
             return  # not a whole number: Lightning refuses it; leave validation unknown
-        limit_val = to_number(trainer.get("limit_val_batches"))
         disabled = limit_val is not None and limit_val == 0
         s.update(val_check_interval=vci, check_val_every_n_epoch=cv, validation_disabled=disabled)
         if vci is not None:
             s["val_check_key"] = format_key_path(prefix + ("val_check_interval",))
         if cv_written:
             s["check_val_key"] = format_key_path(prefix + ("check_val_every_n_epoch",))
+        if vci is not None and vci <= 0:
+            s["validation_readable"] = False  # 0 is not a cadence steplint can count
         if disabled or (vci is not None and vci <= 0):
             return
         vci_key, cv_key = prefix + ("val_check_interval",), prefix + ("check_val_every_n_epoch",)
@@ -339,15 +355,25 @@ class _Reader:
         steps, epochs = _int(args.get("every_n_train_steps")), _int(args.get("every_n_epochs"))
         save_last = args.get("save_last")
         on_epoch_end = args.get("save_on_train_epoch_end")
+        top_k = _int(args.get("save_top_k", 1))
+
+        def unset_or_count(key: str) -> bool:
+            number = _int(args.get(key))
+            return args.get(key) is None or number is not None and number >= 0
+
         settings = CheckpointSettings(
             key=format_key_path(path),
-            every_n_train_steps=steps if steps and steps > 0 else None,
+            every_n_train_steps=steps if steps is not None and steps >= 0 else None,
             every_n_epochs=epochs if epochs is not None and epochs >= 0 else None,
             save_last=bool(save_last) if isinstance(save_last, bool) or save_last == "link" else None,
             save_on_train_epoch_end=on_epoch_end if isinstance(on_epoch_end, bool) else None,
             train_time_interval=args.get("train_time_interval") is not None,
             steps_key=format_key_path(path + ("every_n_train_steps",)) if steps and steps > 0 else None,
             epochs_key=format_key_path(path + ("every_n_epochs",)) if epochs and epochs > 0 else None,
+            save_top_k=top_k if top_k is not None else 1,
+            monitor=args.get("monitor") is not None,
+            readable=unset_or_count("every_n_train_steps") and unset_or_count("every_n_epochs") and top_k is not None
+            and save_last in (None, True, False, "link") and on_epoch_end in (None, True, False),
         )
         self.checkpoints.append(settings)
         if self.b.has("checkpoint"):
@@ -410,7 +436,11 @@ class _Reader:
     def build(self, name: str) -> Adapted:
         self.s["checkpoints"] = tuple(self.checkpoints)
         settings = LightningSettings(**self.s)
-        return self.b.build(Semantics(name, framework=settings, **self.sem))
+        ruled_out = ["eval"] if settings.validation_disabled else []
+        if settings.checkpointing is False and not self.checkpoints and not self.script_checkpoints:
+            ruled_out.append("checkpoint")  # enable_checkpointing: false and no ModelCheckpoint
+        return self.b.build(Semantics(name, framework=settings, ruled_out=tuple(ruled_out),
+                                      cadence=partial(cadence, settings), **self.sem))
 
 
 class Lightning(Dialect):
@@ -487,7 +517,8 @@ class NeMo(Dialect):
         self._sched(r, _dict(_dict(model.get("optim")).get("sched")), ("model", "optim", "sched"))
         exp = _dict(data.get("exp_manager"))
         params = exp.get("checkpoint_callback_params")
-        if isinstance(params, dict) and exp.get("create_checkpoint_callback", True) is not False:
+        r.script_checkpoints = exp.get("create_checkpoint_callback", True) is not False  # exp_manager's default
+        if isinstance(params, dict) and r.script_checkpoints:
             r.checkpoint(params, ("exp_manager", "checkpoint_callback_params"))
         return r.build(NEMO_SEMANTICS_NAME)
 
@@ -545,72 +576,146 @@ class NeMo(Dialect):
 
 # -- the cadence Lightning follows: validation runs and checkpoint saves -------------------------------
 
-@dataclass
-class Events:
-    """What a Lightning fit does, step by step (only when it is small enough to list)."""
-
-    validations: list[tuple[int, int, int, int]]  # (epoch, batches in epoch, batches in run, global step)
-    saves: list[int]  # global step of each checkpoint write
+# At most this many validation runs are walked through to count the checkpoints saved on them
+# (about 0.05 s); beyond it the plan gives the first one only.
+CADENCE_LIMIT = 100_000
+Occurrences = tuple[Optional[int], Optional[int]]  # (how many, first global step)
 
 
-def events(batches_per_epoch: int, accumulation: int, settings: LightningSettings,
-           max_epochs: Optional[int], max_steps: Optional[int], limit: int = 200_000) -> Optional[Events]:
-    """Replays Lightning's loop arithmetic (no training): `training_epoch_loop._should_check_val_fx`,
-    `ModelCheckpoint.on_train_batch_end / on_train_epoch_end / on_validation_end` and
-    `_should_skip_saving_checkpoint` (one save per global step). None when the run is too long to list
-    or unbounded."""
-    nb, ga = batches_per_epoch, accumulation
-    if nb <= 0:
-        return Events([], [])
-    epochs_limit = max_epochs if max_epochs is not None and max_epochs > 0 else None
-    steps_limit = max_steps if max_steps is not None and max_steps > 0 else None
-    if epochs_limit is None and steps_limit is None:
-        return None
-    per_epoch = -(-nb // ga)
-    if epochs_limit is None:
-        epochs_limit = -(-steps_limit // per_epoch)
-    if epochs_limit * nb > limit * 50:
-        return None
-    vcb = _val_check_batch(nb, settings)
-    cv = settings.check_val_every_n_epoch
-    ckpt = settings.checkpoints[0] if settings.checkpoints else None
-    every_steps = ckpt.every_n_train_steps if ckpt else None
-    every_epochs = ckpt.epochs_every if ckpt else 0
-    on_epoch_end = _saves_on_train_epoch_end(settings, ckpt, vcb) if ckpt else False
-    out = Events([], [])
-    last_saved = -1
-    step = 0
-    total_batches = 0
+def cadence(settings: LightningSettings, plan: Any) -> dict[str, Occurrences]:
+    """How many validation runs and checkpoint writes a fit makes, and the global step of the first,
+    from the plan's batches per epoch (after limit_train_batches), accumulation and total optimizer
+    steps: `training_epoch_loop._should_check_val_fx` (after micro-batch j of an epoch, or of the run
+    with check_val_every_n_epoch None), `ModelCheckpoint.on_train_batch_end / on_train_epoch_end /
+    on_validation_end` with `_should_skip_saving_checkpoint` (never twice at one global step, never at
+    step 0). Checked against the real Trainer in tests/oracle/lightning_*.json. (None, None) where the
+    config does not decide it: whether the module validates at all when no validation key is written,
+    a time-based interval, a monitored metric, save_last, several ModelCheckpoints."""
+    nb, ga, total = plan.batches_per_epoch, plan.gradient_accumulation_steps, plan.total_optimizer_steps
+    if settings.megatron and total is not None:
+        nb, ga = total, 1  # Megatron sizes its loader from max_steps: one epoch of one batch per step
+    if nb is None:
+        return {"eval": (None, None), "checkpoint": (None, None)}
+    if nb == 0 or total == 0:  # "No training batches": fit stops before the first one
+        return {"eval": (0, None), "checkpoint": (0, None)}
+    vcb = _val_check_batch(nb, settings) if settings.validation_readable else None
+    counted = total is not None
+    if not counted:  # an unbounded run (or one of unknown length): where the first ones fall, not how many
+        period = lcm(settings.check_val_every_n_epoch or 1, max([c.epochs_every for c in settings.checkpoints] + [1]))
+        total = max(-(-nb // ga) * (period + 1 + (vcb or 0) // nb),
+                    max([c.every_n_train_steps or 0 for c in settings.checkpoints] + [0]))
+    run = _Run(nb, ga, total)
+    validations = _validations(run, vcb, settings.check_val_every_n_epoch) if vcb is not None else None
+    evals: Occurrences = (None, None)
+    if validations is not None and settings.validation_written:
+        evals = (validations.count, validations.first)
+    checkpoints = _checkpoints(run, settings, vcb, validations)
+    if not counted:
+        evals, checkpoints = (None, evals[1]), (None, checkpoints[1])
+    return {"eval": evals, "checkpoint": checkpoints}
 
-    def save(at: int) -> None:
-        nonlocal last_saved
-        if at != last_saved:
-            out.saves.append(at)
-            last_saved = at
 
-    for epoch in range(epochs_limit):
-        validate_epoch = vcb is not None and (cv is None or (epoch + 1) % cv == 0)
-        stopped = False
-        for j in range(1, nb + 1):
-            total_batches += 1
-            if j % ga == 0 or j == nb:
-                step += 1
-                if every_steps and step % every_steps == 0:
-                    save(step)
-            if validate_epoch and (j % vcb == 0 if cv is not None else total_batches % vcb == 0):
-                out.validations.append((epoch, j, total_batches, step))
-                if ckpt and not on_epoch_end and every_epochs and (epoch + 1) % every_epochs == 0:
-                    save(step)
-            if len(out.validations) + len(out.saves) > limit:
-                return None
-            if steps_limit is not None and step >= steps_limit:
-                stopped = True
-                break
-        if ckpt and on_epoch_end and every_epochs and (epoch + 1) % every_epochs == 0:
-            save(step)
-        if stopped:
-            break
-    return out
+@dataclass(frozen=True)
+class _Run:
+    """The shape of a fit: nb micro-batches per epoch, an optimizer step at every ga-th one and at the
+    last one, stopped at `total` optimizer steps (whichever of max_epochs and max_steps came first)."""
+
+    nb: int
+    ga: int
+    total: int
+
+    @property
+    def per_epoch(self) -> int:
+        return -(-self.nb // self.ga)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs started; the last one may stop early (max_steps)."""
+        return -(-self.total // self.per_epoch)
+
+    def batches_in(self, epoch: int) -> int:
+        if epoch < self.epochs - 1:
+            return self.nb
+        return min((self.total - epoch * self.per_epoch) * self.ga, self.nb)
+
+    def step_after(self, epoch: int, batch: int) -> int:
+        """`global_step` once micro-batch `batch` (1-based) of `epoch` has run."""
+        return epoch * self.per_epoch + (self.per_epoch if batch == self.nb else batch // self.ga)
+
+
+@dataclass(frozen=True)
+class _Validations:
+    count: int
+    first: Optional[int]
+    every: int  # val_check_batch
+    per_run: bool  # check_val_every_n_epoch None: counted over the micro-batches of the whole run
+    every_epochs: int  # check_val_every_n_epoch otherwise
+
+
+def _validations(run: _Run, vcb: int, cv: Optional[int]) -> _Validations:
+    if cv is None:
+        batches = (run.epochs - 1) * run.nb + run.batches_in(run.epochs - 1)
+        first = None
+        if vcb <= batches:
+            first = run.step_after((vcb - 1) // run.nb, (vcb - 1) % run.nb + 1)
+        return _Validations(batches // vcb, first, vcb, True, 1)
+    count = ((run.epochs - 1) // cv) * (run.nb // vcb) + (run.batches_in(run.epochs - 1) // vcb
+                                                          if run.epochs % cv == 0 else 0)
+    first_epoch = cv - 1
+    first = run.step_after(first_epoch, vcb) if first_epoch < run.epochs and vcb <= run.batches_in(first_epoch) \
+        else None
+    return _Validations(count, first, vcb, False, cv)
+
+
+def _checkpoints(run: _Run, settings: LightningSettings, vcb: Optional[int],
+                 validations: Optional[_Validations]) -> Occurrences:
+    if settings.flavour == "nemo" or len(settings.checkpoints) != 1:
+        return None, None  # NeMo's exp_manager callback has its own defaults; several callbacks: several cadences
+    ck = settings.checkpoints[0]
+    if not ck.readable:
+        return None, None
+    if ck.save_top_k == 0 and not ck.save_last:
+        return 0, None  # `_save_topk_checkpoint` returns at once: nothing is ever written
+    if ck.save_last or ck.monitor or ck.train_time_interval:
+        return None, None  # last.ckpt at every epoch or validation end; the metric; the clock
+    if ck.every_n_train_steps:
+        every = ck.every_n_train_steps
+        return run.total // every, (every if every <= run.total else None)
+    every = ck.epochs_every
+    if not every:
+        return 0, None
+    if not settings.validation_readable and ck.save_on_train_epoch_end is not True:
+        return None, None
+    if _saves_on_train_epoch_end(settings, ck, vcb):
+        first = min(every * run.per_epoch, run.total) if every <= run.epochs else None
+        return run.epochs // every, first
+    if validations is None:
+        return 0, None  # saved only at the end of validation, which never runs
+    return _saves_on_validation(run, validations, every)
+
+
+def _saves_on_validation(run: _Run, validations: _Validations, every_epochs: int) -> Occurrences:
+    """Checkpoints written at the end of the validation runs of every `every_epochs`-th epoch, at most
+    one per global step and none at step 0 (`_last_global_step_saved` starts at 0)."""
+    too_many = validations.count > CADENCE_LIMIT
+    count, first, last_saved = 0, None, 0
+    vcb = validations.every
+    if validations.per_run:
+        points = (((b - 1) // run.nb, (b - 1) % run.nb + 1) for b in range(vcb, validations.count * vcb + 1, vcb))
+    else:
+        period = lcm(validations.every_epochs, every_epochs)
+        points = ((epoch, j) for epoch in range(period - 1, run.epochs, period)
+                  for j in range(vcb, run.batches_in(epoch) + 1, vcb))
+    for epoch, batch in points:
+        if (epoch + 1) % every_epochs:
+            continue
+        step = run.step_after(epoch, batch)
+        if step != last_saved:
+            count, last_saved = count + 1, step
+            first = step if first is None else first
+            if too_many:
+                return None, first
+    return (None if too_many else count), first
 
 
 def _val_check_batch(nb: int, settings: LightningSettings) -> Optional[int]:

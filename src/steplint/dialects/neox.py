@@ -151,6 +151,8 @@ class Neox(Dialect):
         for key, field in (("eval_interval", "eval"), ("log_interval", "logging")):
             if positive(key) is not None and (field != "eval" or to_number(value("eval_iters")) != 0):
                 b.duration(field, value(key), path(key), Unit.STEP)
+        # eval_iters 0: no validation at all (`do_valid` needs eval_iters > 0), nor at the end
+        ruled_out = ("eval",) if has("eval_iters") and to_number(value("eval_iters")) == 0 else ()
 
         seq = to_number(value("seq_length"))
         what = "Megatron-LM" if megatron else "GPT-NeoX (DeepSpeed)"
@@ -162,6 +164,7 @@ class Neox(Dialect):
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
             framework=NeoxSettings(**settings),
+            ruled_out=ruled_out,
         )
         return b.build(semantics)
 

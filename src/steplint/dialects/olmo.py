@@ -114,6 +114,7 @@ class Olmo(Dialect):
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
             framework=OlmoSettings(**settings),
+            ruled_out=("eval",) if evaluators == [] else (),  # evaluators: []: nothing is ever evaluated
         )
         return b.build(semantics)
 
