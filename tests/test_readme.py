@@ -81,3 +81,12 @@ def test_the_steplint_toml_example_is_a_valid_project_config(tmp_path):
     settings = load_file(tmp_path / "project" / "steplint.toml")
     assert settings.ignore == ["SL101"] and settings.context.dataset_size == 50000
     assert settings.per_key_ignores[0].rules == ["SL205"] and "trainer.ckpt_every" in settings.key_map
+
+
+def test_the_plan_shown_is_what_steplint_plan_prints(monkeypatch):
+    from .conftest import run_cli
+    block = README.split("<!-- plan-output")[1].split("```")[1]
+    shown = block.strip("\n").splitlines()[1:]  # after the command line
+    monkeypatch.chdir(ROOT)
+    output = run_cli("plan", "--isolated", "sample_configs/seed_consistent.yaml").stdout
+    assert output.rstrip("\n").splitlines() == shown
