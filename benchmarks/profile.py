@@ -29,12 +29,12 @@ import run as bench  # noqa: E402
 # (label, filename suffix, function name): cumulative time of these, from the profile
 STAGES = [
     ("load: YAML events -> tree + positions", "steplint/loading.py", "load_bytes"),
-    ("detect: every dialect's score()", "steplint/dialects/__init__.py", "detect"),
+    ("detect: every dialect's score()", "steplint/frameworks/__init__.py", "detect"),
     ("interpolation: ${...}", "steplint/interpolation.py", "resolve"),
-    ("adapt: dialect -> TrainingRun", "steplint/dialects/", "adapt"),
+    ("adapt: dialect -> TrainingRun", "steplint/frameworks/", "adapt"),
     ("plan: derive", "steplint/plan.py", "derive"),
     ("plan: to_dict (for the report)", "steplint/plan.py", "to_dict"),
-    ("rules: every check()", "steplint/rules/sl", "check"),
+    ("rules: every check()", "/sl", "check"),
     ("findings: positions, selection", "steplint/engine.py", "_findings"),
     ("suppressions", "steplint/engine.py", "_suppress"),
     ("JSON report: file() + finish()", "steplint/report/json_format.py", ""),

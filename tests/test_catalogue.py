@@ -17,7 +17,9 @@ GOOD = [(doc.code, i, ex) for doc in DOCS.values() for i, ex in enumerate(doc.go
 
 
 def test_every_rule_has_a_check_or_an_earlier_stage_and_docs():
-    assert set(DOCS) == set(CHECKS) | set(RAISED_BEFORE_RULES)
+    from steplint.frameworks import PACKAGES
+    framework_rules = [m for package in PACKAGES for m in package.RULES]
+    assert set(DOCS) == set(CHECKS) | {m.CODE for m in framework_rules} | set(RAISED_BEFORE_RULES)
     for doc in DOCS.values():
         assert doc.bad and doc.good, f"{doc.code} needs a bad and a good example"
         assert doc.what and doc.why and doc.summary
@@ -55,3 +57,18 @@ def test_a_superseded_rule_is_an_existing_general_rule():
     for doc in DOCS.values():
         for general in doc.supersedes:
             assert general in DOCS and general != doc.code, (doc.code, general)
+
+
+def test_every_rule_module_is_registered_under_its_own_code():
+    # A rule is registered by its file: the module's CODE must be the one its name starts with, and
+    # a framework rule belongs to exactly one framework's own rules folder.
+    from pathlib import Path
+
+    from steplint.frameworks import PACKAGES
+    src = Path(__file__).resolve().parents[1] / "src" / "steplint"
+    files = sorted(src.glob("rules/sl*.py")) + sorted(src.glob("frameworks/*/rules/sl*.py"))
+    codes = [f.name.split("_", 1)[0].upper() for f in files]
+    assert len(codes) == len(set(codes)), codes
+    registered = {m.CODE: Path(m.__file__).name for package in PACKAGES for m in package.RULES}
+    registered.update({code: f"{check.__module__.rsplit('.', 1)[1]}.py" for code, check in CHECKS.items()})
+    assert {f.name.split("_", 1)[0].upper(): f.name for f in files} == registered

@@ -7,10 +7,10 @@ import csv
 
 import pytest
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.composer import Composer, parse_time
-from steplint.dialects.olmo import Olmo, parse_max_duration
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.composer.reader import Composer, parse_time
+from steplint.frameworks.olmo.reader import Olmo, parse_max_duration
 from steplint.plan import derive
 from steplint.units import Unit
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.deepspeed import DeepSpeed, load_file, parse
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.deepspeed.reader import DeepSpeed, load_file, parse
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity

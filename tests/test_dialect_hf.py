@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from steplint.dialects import detect
-from steplint.dialects import hf as hf_module
-from steplint.dialects.axolotl import Axolotl
-from steplint.dialects.base import Source
-from steplint.dialects.hf import HuggingFace, parse_version, resolve_pointer, transformers_version
+from steplint.frameworks import detect
+from steplint.frameworks.hf import reader as hf_module
+from steplint.frameworks.axolotl.reader import Axolotl
+from steplint.frameworks.base import Source
+from steplint.frameworks.hf.reader import HuggingFace, parse_version, resolve_pointer, transformers_version
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.levanter import Levanter
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.levanter.reader import Levanter
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.interpolation import resolve

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.lightning import settings_of
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.lightning.reader import settings_of
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity
@@ -288,7 +288,7 @@ def test_evaluations_the_config_does_not_decide_are_unknown():
 
 
 def test_checkpoints_on_too_many_validations_to_walk_give_the_first_one_only():
-    from steplint.dialects.lightning import CADENCE_LIMIT
+    from steplint.frameworks.lightning.reader import CADENCE_LIMIT
     text = (ISSUE_9 % "").replace("0.5", "2").replace("batch_size: 8", "batch_size: 1").replace("max_epochs: 3",
                                                                                                   "max_epochs: 10")
     plan = adapted(text, dataset_size=CADENCE_LIMIT // 4)[2]  # 10 epochs, a validation every 2 batches

@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.litgpt import Litgpt
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.litgpt.reader import Litgpt
 from steplint.units import Unit
 
 from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus

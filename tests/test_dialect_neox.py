@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.neox import Neox
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.neox.reader import Neox
 
 from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity

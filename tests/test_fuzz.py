@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steplint.dialects import DIALECTS
+from steplint.frameworks import DIALECTS
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.plan import Context

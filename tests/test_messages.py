@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from steplint.dialects.base import Semantics
+from steplint.frameworks.base import Semantics
 
 from .conftest import ROOT, lint
 

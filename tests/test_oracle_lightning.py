@@ -23,9 +23,9 @@ from typing import Optional
 import pytest
 import yaml
 
-from steplint.dialects import detect
-from steplint.dialects.base import Source
-from steplint.dialects.lightning import LightningSettings, _saves_on_train_epoch_end, _val_check_batch, settings_of
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
+from steplint.frameworks.lightning.reader import LightningSettings, _saves_on_train_epoch_end, _val_check_batch, settings_of
 from steplint.findings import Severity
 from steplint.interpolation import resolve
 from steplint.loading import load_text

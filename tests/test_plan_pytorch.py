@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from steplint.dialects.base import PYTORCH
+from steplint.frameworks.base import PYTORCH
 from steplint.model import TrainingRun
 from steplint.plan import Context, derive
 

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from steplint import cli
-from steplint.dialects.base import PYTORCH
+from steplint.frameworks.base import PYTORCH
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.model import TrainingRun

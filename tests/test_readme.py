@@ -22,7 +22,7 @@ def test_rule_table_matches_the_catalogue():
 
 
 def test_every_dialect_is_documented():
-    from steplint.dialects import DIALECTS
+    from steplint.frameworks import DIALECTS
     for name in DIALECTS:
         assert f"| `{name}` |" in README, name
 

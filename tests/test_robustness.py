@@ -418,7 +418,7 @@ def test_documents_that_share_a_deepspeed_file_read_it_once(tmp_path):
 
 
 def test_a_deepspeed_file_that_is_a_fifo_is_not_read(tmp_path):
-    from steplint.dialects.deepspeed import load_file
+    from steplint.frameworks.deepspeed.reader import load_file
     _special_file(tmp_path, "ds.json")
     assert load_file(str(tmp_path / "ds.json")) is None  # returns at once instead of blocking
 

@@ -95,7 +95,7 @@ def _positive(_ctx, param, value: Optional[int]) -> Optional[int]:
 def _dialect(_ctx, _param, value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
-    from .dialects import DIALECTS
+    from .frameworks import DIALECTS
     if value not in DIALECTS:
         raise click.BadParameter(f"unknown dialect '{value}'; known: {', '.join(DIALECTS)}", param_hint="--dialect")
     return value
@@ -109,7 +109,7 @@ def _versions(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, str], .
         if not sep or not name or not version:
             raise click.BadParameter(f"'{value}' is not NAME=VERSION (e.g. transformers=4.46)",
                                      param_hint="--framework-version")
-        from .dialects import framework_version_problem
+        from .frameworks import framework_version_problem
         problem = framework_version_problem(name, version)
         if problem:
             raise click.BadParameter(problem, param_hint="--framework-version")
@@ -260,7 +260,7 @@ def schema(output: Optional[str]) -> None:
     """Print the JSON Schema of steplint's own config format (for editors: yaml-language-server)."""
     import json
 
-    from .dialects.native_schema import json_schema
+    from .frameworks.native.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
@@ -307,7 +307,7 @@ def config_command(file: str, show: bool, config_path: Optional[str], isolated: 
 @main.command()
 def dialects() -> None:
     """List the config dialects steplint reads."""
-    from .dialects import DIALECTS
+    from .frameworks import DIALECTS
 
     for dialect in DIALECTS.values():
         _print(f"{dialect.name:16} {dialect.description}")

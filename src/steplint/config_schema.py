@@ -54,7 +54,7 @@ class ContextSettings(_Strict):
     @field_validator("framework_versions")
     @classmethod
     def _known_versions(cls, versions: dict[str, str]) -> dict[str, str]:
-        from .dialects import framework_version_problem  # only when a project names versions
+        from .frameworks import framework_version_problem  # only when a project names versions
 
         normalized = {name.strip().lower(): version.strip() for name, version in versions.items()}
         for name, version in normalized.items():

@@ -11,8 +11,8 @@ from typing import Callable, Iterable, Iterator, Optional
 import fnmatch
 
 from . import catalogue, keymap, suppressions
-from .dialects import DIALECTS, detect
-from .dialects.base import Source
+from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
+from .frameworks.base import Source
 from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
 from .evidence import plausibly_training
@@ -72,7 +72,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         for problem in adapted.problems:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics)
-        for code, check in CHECKS.items():
+        for code, check in (*CHECKS.items(), *FRAMEWORK_CHECKS[dialect.name]):
             if not is_selected(options, code):
                 continue
             for hit in check(ctx):

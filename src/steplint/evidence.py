@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import keymap
-from .dialects import detect
+from .frameworks import detect
 from .loading import SYNTAX_ERROR, LoadedFile
 
 if TYPE_CHECKING:

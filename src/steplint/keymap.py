@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from .dialects.base import Adapted, RunBuilder
+from .frameworks.base import Adapted, RunBuilder
 from .loading import KeyPath
 from .units import Unit, parse_unit
 

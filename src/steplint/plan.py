@@ -11,12 +11,82 @@ PyTorch semantics (checked against values recorded from torch, tests/oracle/):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields
-from typing import Optional
+from typing import Any, Callable, Optional
 
-from .dialects.base import PYTORCH, Semantics
 from .model import Duration, TrainingRun
 from .units import Unit
+
+
+@dataclass(frozen=True)
+class Semantics:
+    """How the framework behind a dialect turns the numbers into a run."""
+
+    # "Framework: how it counts", shown in the plan; messages name the framework by the words before
+    # the first ':', ',' or ';' (framework_name), never by the whole description.
+    name: str
+    # Optimizer steps per epoch when the micro-batches do not divide by the accumulation:
+    # "ceil" steps on the short last group; "floor" drops it or carries it over.
+    accumulation_rounding: str = "ceil"
+    # "first" = the run stops at whichever of epochs and max_steps is reached first;
+    # "max_steps" = a positive max_steps replaces epochs entirely (Hugging Face).
+    limit_precedence: str = "first"
+    # Lightning `limit_train_batches`: a whole number caps the batches of an epoch, a fraction keeps
+    # int(L × fraction) of them [S-PL data_connector._parse_num_batches]. None = every batch.
+    batch_limit_count: Optional[int] = None
+    batch_limit_fraction: Optional[float] = None
+    # torchtune `max_steps_per_epoch`: each epoch stops after this many optimizer steps.
+    max_steps_per_epoch: Optional[int] = None
+    # The config's batch size is global per optimizer step (Detectron2 IMS_PER_BATCH): the
+    # per-rank batch is global / world size.
+    batch_is_global: bool = False
+    # Tokens in one sample, for durations written in tokens (OLMo `2e12T`, Composer `tok`, LitGPT
+    # `max_tokens`): the config's sequence length, assuming packed full-length sequences; tokens
+    # per optimizer step = global batch × this. None: tokens are not converted to steps.
+    tokens_per_sample: Optional[int] = None
+    # LitGPT, GPT-NeoX (DeepSpeed): when the config sets no accumulation, it is derived from the
+    # global batch: GA = global // world // micro-batch (floor) [S-LG fit, S-DS].
+    accumulation_from_global: bool = False
+    # Settings only a framework's own rules read (a frozen dataclass of that dialect), e.g.
+    # Lightning's validation cadence; None for every other dialect.
+    framework: Optional[object] = None
+    # Per-rank batches with several ranks: "sampler" = torch DistributedSampler deals samples;
+    # "accelerate" = accelerate deals whole batches (BatchSamplerShard: ceil(batches / P), floor
+    # with drop_last; the last batches are completed from the epoch's start) [S-ACC].
+    sharding: str = "sampler"
+    # Events also fired at the run's last step when it does not fall on one: "checkpoint", "eval"
+    # (Hugging Face forces a final save with the steps strategy, and a final evaluation from 5.4).
+    final_events: tuple[str, ...] = ()
+    # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
+    epoch_end_events: bool = False
+    # No periodic evaluation before this point (HF `eval_delay`).
+    eval_delay: Optional[Duration] = None
+    # A warmup given as a fraction of the run becomes whole steps with this rounding ("ceil" or
+    # "floor"); a warmup the framework computes itself may be capped (axolotl's implicit 3%: 100).
+    warmup_rounding: str = "ceil"
+    warmup_cap: Optional[int] = None
+    # How an epoch's last accumulation group is sized: "loader" = the micro-batches left in the
+    # loader; "dataset" = transformers 4.46-4.51 fetch len(dataset) % GA micro-batches for it, so an
+    # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
+    # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
+    accumulation_remainder: str = "loader"
+    # What the config rules out, so that the plan counts none of it rather than "unknown":
+    # "checkpoint", "eval", "logging" (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
+    # false`...), "warmup" (HF with no warmup written: its schedulers then have none).
+    ruled_out: tuple[str, ...] = ()
+    # A framework whose checkpoint and eval cadence the interval arithmetic cannot express counts
+    # them itself: plan -> {"checkpoint": (count, first step), "eval": (count, first step)}, None
+    # where it cannot know (Lightning validates after micro-batches and saves on validation).
+    cadence: Optional[Callable[[Any], dict]] = None
+
+    @property
+    def framework_name(self) -> str:
+        """The framework in a few words, for messages: "GPT-NeoX (DeepSpeed)", "Hugging Face Trainer"."""
+        return re.split(r"[:;,]", self.name, maxsplit=1)[0].strip()
+
+
+PYTORCH = Semantics("PyTorch DataLoader + DistributedSampler, one optimizer step per accumulation group")
 
 
 @dataclass(frozen=True)

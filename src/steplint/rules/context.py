@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..dialects.base import Semantics
+from ..frameworks.base import Semantics
 from ..findings import Hit, Severity
 from ..model import Duration, TrainingRun
 from ..plan import Plan

@@ -1,0 +1,58 @@
+"""Frameworks, one package each (its reader: recognition and mapping into the canonical run; its
+settings; its own rules), and the detect stage: which dialect a document is written in.
+
+Detection asks each dialect for a score from the keys it sees and keeps the best (ties go to the
+first by package name). A score of 0 from every dialect means the document is not a training
+config: it gets no findings at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from typing import Optional
+
+from .base import Adapted, Dialect, Semantics
+
+
+def _packages() -> tuple:
+    """One package per framework, found by listing this folder: adding a framework is adding one."""
+    return tuple(importlib.import_module(f".{info.name}", __name__)
+                 for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name) if info.ispkg)
+
+
+PACKAGES = _packages()
+DIALECTS: dict[str, Dialect] = {d.name: d for package in PACKAGES for d in package.DIALECTS}
+# dialect name -> the checks of the rules its framework owns (run only on documents it read)
+FRAMEWORK_CHECKS: dict[str, tuple] = {d.name: tuple((m.CODE, m.check) for m in package.RULES)
+                                      for package in PACKAGES for d in package.DIALECTS}
+
+
+def framework_version_problem(name: str, version: str) -> Optional[str]:
+    """Why NAME=VERSION cannot be used (--framework-version, the project's framework-versions), or None."""
+    known = sorted({framework for d in DIALECTS.values() for framework in d.versions_read})
+    if name not in known:
+        import difflib
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown framework '{name}'; {hint}steplint knows the versions of {', '.join(known)}"
+    if not re.fullmatch(r"v?\d+(\.\d+)*([.+-]?[a-z0-9]+)*", version, re.I):
+        return f"'{version}' is not a version number (e.g. {name}=4.46)"
+    return None
+
+
+def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
+    if not isinstance(data, dict):
+        return None
+    if forced is not None:
+        return DIALECTS[forced]
+    best, best_score = None, 0.0
+    for dialect in DIALECTS.values():
+        score = dialect.score(data)
+        if score > best_score:
+            best, best_score = dialect, score
+    return best
+
+
+__all__ = ["DIALECTS", "Adapted", "Dialect", "Semantics", "detect"]

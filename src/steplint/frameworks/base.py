@@ -1,0 +1,259 @@
+"""What a dialect is, and the one way every dialect builds the canonical model.
+
+A dialect (a) scores how sure it is that a document is in its format, from the keys it sees, and
+(b) maps the document into a `TrainingRun` through a `RunBuilder`, which validates every value with
+the pydantic model and turns what fails into an SL003 finding at the user's key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from pydantic import ValidationError
+
+from ..loading import KeyPath, format_key_path
+from ..model import Duration, TrainingRun
+from ..plan import PYTORCH, Semantics  # the plan owns how a run is counted; readers fill it in
+from ..units import Unit, parse_duration, to_number
+
+INVALID_VALUE = "SL003"
+UNKNOWN_KEY = "SL004"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding a dialect raises while reading the file (invalid value, unknown key)."""
+
+    code: str
+    message: str
+    key_path: KeyPath
+
+
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from, and what the user told steplint about the run's environment."""
+
+    path: str = "<config>"
+    # framework -> version ("transformers" -> "4.46"), from --framework-version or the environment
+    framework_versions: tuple[tuple[str, str], ...] = ()
+    # Files the config names (`_BASE_`, `deepspeed:`), read once for the checked file: its documents
+    # often name the same ones, and a file of many documents must not multiply the reading.
+    # Keyed by (what names it, real path): a file read as a `_BASE_` is not a DeepSpeed config.
+    files_read: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def version(self, framework: str) -> Optional[str]:
+        return dict(self.framework_versions).get(framework)
+
+
+@dataclass
+class Adapted:
+    run: TrainingRun
+    problems: list[Problem]
+    semantics: Semantics
+    assumptions: list[str] = field(default_factory=list)
+
+
+class Dialect:
+    name: str = ""
+    description: str = ""
+    # Frameworks whose version (--framework-version NAME=X.Y) changes how this dialect reads a file.
+    versions_read: tuple[str, ...] = ()
+
+    def score(self, data: dict) -> float:
+        """0 when the document is not this format, up to 1 when it certainly is."""
+        raise NotImplementedError
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        raise NotImplementedError
+
+
+@dataclass
+
+
+class RunBuilder:
+    """Collects canonical fields from a document, converts them, and validates them once.
+
+    `strict` (the native format): a value of the wrong shape is an SL003 finding. Otherwise (the
+    dialects of other tools) text that is not a number, such as `auto` or `${oc.env:BS}`, just
+    leaves the field unknown: steplint cannot tell what it will be.
+    """
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.raw: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self.assumptions: list[str] = []
+
+    # -- setters: `field` is a dotted canonical field path, e.g. "train_loader.batch_size"
+    def count(self, field_path: str, value: Any, path: KeyPath, note: str | None = None) -> None:
+        number = to_number(value)
+        if number is None:
+            if self.strict or isinstance(value, bool):
+                self._invalid(path, value, "must be a whole number")
+            return
+        if isinstance(number, float):
+            if not math.isfinite(number) or number != int(number):
+                self._invalid(path, value, "must be a whole number")
+                return
+            number = int(number)
+        self._put(field_path, {"value": number, "key": format_key_path(path), "note": note})
+
+    def flag(self, field_path: str, value: Any, path: KeyPath) -> None:
+        if isinstance(value, bool):
+            self._put(field_path, {"value": value, "key": format_key_path(path)})
+        elif self.strict or value is not None and not isinstance(value, str):
+            self._invalid(path, value, "must be true or false")
+
+    def name(self, field_path: str, value: Any, path: KeyPath) -> None:
+        if isinstance(value, str) and value:
+            self._put(field_path, {"value": value, "key": format_key_path(path)})
+
+    def duration(self, field_path: str, value: Any, path: KeyPath, unit: Unit | None,
+                 note: str | None = None, zero_is_unset: bool = False) -> None:
+        parsed = parse_duration(value, unit)
+        if parsed is None:
+            if self.strict or isinstance(value, bool):
+                self._invalid(path, value, "is not a duration (write e.g. 500, '500 steps', '2 epochs', '1ep')")
+            return
+        amount, parsed_unit = parsed
+        if zero_is_unset and amount == 0:
+            return
+        self._put(field_path, {"value": amount, "unit": parsed_unit, "key": format_key_path(path), "note": note})
+
+    def milestones(self, field_path: str, value: Any, path: KeyPath, unit: Unit) -> None:
+        numbers = [to_number(v) for v in value] if isinstance(value, list) else None
+        if numbers and all(n is not None for n in numbers):
+            self._put(field_path, {"values": numbers, "unit": unit, "key": format_key_path(path)})
+        elif self.strict:
+            self._invalid(path, value, "must be a list of numbers")
+
+    def eval_loader(self, batch: tuple[Any, KeyPath] | None, drop_last: tuple[Any, KeyPath] | None) -> None:
+        """Adds one evaluation loader; each argument is (value, key path) or None."""
+        sub = RunBuilder(self.strict)
+        if batch is not None:
+            sub.count("batch_size", *batch)
+        if drop_last is not None:
+            sub.flag("drop_last", *drop_last)
+        self.problems.extend(sub.problems)
+        if sub.raw:
+            self.raw.setdefault("eval_loaders", []).append(sub.raw)
+
+    def has(self, field_path: str) -> bool:
+        node: Any = self.raw
+        for part in field_path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def get(self, field_path: str) -> Any:
+        node: Any = self.raw
+        for part in field_path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    def _put(self, field_path: str, leaf: dict) -> None:
+        *parents, last = field_path.split(".")
+        node = self.raw
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = {k: v for k, v in leaf.items() if v is not None}
+
+    def _invalid(self, path: KeyPath, value: Any, why: str) -> None:
+        self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(value)} for '{path[-1]}': {why}", path))
+
+    def build(self, semantics: Semantics = PYTORCH) -> Adapted:
+        """Validate with the canonical model; each failing leaf becomes SL003 and is dropped."""
+        for _ in range(64):  # each round drops at least one bad leaf; the model has fewer leaves
+            try:
+                run = TrainingRun.model_validate(self.raw)
+                return Adapted(run, self.problems, semantics, self.assumptions)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    self._drop_invalid(error)
+        return Adapted(TrainingRun(), self.problems, semantics, self.assumptions)
+
+    def _drop_invalid(self, error: dict) -> None:
+        loc = list(error["loc"])
+        # Walk to the leaf dict (the one holding "key") that contains the failing value.
+        node: Any = self.raw
+        trail: list[tuple[Any, Any]] = []
+        for part in loc:
+            if isinstance(node, dict) and "key" in node and part in ("value", "values", "unit"):
+                break
+            trail.append((node, part))
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        if not trail:
+            return
+        container, part = trail[-1]
+        leaf = node if isinstance(node, dict) else {}
+        key = leaf.get("key") or ""
+        shown = leaf.get("value", leaf.get("values"))
+        reason = error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+        path = tuple(key.split(".")) if key else tuple(str(p) for p in loc)
+        self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(shown)} for '{path[-1]}': {reason}", path))
+        try:
+            del container[part]
+        except (KeyError, IndexError, TypeError):
+            pass
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_WALK_LIMIT = 200_000
+_last_walk: list = [None, ()]  # (data, entries): detection walks one document many times
+
+
+def walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, Any], ...]:
+    """The (path, key, value) of the mapping entries in a tree, breadth first (shallow first), the
+    first `max_nodes` of them. The last tree's walk is kept: every dialect's scorer walks the same
+    document, and loaded documents are never modified."""
+    if _last_walk[0] is not data:
+        _last_walk[:] = [data, _walk(data)]
+    entries = _last_walk[1]
+    return entries if max_nodes >= len(entries) else entries[:max_nodes]
+
+
+def _walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, Any], ...]:
+    entries: list[tuple[KeyPath, str, Any]] = []
+    queue: list[tuple[KeyPath, Any]] = [((), data)]
+    seen = 0
+    while queue and seen < max_nodes:
+        next_queue: list[tuple[KeyPath, Any]] = []
+        for path, node in queue:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    seen += 1
+                    entries.append((path + (key,), key, value))
+                    if isinstance(value, (dict, list)):
+                        next_queue.append((path + (key,), value))
+            elif isinstance(node, list):
+                for index, value in enumerate(node):
+                    seen += 1
+                    if isinstance(value, (dict, list)):
+                        next_queue.append((path + (index,), value))
+        queue = next_queue
+    return tuple(entries)
+
+
+def rules_in(package: str) -> tuple:
+    """The rule modules (each with CODE and check) in a package's `rules/` folder, in code order:
+    a rule is registered by being there."""
+    import importlib
+    import pkgutil
+
+    rules = importlib.import_module(f"{package}.rules")
+    return tuple(importlib.import_module(f"{rules.__name__}.{info.name}")
+                 for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda i: i.name)
+                 if info.name.startswith("sl"))

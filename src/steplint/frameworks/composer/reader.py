@@ -1,0 +1,254 @@
+"""MosaicML Composer / llm-foundry YAML, and MosaicML platform (`mcli`) run files that embed one.
+
+Time strings [S-CO composer/core/time.py `Time.from_timestring`]: a number and a unit, `ep`, `ba`,
+`sp`, `tok`, `dur`, `iter` or `sec` (`1ep`, `4800ba`, `0.02dur`); a bare integer is epochs in
+`max_duration`, `eval_interval` and `save_interval`. A Composer "batch" is one optimizer step: the
+whole per-rank batch, split into microbatches inside the step (no accumulation across batches).
+
+llm-foundry [S-LF llmfoundry/utils/config_utils.py `calculate_batch_size_info`]:
+    device_train_batch_size = global_train_batch_size / world size   (ValueError if not divisible)
+    device_train_grad_accum = ceil(device batch / device_train_microbatch_size)
+
+Schedulers [S-CO composer/optim/scheduler.py `_convert_time`, `_raise_if_warmup_and_max_incompatible`,
+`_raise_if_max_duration_exceeds_t_max`]: `dur` becomes int(fraction × max_duration) in max_duration's
+unit (batches when max_duration is in epochs: int(fraction × epochs × dataloader length)), `ep`
+becomes batches; the *_with_warmup schedulers raise ValueError when t_warmup and t_max end up in
+different units or when t_max is shorter than max_duration.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ...loading import KeyPath, format_key_path
+from ...units import Unit
+from ...units import to_number as _to_number
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+
+def to_number(value: Any) -> Optional[float]:
+    """units.to_number, without infinities and NaN (`1e999` is not a duration anyone can run)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
+# Composer unit -> canonical unit; `ba` is an optimizer step, not a micro-batch.
+_CANONICAL = {"ep": Unit.EPOCH, "ba": Unit.STEP, "sp": Unit.SAMPLE, "tok": Unit.TOKEN, "dur": Unit.DUR}
+UNIT_WORDS = {"ep": "epochs", "ba": "batches", "sp": "samples", "tok": "tokens", "dur": "of the run",
+              "iter": "iterations", "sec": "seconds"}
+_TIME = re.compile(r"^\s*(.+?)\s*(iter|ep|ba|sp|tok|dur|sec)\s*$", re.I)
+_WALL_CLOCK = re.compile(r"^\s*(\d+h)?(\d+m)?(\d+s)?\s*$", re.I)
+# llm-foundry / Composer schedulers that check their units at the first step
+WARMUP_SCHEDULERS = {"cosine_with_warmup", "linear_decay_with_warmup", "constant_with_warmup",
+                     "polynomial_with_warmup"}
+_MARKERS = {"global_train_batch_size", "device_train_microbatch_size", "device_eval_batch_size",
+            "device_train_batch_size", "train_loader", "eval_loader", "eval_interval", "max_seq_len",
+            "fsdp_config", "icl_tasks", "eval_gauntlet", "algorithms", "callbacks", "loggers", "variables",
+            "eval_first", "save_interval", "console_log_interval", "eval_subset_num_batches"}
+
+
+@dataclass(frozen=True)
+class Time:
+    """A Composer time as written: amount, Composer unit, dotted key, and whether it was a bare number."""
+
+    value: float
+    unit: str
+    path: KeyPath
+    bare: bool = False
+
+    @property
+    def key(self) -> str:
+        return format_key_path(self.path)
+
+    def text(self) -> str:
+        amount = int(self.value) if float(self.value).is_integer() else self.value
+        return f"{amount}{self.unit}"
+
+
+def parse_time(value: Any, default_unit: Optional[str], path: KeyPath) -> Optional[Time]:
+    """A Composer time string, or a bare number in `default_unit`; None when Composer would refuse it
+    or steplint cannot tell (interpolations, `auto`)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    number = to_number(value)
+    if number is not None:
+        return Time(number, default_unit, path, bare=True) if default_unit else None
+    if not isinstance(value, str):
+        return None
+    if _WALL_CLOCK.match(value) and value.strip():
+        return None  # wall-clock time (`1h30m`): not convertible to steps
+    match = _TIME.match(value)
+    if not match:
+        return None
+    amount = to_number(match.group(1))
+    if amount is None:
+        try:
+            amount = float(match.group(1))  # Composer parses the number with float()
+        except ValueError:
+            return None
+    return Time(amount, match.group(2).lower(), path)
+
+
+@dataclass(frozen=True)
+class ComposerSettings:
+    """What the Composer rules read (SL501-SL505)."""
+
+    max_duration: Optional[Time] = None
+    t_warmup: Optional[Time] = None
+    t_max: Optional[Time] = None
+    scheduler: Optional[str] = None  # registry name, e.g. cosine_with_warmup
+    scheduler_key: Optional[str] = None
+    eval_interval: Optional[Time] = None
+    evaluates: bool = False  # an eval loader, ICL tasks or a gauntlet is configured
+    global_batch: Optional[int] = None
+    global_batch_key: Optional[str] = None
+    microbatch: Optional[int] = None
+    microbatch_key: Optional[str] = None
+    world_key: Optional[str] = None  # where the config states the world size (mcli compute.gpus)
+
+
+def _config_root(data: dict) -> tuple[dict, KeyPath]:
+    """An mcli run file keeps the training config under `parameters`."""
+    params = data.get("parameters")
+    if isinstance(params, dict) and params and ({"command", "compute", "integrations", "image"} & data.keys()):
+        return params, ("parameters",)
+    return data, ()
+
+
+def _looks_olmo(d: dict) -> bool:
+    """OLMo's TrainConfig shares max_duration and the batch keys; its own keys tell it apart."""
+    if "train_loader" in d or "variables" in d or "max_seq_len" in d:
+        return False
+    tok, model, sched, data = (d.get(k) if isinstance(d.get(k), dict) else {} for k in
+                               ("tokenizer", "model", "scheduler", "data"))
+    return bool("identifier" in tok or "save_interval_unsharded" in d or "evaluators" in d
+                or "max_sequence_length" in model or "units" in sched
+                or {"paths", "datasets", "memmap_dtype"} & data.keys())
+
+
+class Composer(Dialect):
+    name = "composer"
+    description = "MosaicML Composer / llm-foundry YAML (max_duration time strings, global_train_batch_size)"
+
+    def score(self, data: dict) -> float:
+        d, _ = _config_root(data)
+        if not isinstance(d, dict) or _looks_olmo(d):
+            return 0.0
+        markers = _MARKERS & d.keys()
+        if "max_duration" in d and markers:
+            return 0.9
+        if "train_loader" in d and len(markers) >= 3:
+            return 0.7
+        return 0.0
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        d, root = _config_root(data)
+        b = RunBuilder(strict=False)
+        key = lambda *parts: format_key_path(root + parts)  # noqa: E731
+        path = lambda *parts: root + parts  # noqa: E731
+
+        def section(name: str) -> dict:
+            value = d.get(name)
+            return value if isinstance(value, dict) else {}
+
+        settings: dict[str, Any] = {}
+        if root:  # mcli: compute.gpus is the world size
+            gpus = (data.get("compute") or {}).get("gpus") if isinstance(data.get("compute"), dict) else None
+            if isinstance(to_number(gpus), int) and to_number(gpus) > 0:
+                b.count("world_size", gpus, ("compute", "gpus"))
+                settings["world_key"] = "compute.gpus"
+
+        max_duration = parse_time(d.get("max_duration"), "ep", path("max_duration"))
+        if max_duration is not None:
+            settings["max_duration"] = max_duration
+            if max_duration.unit != "dur":
+                self._duration(b, "epochs" if max_duration.unit == "ep" else "max_steps", max_duration)
+
+        global_batch = d.get("global_train_batch_size")
+        if global_batch is not None:
+            b.count("global_batch_size", global_batch, root + ("global_train_batch_size",))
+            if b.has("global_batch_size"):
+                settings["global_batch"] = b.get("global_batch_size")["value"]
+                settings["global_batch_key"] = key("global_train_batch_size")
+        micro = to_number(d.get("device_train_microbatch_size"))
+        if isinstance(micro, int) and micro > 0:
+            settings["microbatch"], settings["microbatch_key"] = micro, key("device_train_microbatch_size")
+
+        train_loader = section("train_loader")
+        if "drop_last" in train_loader:
+            b.flag("train_loader.drop_last", train_loader["drop_last"], root + ("train_loader", "drop_last"))
+        eval_loader = d.get("eval_loader")
+        eval_loaders = eval_loader if isinstance(eval_loader, list) else [eval_loader]
+        eval_batch = d.get("device_eval_batch_size")
+        for index, loader in enumerate(eval_loaders):
+            if not isinstance(loader, dict):
+                continue
+            where = root + (("eval_loader", index) if isinstance(eval_loader, list) else ("eval_loader",))
+            batch = (eval_batch, root + ("device_eval_batch_size",)) if to_number(eval_batch) else None
+            drop = (loader["drop_last"], where + ("drop_last",)) if "drop_last" in loader else None
+            b.eval_loader(batch, drop)
+        settings["evaluates"] = bool(eval_loader or any(d.get(k) for k in (
+            "eval_loaders", "icl_tasks", "icl_tasks_str", "eval_gauntlet", "eval_gauntlet_str")))
+
+        self._scheduler(b, d, root, settings)
+        # No evaluation without something to evaluate or with eval_interval 0; no CheckpointSaver
+        # without a save_folder [S-CO Trainer.__init__].
+        ruled_out = [] if d.get("save_folder") is not None else ["checkpoint"]
+        if not settings["evaluates"]:
+            ruled_out.append("eval")
+        for field, name in (("eval", "eval_interval"), ("checkpoint", "save_interval"),
+                            ("logging", "console_log_interval")):
+            time = parse_time(d.get(name), "ep", path(name))  # a bare number is epochs in all three
+            if time is not None and time.value == 0 and name == "eval_interval" and "eval" not in ruled_out:
+                ruled_out.append("eval")
+            if time is None or time.value == 0:  # eval_interval 0 disables evaluation
+                continue
+            if name == "eval_interval":
+                settings["eval_interval"] = time
+                if not settings["evaluates"]:
+                    continue  # nothing to evaluate: the interval does not matter
+            self._duration(b, field, time)
+
+        seq = to_number(d.get("max_seq_len"))
+        if not isinstance(seq, int):
+            model = section("model")
+            seq = to_number(model.get("max_seq_len"))
+        semantics = Semantics(
+            "Composer / llm-foundry: one optimizer step per batch of global_train_batch_size (split into "
+            "microbatches), per-rank batch = global / world size; save and eval also at the end of training",
+            batch_is_global=True,
+            tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
+            warmup_rounding="floor",
+            final_events=("checkpoint", "eval"),
+            framework=ComposerSettings(**settings),
+            ruled_out=tuple(ruled_out),
+        )
+        return b.build(semantics)
+
+    @staticmethod
+    def _duration(b: RunBuilder, field: str, time: Time) -> None:
+        unit = _CANONICAL.get(time.unit)
+        if unit is None:
+            return  # iterations or seconds: not on steplint's scale
+        note = f"Composer {time.text()}" + (" (a bare number is epochs)" if time.bare else "")
+        b.duration(field, time.value, time.path, unit, note=note, zero_is_unset=True)
+
+    def _scheduler(self, b: RunBuilder, d: dict, root: KeyPath, settings: dict) -> None:
+        sched, where = d.get("scheduler"), root + ("scheduler",)
+        if sched is None and isinstance(d.get("schedulers"), list) and len(d["schedulers"]) == 1:
+            sched, where = d["schedulers"][0], root + ("schedulers", 0)
+        if not isinstance(sched, dict):
+            return
+        name = sched.get("name")
+        if isinstance(name, str):
+            b.name("schedule.name", name, where + ("name",))
+            settings["scheduler"], settings["scheduler_key"] = name, format_key_path(where + ("name",))
+        for arg, field in (("t_warmup", "schedule.warmup"), ("t_max", "schedule.horizon")):
+            time = parse_time(sched.get(arg), None, where + (arg,))
+            if time is None:
+                continue
+            settings[arg] = time
+            self._duration(b, field, time)

@@ -1,0 +1,214 @@
+"""Detectron2 yacs configs (`SOLVER:`, `MODEL:`, `_BASE_:` inheritance).
+
+What detectron2 does with the numbers (frameworks.md §7.2; detectron2/config/config.py
+`CfgNode.load_yaml_with_base`, solver/build.py `build_lr_scheduler`, data/build.py
+`build_batch_data_loader`, engine/hooks.py, fvcore PeriodicCheckpointer):
+
+* There are no epochs: the train loader is infinite (TrainingSampler). One iteration = one
+  optimizer step on `SOLVER.IMS_PER_BATCH` images in total across ranks (no accumulation);
+  `IMS_PER_BATCH % world_size != 0` is an AssertionError. Batches are built with drop_last.
+* `SOLVER.MAX_ITER` ends the run; `SOLVER.STEPS` (iterations) at or past MAX_ITER are dropped with
+  a warning; `SOLVER.WARMUP_ITERS` counts iterations and is capped at the run
+  (warmup fraction = min(WARMUP_ITERS / MAX_ITER, 1)).
+* `SOLVER.CHECKPOINT_PERIOD` saves when (iter + 1) % period == 0 and `model_final` at the end;
+  `TEST.EVAL_PERIOD` evaluates every period iterations and once more at the end (0 = only at the end).
+* `SOLVER.REFERENCE_WORLD_SIZE` != 0 rescales IMS_PER_BATCH and divides the iteration counts when
+  the real world size differs (`DefaultTrainer.auto_scale_workers`).
+
+`_BASE_: path` names a file (relative to the config) merged under this one: the child's values
+win, mappings merge key by key. steplint reads the chain (at most 10 files deep, cycles stopped);
+a key that only a base file sets is reported at this file's `_BASE_` line. Only values the files
+write are used: detectron2's built-in defaults (MAX_ITER 40000, STEPS (30000,), WARMUP_ITERS
+1000...) are not assumed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from ...loading import KeyPath, load_bytes, read_regular_file
+from ...units import Unit, to_number
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+MAX_BASE_DEPTH = 10
+MAX_BASE_BYTES = 4 * 1024 * 1024
+TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
+            "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
+
+
+@dataclass(frozen=True)
+class Detectron2Settings:
+    ims_per_batch: Optional[int] = None
+    ims_key: Optional[str] = None
+    reference_world_size: Optional[int] = None
+    reference_key: Optional[str] = None
+
+
+def _literal(value: Any) -> Any:
+    """yacs reads strings such as "(60000, 80000)" with literal_eval."""
+    if isinstance(value, str):
+        try:
+            return ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return value
+    return value
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """detectron2 `merge_a_into_b(child, base)`: child wins; mappings merge key by key."""
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_base(real: str, name: str) -> Union[dict, str]:
+    """The mapping a `_BASE_` file holds, or why it cannot be used."""
+    raw = read_regular_file(real, MAX_BASE_BYTES)
+    if raw is None:
+        why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
+        return f"{why}: the keys it sets are unknown"
+    if len(raw) > MAX_BASE_BYTES:
+        return "is too large: not read"
+    loaded = load_bytes(name, raw)
+    parent = loaded.documents[0].data if loaded.documents else None
+    return parent if isinstance(parent, dict) else "is not a mapping: not read"
+
+
+class _Bases:
+    """Resolves a `_BASE_` chain from disk."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.notes: list[str] = []
+        self.files: list[str] = []
+
+    def merged(self, data: dict) -> dict:
+        path = self.source.path
+        start = os.path.realpath(path) if path and os.path.isfile(path) else None
+        return self._resolve(data, path, {start} if start else set(), 0)
+
+    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
+        base = data.get("_BASE_")
+        if not isinstance(base, str) or not base.strip():
+            return data
+        name = os.path.expanduser(base.strip())
+        if name.startswith(("http://", "https://")):
+            self.notes.append(f"_BASE_ {base!r} is a URL: its keys are unknown")
+            return data
+        if not os.path.isabs(name):
+            name = os.path.join(os.path.dirname(path or "."), name)
+        real = os.path.realpath(name)
+        if depth >= MAX_BASE_DEPTH:
+            self.notes.append(f"_BASE_ chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")
+            return data
+        if real in seen:
+            self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
+            return data
+        key = ("_BASE_", real)
+        if key not in self.source.files_read:
+            self.source.files_read[key] = _read_base(real, name)
+        parent = self.source.files_read[key]
+        if isinstance(parent, str):  # why it could not be read
+            self.notes.append(f"_BASE_ {base!r} {parent}")
+            return data
+        self.files.append(base)
+        parent = self._resolve(parent, name, seen | {real}, depth + 1)
+        child = {k: v for k, v in data.items() if k != "_BASE_"}
+        merged = _merge({k: v for k, v in parent.items() if k != "_BASE_"}, child)
+        merged["_BASE_"] = base
+        return merged
+
+
+class Detectron2(Dialect):
+    name = "detectron2"
+    description = "Detectron2 yacs configs (SOLVER.MAX_ITER, STEPS, IMS_PER_BATCH; `_BASE_` inheritance)"
+
+    def score(self, data: dict) -> float:
+        keys = set(map(str, data))
+        solver = data.get("SOLVER")
+        if isinstance(solver, dict) and set(map(str, solver)) & {"MAX_ITER", "IMS_PER_BATCH", "BASE_LR", "STEPS"}:
+            return 0.95
+        if isinstance(data.get("_BASE_"), str) and keys & TOP_KEYS:
+            return 0.9
+        if isinstance(data.get("MODEL"), dict) and len(keys & TOP_KEYS) >= 2 and all(k.isupper() or k == "_BASE_"
+                                                                                  for k in keys):
+            return 0.8
+        return 0.0
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        bases = _Bases(source)
+        merged = bases.merged(data)
+        b = RunBuilder(strict=False)
+        b.assumptions.extend(bases.notes)
+        settings: dict[str, Any] = {}
+
+        def where(*path: str) -> tuple[KeyPath, Optional[str]]:
+            """The key in this file, or its `_BASE_` line when only a base file sets it."""
+            node: Any = data
+            for part in path:
+                if not isinstance(node, dict) or part not in node:
+                    return ("_BASE_",), f"{'.'.join(path)} from {data.get('_BASE_')}"
+                node = node[part]
+            return tuple(path), None
+
+        def get(*path: str) -> Any:
+            node: Any = merged
+            for part in path:
+                if not isinstance(node, dict):
+                    return None
+                node = node.get(part)
+            return _literal(node)
+
+        max_iter = get("SOLVER", "MAX_ITER")
+        if to_number(max_iter) is not None:
+            path, note = where("SOLVER", "MAX_ITER")
+            b.duration("max_steps", max_iter, path, Unit.STEP, note=note)
+        steps = get("SOLVER", "STEPS")
+        if isinstance(steps, (list, tuple)) and steps:
+            path, _ = where("SOLVER", "STEPS")
+            b.milestones("schedule.milestones", list(steps), path, Unit.STEP)
+        warmup = get("SOLVER", "WARMUP_ITERS")
+        if to_number(warmup) is not None:
+            path, note = where("SOLVER", "WARMUP_ITERS")
+            b.duration("schedule.warmup", warmup, path, Unit.STEP, note=note, zero_is_unset=True)
+        name = get("SOLVER", "LR_SCHEDULER_NAME")
+        if isinstance(name, str):
+            b.name("schedule.name", name, where("SOLVER", "LR_SCHEDULER_NAME")[0])
+        ims = get("SOLVER", "IMS_PER_BATCH")
+        if to_number(ims) is not None:
+            path, note = where("SOLVER", "IMS_PER_BATCH")
+            b.count("global_batch_size", ims, path, note=note)
+            if b.has("global_batch_size"):
+                settings["ims_per_batch"] = b.get("global_batch_size")["value"]
+                settings["ims_key"] = b.get("global_batch_size")["key"]
+        for field, key_path in (("checkpoint", ("SOLVER", "CHECKPOINT_PERIOD")), ("eval", ("TEST", "EVAL_PERIOD"))):
+            every = get(*key_path)
+            number = to_number(every)
+            if number is not None and number > 0:  # EVAL_PERIOD 0: only the final evaluation
+                path, note = where(*key_path)
+                b.duration(field, every, path, Unit.STEP, note=note)
+        reference = to_number(get("SOLVER", "REFERENCE_WORLD_SIZE"))
+        if isinstance(reference, int) and reference > 0:
+            settings["reference_world_size"] = reference
+            settings["reference_key"] = ".".join(where("SOLVER", "REFERENCE_WORLD_SIZE")[0])
+            b.assumptions.append(f"SOLVER.REFERENCE_WORLD_SIZE {reference}: on another world size detectron2 rescales "
+                                 f"IMS_PER_BATCH and divides MAX_ITER, STEPS, WARMUP_ITERS and the periods; the "
+                                 f"numbers here hold on {reference} ranks")
+        if bases.files:
+            b.assumptions.append("merged with _BASE_ " + " <- ".join(bases.files))
+        semantics = Semantics(
+            "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
+            "(drop_last), final checkpoint and evaluation at MAX_ITER",
+            batch_is_global=True, final_events=("checkpoint", "eval"), framework=Detectron2Settings(**settings))
+        return b.build(semantics)
+
+
+def settings_of(semantics: Semantics) -> Optional[Detectron2Settings]:
+    return semantics.framework if isinstance(semantics.framework, Detectron2Settings) else None

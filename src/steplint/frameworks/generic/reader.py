@@ -1,0 +1,276 @@
+"""Hand-written research configs: the common spellings, wherever they sit in the tree.
+
+Precision over recall. A document is read as a training config only when it names a duration
+(epochs or a step count) *and* something else a training run has (a batch size, a schedule, an
+optimizer or learning rate, a checkpoint or eval interval). Files that are plainly something else
+(CI workflows, Kubernetes manifests, compose files, OpenAPI specs, conda environments) score 0.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from ...loading import KeyPath
+from ...units import Unit, parse_duration, to_number
+from ..base import Source, Adapted, Dialect, RunBuilder, walk
+
+_EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
+_SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule", re.I)
+_CKPT_PART = re.compile(r"ckpt|checkpoint|save", re.I)
+
+EPOCH_KEYS = {"epochs", "num_epochs", "max_epochs", "train_epochs", "n_epochs", "num_train_epochs",
+              "total_epochs", "nepochs", "epoch_num", "training_epochs"}
+BATCH_KEYS = {"batch_size", "train_batch_size", "per_device_train_batch_size", "micro_batch_size",
+              "batch_size_per_gpu", "per_gpu_batch_size", "train_micro_batch_size_per_gpu",
+              "batch_size_per_device", "samples_per_gpu", "imgs_per_gpu", "per_gpu_train_batch_size"}
+EVAL_BATCH_KEYS = {"eval_batch_size", "val_batch_size", "valid_batch_size", "per_device_eval_batch_size",
+                   "test_batch_size", "per_gpu_eval_batch_size"}
+MAX_STEP_KEYS = {"max_steps", "num_steps", "max_iters", "max_iter", "train_iters", "train_steps",
+                 "num_train_steps", "max_iterations", "num_iterations", "max_updates", "max_update",
+                 "training_steps", "n_steps", "iterations"}
+TOTAL_STEP_KEYS = {"total_steps", "num_training_steps", "total_training_steps", "total_iters_planned"}
+DATASET_KEYS = {"num_samples", "dataset_size", "train_size", "num_train_samples", "n_train",
+                "train_samples", "num_train_examples", "train_dataset_size", "num_training_samples",
+                "n_train_samples", "train_len"}
+DATASET_NAME_KEYS = {"dataset", "dataset_name", "train_dataset", "data_name", "dataset_id"}
+WORLD_KEYS = {"world_size", "num_gpus", "n_gpus", "ngpus", "ngpu", "gpus", "devices", "num_devices",
+              "nproc_per_node", "gpus_per_node"}
+NODE_KEYS = {"num_nodes", "nnodes", "nodes"}
+ACCUM_KEYS = {"gradient_accumulation_steps", "grad_accum_steps", "grad_accum", "accumulate_grad_batches",
+              "accum_steps", "accumulation_steps", "gradient_accumulation", "accum_iter", "update_freq",
+              "grad_accumulation_steps", "accumulate_steps"}
+GLOBAL_BATCH_KEYS = {"global_batch_size", "effective_batch_size", "total_batch_size", "global_train_batch_size"}
+WARMUP_KEYS = {
+    "warmup_steps": Unit.STEP, "warmup_iters": Unit.STEP, "warmup_updates": Unit.STEP,
+    "warmup_iterations": Unit.STEP, "num_warmup_steps": Unit.STEP, "lr_warmup_steps": Unit.STEP,
+    "lr_warmup_iters": Unit.STEP, "warmup_epochs": Unit.EPOCH, "warmup_epoch": Unit.EPOCH,
+    "lr_warmup_epochs": Unit.EPOCH, "warmup_ratio": Unit.DUR, "warmup_fraction": Unit.DUR,
+    "warmup_pct": Unit.DUR, "lr_warmup_fraction": Unit.DUR, "warmup_proportion": Unit.DUR,
+}
+# key -> unit; None = the unit is not in the name (resolved from the run, see _ambiguous_unit)
+CHECKPOINT_KEYS: dict[str, Optional[Unit]] = {
+    "save_steps": Unit.STEP, "save_every_n_steps": Unit.STEP, "every_n_train_steps": Unit.STEP,
+    "ckpt_every_n_steps": Unit.STEP, "checkpoint_every_n_steps": Unit.STEP, "save_interval_steps": Unit.STEP,
+    "save_every_steps": Unit.STEP, "checkpoint_every_steps": Unit.STEP,
+    "save_every_n_epochs": Unit.EPOCH, "save_every_epochs": Unit.EPOCH, "checkpoint_every_n_epochs": Unit.EPOCH,
+    "ckpt_every_n_epochs": Unit.EPOCH, "save_epochs": Unit.EPOCH,
+    "save_every": None, "save_interval": None, "checkpoint_interval": None, "ckpt_every": None,
+    "save_freq": None, "checkpoint_every": None, "checkpoint_freq": None, "ckpt_interval": None,
+    "save_period": None,
+}
+CHECKPOINT_SECTION_KEYS: dict[str, Optional[Unit]] = {  # inside a checkpoint/save mapping
+    "every_n_steps": Unit.STEP, "every_n_epochs": Unit.EPOCH, "every": None, "interval": None,
+    "frequency": None, "freq": None,
+}
+EVAL_KEYS: dict[str, Optional[Unit]] = {
+    "eval_steps": Unit.STEP, "eval_every_n_steps": Unit.STEP, "val_every_n_steps": Unit.STEP,
+    "eval_every_steps": Unit.STEP, "eval_interval_steps": Unit.STEP,
+    "eval_every_n_epochs": Unit.EPOCH, "check_val_every_n_epoch": Unit.EPOCH, "val_every_n_epochs": Unit.EPOCH,
+    "eval_epochs": Unit.EPOCH, "validate_every_n_epochs": Unit.EPOCH, "eval_every_epochs": Unit.EPOCH,
+    "eval_interval": None, "eval_every": None, "val_interval": None, "eval_freq": None, "val_freq": None,
+    "validate_every": None, "val_every": None, "eval_period": None,
+}
+LOG_KEYS: dict[str, Optional[Unit]] = {
+    "logging_steps": Unit.STEP, "log_every_n_steps": Unit.STEP, "log_steps": Unit.STEP,
+    "log_every_steps": Unit.STEP, "log_every": Unit.STEP, "log_interval": Unit.STEP, "log_freq": Unit.STEP,
+    "print_freq": Unit.STEP, "logging_interval": Unit.STEP,
+}
+SCHEDULER_HOLDERS = {"scheduler", "lr_scheduler", "lr_schedule", "sched", "scheduler_type", "lr_scheduler_type",
+                     "schedule", "lr_policy", "lr_decay_style", "decay_style"}
+SCHEDULER_NAME_KEYS = {"name", "type", "_target_", "class_path", "target", "scheduler", "policy"}
+HORIZON_KEYS = {"t_max": None, "total_iters": None, "total_steps": None, "num_training_steps": None,
+                "decay_steps": None, "lr_decay_iters": Unit.STEP, "t_0": None, "cycle_length": None}
+KNOWN_SCHEDULERS = re.compile(
+    r"cosine|linear|step|multistep|onecycle|one_cycle|poly|exponential|constant|plateau|cyclic|inverse_sqrt|"
+    r"warmup|wsd|rsqrt|noam|lambda|sequential|anneal", re.I)
+LR_KEYS = {"lr", "learning_rate", "base_lr", "max_lr", "optimizer", "optim", "optimizer_name", "weight_decay"}
+BATCHNORM_VALUE = re.compile(r"^(batch_?norm([123]d)?|bn([123]d)?|batch|syncbn|sync_?batch_?norm|nn\.batchnorm[123]d|"
+                             r"torch\.nn\.batchnorm[123]d)$", re.I)
+NOT_TRAINING = [
+    {"apiVersion", "kind"}, {"on", "jobs"}, {"jobs", "name"}, {"services", "version"}, {"openapi"},
+    {"swagger"}, {"dependencies", "channels"}, {"hosts", "tasks"}, {"stages", "script"}, {"repos"},
+    {"name", "version", "scripts"}, {"name", "version", "dependencies"}, {"$schema", "properties"},
+]
+
+
+def _eval_path(path: KeyPath) -> bool:
+    return any(isinstance(p, str) and _EVAL_PART.search(p) for p in path[:-1]) or bool(_EVAL_PART.search(str(path[-1])))
+
+
+def _positive_int(value: Any) -> bool:
+    number = to_number(value)
+    return isinstance(number, int) and number > 0
+
+
+def _under(path: KeyPath, pattern: re.Pattern) -> bool:
+    return any(isinstance(p, str) and pattern.search(p) for p in path[:-1])
+
+
+class Generic(Dialect):
+    name = "generic"
+    description = "hand-written research configs: common key spellings anywhere in the tree"
+
+    def score(self, data: dict) -> float:
+        if any(marker <= data.keys() for marker in NOT_TRAINING):
+            return 0.0
+        keys = {str(k).lower() for _, k, _ in walk(data, max_nodes=20_000)}
+        has_duration = bool(keys & (EPOCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS))
+        has_other = bool(keys & (BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KEYS)
+                                 | set(CHECKPOINT_KEYS) | set(EVAL_KEYS) | ACCUM_KEYS))
+        return 0.3 if has_duration and has_other else 0.0
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        found = _Found()
+        for path, key, value in walk(data):
+            found.see(path, str(key), value)
+        return found.build()
+
+
+class _Found:
+    """First (shallowest) candidate per canonical field."""
+
+    def __init__(self) -> None:
+        self.b = RunBuilder(strict=False)
+        self.ambiguous: list[tuple[str, Any, KeyPath]] = []  # intervals whose unit the key does not say
+        self.horizons: list[tuple[Any, KeyPath]] = []
+        self.eval_batch: Optional[tuple[Any, KeyPath]] = None
+        self.eval_drop: Optional[tuple[Any, KeyPath]] = None
+        self.nodes: Optional[tuple[Any, KeyPath]] = None
+        self.scheduler_path: Optional[KeyPath] = None
+
+    def first(self, field: str) -> bool:
+        return not self.b.has(field)
+
+    def see(self, path: KeyPath, key: str, value: Any) -> None:
+        k = key.lower()
+        b = self.b
+        if isinstance(value, (dict, list)) and k not in ("milestones",):
+            if k in SCHEDULER_HOLDERS and isinstance(value, dict) and self.scheduler_path is None:
+                self.scheduler_path = path
+            if k == "norm_cfg" and isinstance(value, dict) and BATCHNORM_VALUE.match(str(value.get("type", ""))):
+                self._batchnorm(path)
+            return
+        in_sched = _under(path, _SCHED_PART)
+        if k in EPOCH_KEYS and not in_sched and self.first("epochs") and not _eval_path(path):
+            if (to_number(value) or 0) >= 0:  # -1 = "no epoch limit" (Lightning, NeMo)
+                b.duration("epochs", value, path, Unit.EPOCH)
+        elif k in BATCH_KEYS and not _eval_path(path):
+            if self.first("train_loader.batch_size") and to_number(value) != -1:  # -1: "use the default"
+                b.count("train_loader.batch_size", value, path)
+        elif (k in EVAL_BATCH_KEYS or k in BATCH_KEYS) and self.eval_batch is None and to_number(value) is not None:
+            self.eval_batch = (value, path)
+        elif k == "drop_last":
+            if _eval_path(path):
+                self.eval_drop = self.eval_drop or (value, path)
+            elif self.first("train_loader.drop_last"):
+                b.flag("train_loader.drop_last", value, path)
+        elif k == "shuffle" and not _eval_path(path) and self.first("train_loader.shuffle"):
+            b.flag("train_loader.shuffle", value, path)
+        elif k in HORIZON_KEYS and in_sched:
+            self.horizons.append((value, path))
+        elif k in MAX_STEP_KEYS and not in_sched and self.first("max_steps"):
+            number = to_number(value)
+            if number is not None and number > 0:  # -1 / 0 mean "not set" in most codebases
+                b.duration("max_steps", value, path, Unit.STEP)
+        elif k in TOTAL_STEP_KEYS and self.first("total_steps"):
+            b.duration("total_steps", value, path, Unit.STEP)
+        elif k in DATASET_KEYS and not _eval_path(path) and self.first("dataset_size"):
+            b.count("dataset_size", value, path)
+        elif k in DATASET_NAME_KEYS and isinstance(value, str) and not _eval_path(path) and self.first("dataset_name"):
+            b.name("dataset_name", value, path)
+        elif k in WORLD_KEYS and self.first("world_size") and _positive_int(value):  # -1 = "all devices"
+            b.count("world_size", value, path)
+        elif k in NODE_KEYS and _positive_int(value):
+            self.nodes = self.nodes or (value, path)
+        elif k in ACCUM_KEYS and self.first("gradient_accumulation"):
+            b.count("gradient_accumulation", value, path)
+        elif k in GLOBAL_BATCH_KEYS and self.first("global_batch_size"):
+            b.count("global_batch_size", value, path)
+        elif k in WARMUP_KEYS and self.first("schedule.warmup"):
+            b.duration("schedule.warmup", value, path, WARMUP_KEYS[k], zero_is_unset=True)
+        elif k == "warmup" and self.first("schedule.warmup") and not isinstance(value, bool):
+            number = to_number(value)
+            unit = Unit.DUR if number is not None and 0 < number < 1 else Unit.STEP
+            b.duration("schedule.warmup", value, path, unit, zero_is_unset=True)
+        elif k in CHECKPOINT_KEYS and self.first("checkpoint"):
+            self._interval("checkpoint", value, path, CHECKPOINT_KEYS[k])
+        elif k in CHECKPOINT_SECTION_KEYS and _under(path, _CKPT_PART) and self.first("checkpoint"):
+            self._interval("checkpoint", value, path, CHECKPOINT_SECTION_KEYS[k])
+        elif k in EVAL_KEYS and self.first("eval"):
+            self._interval("eval", value, path, EVAL_KEYS[k])
+        elif k in LOG_KEYS and self.first("logging"):
+            self._interval("logging", value, path, LOG_KEYS[k])
+        elif k == "milestones" and in_sched and self.first("schedule.milestones"):
+            self.horizons.append((value, path))
+        elif k == "step_size" and in_sched and self.first("schedule.step_size"):
+            self.horizons.append((value, path))
+        elif k == "interval" and in_sched and value in ("step", "epoch") and self.first("schedule.stepped_per"):
+            b.name("schedule.stepped_per", value, path)
+        elif k == "by_epoch" and in_sched and isinstance(value, bool) and self.first("schedule.stepped_per"):
+            b.name("schedule.stepped_per", "epoch" if value else "step", path)
+        elif (k in SCHEDULER_HOLDERS or (k in SCHEDULER_NAME_KEYS and in_sched)) and isinstance(value, str) \
+                and KNOWN_SCHEDULERS.search(value) and self.first("schedule.name"):
+            b.name("schedule.name", value.rsplit(".", 1)[-1], path)
+        elif self._names_batchnorm(k, value):
+            self._batchnorm(path)
+
+    @staticmethod
+    def _names_batchnorm(key: str, value: Any) -> bool:
+        if isinstance(value, str) and key in ("norm", "norm_layer", "normalization", "norm_type", "bn_type", "norm_cfg"):
+            return bool(BATCHNORM_VALUE.match(value.strip()))
+        if value is True and (key in ("bn", "use_bn", "batch_norm", "batchnorm", "use_batchnorm", "use_batch_norm")
+                              or key.endswith("_bn")):
+            return True
+        return isinstance(value, str) and bool(re.fullmatch(r"(torch\.)?(nn\.)?BatchNorm[123]d", value.strip()))
+
+    def _batchnorm(self, path: KeyPath) -> None:
+        if self.first("batchnorm"):
+            self.b.flag("batchnorm", True, path)
+
+    def _interval(self, field: str, value: Any, path: KeyPath, unit: Optional[Unit]) -> None:
+        if isinstance(value, dict) or (isinstance(value, str) and to_number(value) is None):
+            self.b.duration(field, value, path, unit)  # written with its own unit
+        elif unit is None:
+            self.ambiguous.append((field, value, path))
+        else:
+            self.b.duration(field, value, path, unit)
+
+    def build(self) -> Adapted:
+        b = self.b
+        if self.nodes is not None and b.has("world_size"):
+            nodes, per_node = to_number(self.nodes[0]), b.get("world_size")["value"]
+            if isinstance(nodes, int) and nodes > 1:
+                b.count("world_size", nodes * per_node, self.nodes[1], note=f"{nodes} nodes × {per_node}")
+        if self.eval_batch is not None or self.eval_drop is not None:
+            b.eval_loader(self.eval_batch, self.eval_drop)
+        stepped = b.get("schedule.stepped_per")
+        stepped_unit = {"step": Unit.STEP, "epoch": Unit.EPOCH}.get(stepped["value"]) if stepped else None
+        for value, path in self.horizons:
+            key = str(path[-1]).lower()
+            if key == "milestones":
+                if stepped_unit:
+                    b.milestones("schedule.milestones", value, path, stepped_unit)
+            elif key == "step_size":
+                if stepped_unit:
+                    b.duration("schedule.step_size", value, path, stepped_unit)
+            elif not b.has("schedule.horizon"):
+                unit = HORIZON_KEYS.get(key) or stepped_unit
+                if unit is not None or parse_duration(value, None) is not None:
+                    b.duration("schedule.horizon", value, path, unit)
+        for field, value, path in self.ambiguous:
+            if b.has(field):
+                continue
+            unit = self._ambiguous_unit(value)
+            b.duration(field, value, path, unit, note=f"unit assumed: {unit.value}")
+            if b.has(field):
+                b.assumptions.append(f"'{path[-1]}' read as {unit.value}s (the key does not say)")
+        return b.build()
+
+    def _ambiguous_unit(self, value: Any) -> Unit:
+        """`save_every: 5` in a 100-epoch run means epochs; `eval_interval: 2000` means steps."""
+        epochs, max_steps = self.b.get("epochs"), self.b.get("max_steps")
+        number = to_number(value)
+        if epochs and not max_steps and number is not None and number <= epochs["value"]:
+            return Unit.EPOCH
+        return Unit.STEP

@@ -1,0 +1,567 @@
+"""Hugging Face Trainer configs: flat YAML of `TrainingArguments` keys, as written for the plain
+Trainer, TRL (SFT/DPO/GRPO configs, alignment-handbook and open-r1 recipes) and LLaMA-Factory.
+
+What the Trainer does with the numbers (frameworks.md §1, §8; transformers trainer.py
+`set_initial_training_values`, training_args.py `__post_init__` / `get_warmup_steps`,
+trainer_callback.py `DefaultFlowCallback`; accelerate data_loader.py `BatchSamplerShard`),
+checked against the real Trainer in tests/oracle/hf_trainer_*.json:
+
+    batches = ceil(N / B)  (floor with dataloader_drop_last)
+    L       = batches, or ceil(batches / P) on P ranks (floor with drop_last): accelerate shards
+              whole batches and completes the last ones, it does not use DistributedSampler
+    U       = max(ceil(L / GA), 1)      transformers >= 4.52
+            = max(floor(L / GA), 1)     transformers <= 4.51
+    T       = max_steps if max_steps > 0, else ceil(num_train_epochs × U)
+    W       = 4.x: warmup_steps if > 0, else ceil(T × warmup_ratio)
+              5.0-5.14: a set warmup_ratio replaces warmup_steps; 5.x: warmup_steps < 1 is a ratio
+              (ceil(T × w)), else int(warmup_steps); >= 5.15: warmup_ratio does not exist
+    save/eval/logging_steps < 1 are ratios of T (ceil); a checkpoint is forced at the last step
+    (steps strategy), an evaluation too from 5.4; epoch strategies fire at the end of a truncated
+    last epoch; evaluation waits for eval_delay (epochs with the epoch strategy, else steps).
+
+The version: `--framework-version transformers=X.Y`, else the installed transformers (its metadata
+only: transformers is never imported), else the newest release the reference covers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Optional
+
+from ...loading import KeyPath, format_key_path
+from ...model import Duration
+from ...units import Unit
+from ...units import to_number as _to_number
+from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source
+
+NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
+
+# TrainingArguments fields that (nearly) only Hugging Face configs use at the top level.
+DISTINCTIVE_KEYS = {
+    "per_device_train_batch_size", "per_device_eval_batch_size", "per_gpu_train_batch_size", "num_train_epochs",
+    "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_ratio", "save_strategy", "eval_strategy",
+    "evaluation_strategy", "logging_strategy", "save_total_limit", "load_best_model_at_end", "metric_for_best_model",
+    "greater_is_better", "overwrite_output_dir", "report_to", "push_to_hub", "hub_model_id", "hub_strategy",
+    "hub_private_repo", "gradient_checkpointing_kwargs", "dataloader_num_workers", "dataloader_drop_last",
+    "dataloader_pin_memory", "ddp_timeout", "ddp_find_unused_parameters", "logging_first_step", "logging_steps",
+    "save_steps", "eval_steps", "eval_delay", "eval_on_start", "save_only_model", "save_safetensors",
+    "remove_unused_columns", "log_level", "do_train", "do_eval", "do_predict", "fp16_full_eval", "bf16_full_eval",
+    "torch_compile", "optim", "optim_args", "adam_beta1", "adam_beta2", "adam_epsilon", "max_grad_norm",
+    "auto_find_batch_size", "group_by_length", "length_column_name", "label_smoothing_factor", "run_name",
+    "include_num_input_tokens_seen", "neftune_noise_alpha", "torch_empty_cache_steps", "prediction_loss_only",
+    "eval_accumulation_steps", "logging_dir", "use_liger_kernel", "average_tokens_across_devices",
+    "per_device_eval_batch_size", "predict_with_generate", "generation_max_length", "ddp_backend",
+}
+# Names no other tool uses: one of them is enough.
+UNMISTAKABLE_KEYS = {"per_device_train_batch_size", "per_gpu_train_batch_size", "per_device_eval_batch_size",
+                     "eval_strategy", "evaluation_strategy", "save_strategy", "logging_strategy", "lr_scheduler_type",
+                     "load_best_model_at_end", "dataloader_drop_last", "overwrite_output_dir", "save_total_limit"}
+# Keys of the derived tools, to name the flavour (and not to be mistaken for plain Trainer keys).
+LLAMA_FACTORY_KEYS = {"stage", "finetuning_type", "template", "cutoff_len", "lora_target", "val_size", "plot_loss",
+                      "max_samples", "preprocessing_num_workers", "overwrite_cache", "lora_rank", "pref_beta",
+                      "dataset_dir", "mix_strategy", "packing", "use_badam", "use_galore", "use_apollo"}
+TRL_KEYS = {"max_seq_length", "max_length", "dataset_text_field", "num_generations", "max_prompt_length",
+            "max_completion_length", "use_vllm", "reward_funcs", "reward_weights", "dataset_mixture", "dataset_name",
+            "dataset_num_proc", "loss_type", "completion_only_loss", "assistant_only_loss", "beta",
+            "dataset_kwargs", "model_init_kwargs", "log_completions", "dataset_prompt_column", "chat_template",
+            "torch_dtype", "attn_implementation", "model_revision"}
+AXOLOTL_MARKERS = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", "sequence_len", "sample_packing",
+                   "val_set_size", "saves_per_epoch", "evals_per_epoch", "dataset_prepared_path", "adapter",
+                   "lora_r", "wandb_project", "pad_to_sequence_len", "special_tokens", "base_model_config"}
+
+STRATEGIES = ("no", "steps", "epoch")
+SAVE_STRATEGIES = ("no", "steps", "epoch", "best")
+WARMUP_FREE_SCHEDULERS = ("constant", "reduce_lr_on_plateau")
+
+
+# ---------------------------------------------------------------------------------------- version
+
+@dataclass(frozen=True)
+class HFVersion:
+    numbers: tuple[int, ...]
+    source: str  # "--framework-version", "installed", "assumed"
+
+    @property
+    def known(self) -> bool:
+        return self.source != "assumed"
+
+    @property
+    def text(self) -> str:
+        return ".".join(str(n) for n in self.numbers[:2])
+
+    def at_least(self, *version: int) -> bool:
+        return _pad(self.numbers) >= _pad(version)
+
+    def describe(self) -> str:
+        if self.source == "assumed":
+            return (f"transformers {self.text} semantics (assumed: the newest; pass "
+                    "--framework-version transformers=X.Y)")
+        return f"transformers {self.text} semantics ({self.source})"
+
+
+def _pad(numbers: tuple[int, ...]) -> tuple[int, ...]:
+    return (tuple(numbers) + (0, 0, 0))[:3]
+
+
+def parse_version(text: str) -> Optional[tuple[int, ...]]:
+    """'4.57.1' -> (4, 57, 1); '5.0.0rc1' -> (5, 0, 0); None when it does not start with a number."""
+    match = re.match(r"\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?", str(text))
+    if not match:
+        return None
+    return tuple(int(g) for g in match.groups() if g is not None)
+
+
+@lru_cache(maxsize=4)
+def _installed(package: str) -> Optional[str]:
+    import importlib.metadata  # deferred: it costs start-up time and only HF configs need it
+
+    try:
+        return importlib.metadata.version(package)  # the metadata only: the package is never imported
+    except Exception:  # noqa: BLE001 - not installed, or broken metadata: same answer
+        return None
+
+
+def transformers_version(source: Source) -> HFVersion:
+    given = source.version("transformers")
+    if given is not None and parse_version(given):
+        return HFVersion(parse_version(given), "--framework-version")
+    installed = _installed("transformers")
+    if installed is not None and parse_version(installed):
+        return HFVersion(parse_version(installed), "installed")
+    return HFVersion(NEWEST, "assumed")
+
+
+def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
+    """How the Trainer of transformers version `v` counts [trainer.py set_initial_training_values,
+    _inner_training_loop; trainer_callback.py DefaultFlowCallback]; `extra` adds dialect settings."""
+    return Semantics(
+        name=f"{name}, {v.describe()}",
+        accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
+        accumulation_remainder="dataset" if v.at_least(4, 46) and not v.at_least(4, 52) else "loader",
+        limit_precedence="max_steps",
+        sharding="accelerate",
+        final_events=("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",),
+        epoch_end_events=True,
+        **extra,
+    )
+
+
+def map_run_length(b: RunBuilder, data: dict, epochs_key: str, default_epochs: float, default_note: str) -> None:
+    """max_steps > 0 replaces the epoch count entirely [trainer.py set_initial_training_values];
+    a written epoch count of 0 next to it is not an error; no epoch count means the default."""
+    max_steps = to_number(data.get("max_steps"))
+    limited = max_steps is not None and max_steps > 0
+    if limited:
+        b.duration("max_steps", data["max_steps"], ("max_steps",), Unit.STEP)
+    epochs = data.get(epochs_key)
+    if epochs is not None and to_number(epochs) is not None:
+        if not limited or to_number(epochs) > 0:
+            b.duration("epochs", epochs, (epochs_key,), Unit.EPOCH)
+    elif not limited and epochs is None:
+        b.duration("epochs", default_epochs, (), Unit.EPOCH, note=default_note)
+
+
+# ---------------------------------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    key: str  # dotted key path in the config
+    written: bool = True  # False = the framework's default
+
+
+@dataclass(frozen=True)
+class HFSettings:
+    """What the Hugging Face rules read that the canonical model has no place for."""
+
+    flavour: str  # "Hugging Face Trainer", "TRL", "LLaMA-Factory", "axolotl"
+    version: HFVersion
+    values: dict = field(default_factory=dict)  # setting name -> Setting
+    # The warmup HF computes with get_warmup_steps (what DeepSpeed "auto" gets), whatever the
+    # scheduler does with it.
+    warmup: Optional[Duration] = None
+    deepspeed: Optional[object] = None  # deepspeed.DeepSpeedConfig read from the `deepspeed` pointer
+    deepspeed_key: Optional[str] = None
+    deepspeed_note: Optional[str] = None  # why the pointer could not be read
+
+    def get(self, name: str) -> Optional[Setting]:
+        return self.values.get(name)
+
+    def written(self, name: str) -> Optional[Setting]:
+        setting = self.values.get(name)
+        return setting if setting is not None and setting.written else None
+
+
+def to_number(value: Any) -> Optional[float]:
+    """A finite number, or None (text, booleans, NaN and infinities are not numbers here)."""
+    number = _to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def number_of(setting: Optional[Setting]) -> Optional[float]:
+    """The setting's value as a number; None for text, booleans and unset settings."""
+    if setting is None or isinstance(setting.value, bool):
+        return None
+    return to_number(setting.value)
+
+
+def is_float_value(raw: Any) -> bool:
+    """A YAML float (0.1, 1.0, 1e3) as HfArgumentParser passes it on: transformers 4.x wants an int."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, float):
+        return True
+    return isinstance(raw, str) and isinstance(to_number(raw), float)
+
+
+def safe_duration(value: float, unit: Unit, key: Optional[str], note: Optional[str] = None) -> Optional[Duration]:
+    """A Duration for the settings, or None when the value cannot be one (negative, infinite...)."""
+    try:
+        return Duration(value=value, unit=unit, key=key, note=note)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
+
+
+def hf_settings(semantics: Semantics) -> Optional[HFSettings]:
+    framework = getattr(semantics, "framework", None)
+    return framework if isinstance(framework, HFSettings) else None
+
+
+# ---------------------------------------------------------------------------------------- dialect
+
+def _online_rl(data: dict) -> Optional[str]:
+    """'TRL GRPO' / 'PPO' when the trainer generates its own batches (not N / B per epoch)."""
+    if "num_generations" in data or "reward_funcs" in data:
+        return "TRL GRPO"
+    if str(data.get("stage", "")).lower() == "ppo":
+        return "LLaMA-Factory PPO"
+    return None
+
+
+def flavour_of(data: dict) -> str:
+    keys = set(data)
+    if len(keys & LLAMA_FACTORY_KEYS) >= 2:
+        return "LLaMA-Factory"
+    if keys & TRL_KEYS:
+        return "TRL"
+    return "Hugging Face Trainer"
+
+
+class HuggingFace(Dialect):
+    name = "hf-trainer"
+    versions_read = ("transformers",)
+    description = ("Hugging Face Trainer YAML (TrainingArguments keys: plain, TRL, alignment-handbook, open-r1, "
+                   "LLaMA-Factory), with the DeepSpeed JSON it points to")
+
+    def score(self, data: dict) -> float:
+        keys = {k for k in data if isinstance(k, str)}
+        distinctive = keys & DISTINCTIVE_KEYS
+        if len(distinctive) + len(keys & UNMISTAKABLE_KEYS) < 2:
+            return 0.0
+        if len(keys & AXOLOTL_MARKERS) >= 2 and "per_device_train_batch_size" not in keys:
+            return 0.2  # axolotl's own names: the axolotl dialect reads it
+        return min(0.55 + 0.03 * len(distinctive), 0.9)
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        reader = _Reader(data, source, flavour_of(data))
+        return reader.read()
+
+
+class _Reader:
+    """Maps TrainingArguments keys into the canonical model, the way the Trainer reads them."""
+
+    def __init__(self, data: dict, source: Source, flavour: str) -> None:
+        self.data = data
+        self.source = source
+        self.flavour = flavour
+        self.version = transformers_version(source)
+        self.b = RunBuilder(strict=False)
+        self.values: dict[str, Setting] = {}
+        self.warmup: Optional[Duration] = None
+        self.eval_delay: Optional[Duration] = None
+        self.ruled_out: list[str] = []  # events the config turns off (Semantics.ruled_out)
+
+    # -- helpers
+    def raw(self, name: str, default: Any = None) -> Any:
+        value = self.data.get(name, default)
+        return default if value is None else value
+
+    def note(self, name: str, default: Any = None) -> Optional[Setting]:
+        """Remember a setting (written, or the framework's default) for the rules."""
+        if name in self.data and self.data[name] is not None:
+            self.values[name] = Setting(self.data[name], name)
+        elif default is not None:
+            self.values[name] = Setting(default, name, written=False)
+        return self.values.get(name)
+
+    def invalid(self, name: str, message: str) -> None:
+        self.b.problems.append(Problem(INVALID_VALUE, message, (name,)))
+
+    # -- the mapping
+    def read(self) -> Adapted:
+        b, v = self.b, self.version
+        self._batches()
+        self._length()
+        self._warmup()
+        self._schedule()
+        self._save()
+        self._eval()
+        self._logging()
+        for name in ("load_best_model_at_end", "save_total_limit", "streaming", "metric_for_best_model",
+                     "learning_rate", "max_grad_norm", "eval_strategy", "evaluation_strategy", "eval_steps",
+                     "save_steps", "warmup_steps", "warmup_ratio", "lr_scheduler_type", "do_eval", "val_size",
+                     "eval_dataset"):
+            if name not in self.values:
+                self.note(name)
+        ds, ds_key, ds_note = _deepspeed(self.data, self.source)
+        if ds_note:
+            b.assumptions.append(ds_note)
+        settings = HFSettings(self.flavour, v, self.values, self.warmup, ds, ds_key, ds_note)
+        name = f"Hugging Face Trainer{'' if self.flavour == 'Hugging Face Trainer' else f' ({self.flavour})'}"
+        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, framework=settings,
+                                         ruled_out=tuple(self.ruled_out)))
+
+    def _batches(self) -> None:
+        b = self.b
+        key = "per_device_train_batch_size" if "per_device_train_batch_size" in self.data else (
+            "per_gpu_train_batch_size" if "per_gpu_train_batch_size" in self.data else None)
+        online = _online_rl(self.data)
+        if online:
+            # GRPO / PPO repeat prompts and generate completions per step: the dataloader length is
+            # not N / B, so steplint derives no per-epoch numbers (max_steps still counts).
+            b.assumptions.append(f"{online}: batches per epoch are not derived (prompts are repeated and completions "
+                                 "generated; the dataloader is not N / batch)")
+            if self.data.get("gradient_accumulation_steps") is not None:
+                b.count("gradient_accumulation", self.data["gradient_accumulation_steps"],
+                        ("gradient_accumulation_steps",))
+            return
+        if key is not None and self.data[key] is not None:
+            b.count("train_loader.batch_size", self.data[key], (key,))
+        else:
+            b.count("train_loader.batch_size", 8, (), note="transformers default per_device_train_batch_size")
+        if self.data.get("gradient_accumulation_steps") is not None:
+            b.count("gradient_accumulation", self.data["gradient_accumulation_steps"], ("gradient_accumulation_steps",))
+        if self.data.get("dataloader_drop_last") is not None:
+            b.flag("train_loader.drop_last", self.data["dataloader_drop_last"], ("dataloader_drop_last",))
+
+    def _length(self) -> None:
+        map_run_length(self.b, self.data, "num_train_epochs", 3, "transformers default num_train_epochs")
+
+    def _warmup(self) -> None:
+        """W as get_warmup_steps computes it, for the version used [training_args.py]."""
+        v, data = self.version, self.data
+        steps_raw, ratio_raw = data.get("warmup_steps"), data.get("warmup_ratio")
+        steps, ratio = to_number(steps_raw), to_number(ratio_raw)
+        if isinstance(steps_raw, bool):
+            steps = None
+        warmup: Optional[tuple[float, Unit, str]] = None  # (value, unit, key)
+        if not v.at_least(5):
+            if steps is not None and steps > 0 and not is_float_value(steps_raw):
+                warmup = (steps, Unit.STEP, "warmup_steps")
+            elif steps is not None and is_float_value(steps_raw):
+                warmup = None  # 4.x raises ValueError (rule SL407): no run, no warmup
+            elif ratio is not None and ratio > 1:
+                self.invalid("warmup_ratio", f"invalid value {ratio_raw!r} for 'warmup_ratio': transformers "
+                                             f"{v.text} raises ValueError (warmup_ratio must lie in range [0,1])")
+            elif ratio is not None and ratio > 0:
+                warmup = (ratio, Unit.DUR, "warmup_ratio")
+        else:
+            ratio_counts = ratio is not None and (not v.at_least(5, 15) or not v.known)
+            if ratio_raw is not None and ratio_counts and ratio is not None:
+                if v.at_least(5, 15):
+                    self.b.assumptions.append("warmup_ratio read as a fraction of the run, as transformers 5.0-5.14 "
+                                              "does (5.15 and later refuse it)")
+                value, key = ratio, "warmup_ratio"  # 5.0-5.14: warmup_steps := warmup_ratio
+            else:
+                value, key = steps, "warmup_steps"
+            if value is not None and value > 0:
+                warmup = (int(value), Unit.STEP, key) if value >= 1 else (value, Unit.DUR, key)
+        if warmup is None:
+            return
+        amount, unit, key = warmup
+        note = None
+        if unit is Unit.STEP and key == "warmup_ratio":
+            note = f"transformers {v.text}: warmup_ratio {amount} is copied into warmup_steps and means {amount} steps"
+        elif unit is Unit.STEP and to_number(data.get(key)) != amount:
+            note = f"int({data.get(key)})"
+        self.warmup = safe_duration(amount, unit, key, note)
+
+    def _schedule(self) -> None:
+        b = self.b
+        name = self.data.get("lr_scheduler_type")
+        if isinstance(name, str) and name:
+            b.name("schedule.name", name, ("lr_scheduler_type",))
+        else:
+            b.name("schedule.name", "linear", ())
+            name = "linear"
+        b.name("schedule.stepped_per", "step", ())
+        if self.warmup is not None and str(name).lower() not in WARMUP_FREE_SCHEDULERS:
+            w = self.warmup
+            b.duration("schedule.warmup", {"value": w.value, "unit": w.unit.value}, (w.key,), w.unit, note=w.note)
+        elif self.warmup is not None or all(_zero_or_unset(self.data.get(k)) for k in ("warmup_steps", "warmup_ratio")):
+            self.ruled_out.append("warmup")  # a scheduler without warmup, or none written: the LR starts at its peak
+
+    def _interval(self, field_name: str, steps_key: str, default: Optional[float], strategy_key: str
+                  ) -> None:
+        """One `*_steps` value: > 1 must be whole, < 1 is a ratio of T, else optimizer steps."""
+        raw = self.data.get(steps_key)
+        key: KeyPath = (steps_key,)
+        note = None
+        if raw is None:
+            # The default interval only when the strategy is written: a rule about an interval the
+            # user never wrote (the default 500 against a short run) would be noise.
+            if strategy_key not in self.data:
+                return
+            raw, key, note = default, (strategy_key,), f"transformers default {steps_key}"
+        if raw is None or isinstance(raw, bool):
+            return
+        number = to_number(raw)
+        if number is None:
+            return  # an unresolved reference, or text: unknown
+        if number > 1 and number != int(number):
+            self.invalid(steps_key, f"invalid value {raw!r} for '{steps_key}': transformers raises ValueError "
+                                    f"(--{steps_key} must be an integer if bigger than 1)")
+            return
+        if number <= 0:
+            return
+        if number < 1:
+            self.b.duration(field_name, {"value": number, "unit": "dur"}, key, Unit.DUR, note=note)
+        else:
+            self.b.duration(field_name, int(number), key, Unit.STEP, note=note)
+
+    def _strategy(self, name: str, default: str, allowed: tuple[str, ...]) -> Optional[str]:
+        raw = self.data.get(name)
+        if raw is None:
+            self.values.setdefault(name, Setting(default, name, written=False))
+            return default
+        self.values[name] = Setting(raw, name)
+        text = str(raw).strip().lower() if not isinstance(raw, bool) else ""
+        if isinstance(raw, str) and raw.strip().startswith("${"):
+            return None
+        if text not in allowed:
+            self.invalid(name, f"invalid value {raw!r} for '{name}': transformers accepts {', '.join(allowed)}")
+            return None
+        return text
+
+    def _save(self) -> None:
+        strategy = self._strategy("save_strategy", "steps", SAVE_STRATEGIES)
+        self.note("save_steps", 500)
+        if strategy == "steps":
+            self._interval("checkpoint", "save_steps", 500, "save_strategy")
+        elif strategy == "epoch":
+            self.b.duration("checkpoint", {"value": 1, "unit": "epoch"}, ("save_strategy",), Unit.EPOCH)
+        elif strategy == "no":
+            self.ruled_out.append("checkpoint")
+
+    def _logging_default(self) -> int:
+        return 10 if self.flavour == "TRL" else 500
+
+    def _eval(self) -> None:
+        name = "eval_strategy"
+        if "eval_strategy" not in self.data and "evaluation_strategy" in self.data:
+            # the old name, accepted through 4.50 (from 4.51 the config fails: SL409); the plan
+            # shows what the user meant
+            name = "evaluation_strategy"
+        strategy = self._strategy(name, "no", STRATEGIES)
+        if name == "evaluation_strategy":
+            self.values["eval_strategy"] = self.values[name]
+        if strategy == "steps":
+            logging_default = self._logging_default()
+            logging = to_number(self.data.get("logging_steps"))
+            eval_steps = to_number(self.data.get("eval_steps"))
+            if eval_steps is None or eval_steps == 0:
+                # eval_steps falls back to logging_steps [training_args.py __post_init__]
+                fallback = logging if logging is not None else logging_default
+                source = "logging_steps" if logging is not None else None
+                if fallback and fallback > 0:
+                    unit = Unit.DUR if fallback < 1 else Unit.STEP
+                    self.b.duration("eval", {"value": fallback if fallback < 1 else int(fallback), "unit": unit.value},
+                                    (source,) if source else ((name,) if name in self.data else ()), unit,
+                                    note="eval_steps unset: transformers uses logging_steps")
+            else:
+                self._interval("eval", "eval_steps", None, name)
+        elif strategy == "epoch":
+            self.b.duration("eval", {"value": 1, "unit": "epoch"}, (name,), Unit.EPOCH)
+        elif strategy == "no" and self.data.get("eval_on_start") in (None, False):  # eval_on_start: one at step 0
+            self.ruled_out.append("eval")
+        if strategy in ("steps", "epoch"):
+            delay = to_number(self.data.get("eval_delay"))
+            if delay is not None and delay > 0:
+                unit = Unit.EPOCH if strategy == "epoch" else Unit.STEP
+                self.eval_delay = safe_duration(delay, unit, "eval_delay")
+            batch = self.data.get("per_device_eval_batch_size")
+            drop = self.data.get("dataloader_drop_last")
+            self.b.eval_loader((batch, ("per_device_eval_batch_size",)) if batch is not None else None,
+                               (drop, ("dataloader_drop_last",)) if drop is not None else None)
+
+    def _logging(self) -> None:
+        self.note("logging_steps", self._logging_default())
+        strategy = self._strategy("logging_strategy", "steps", STRATEGIES)
+        if strategy == "steps":
+            self._interval("logging", "logging_steps", self._logging_default(), "logging_strategy")
+        elif strategy == "epoch":
+            self.b.duration("logging", {"value": 1, "unit": "epoch"}, ("logging_strategy",), Unit.EPOCH)
+        elif strategy == "no" and self.data.get("logging_first_step") in (None, False):  # that one logs step 1
+            self.ruled_out.append("logging")
+
+
+def _zero_or_unset(raw: Any) -> bool:
+    """A warmup key that asks for no warmup: absent, null or the number 0 (not text: `${W}` is unknown)."""
+    return raw is None or not isinstance(raw, bool) and to_number(raw) == 0
+
+
+# ---------------------------------------------------------------------------------------- deepspeed pointer
+
+MAX_POINTER_BYTES = 1024 * 1024
+_ANCESTORS = 6  # LLaMA-Factory and axolotl examples point at files relative to the repository root
+
+
+def _deepspeed(data: dict, source: Source) -> tuple[Optional[object], Optional[str], Optional[str]]:
+    """(DeepSpeed config, key, note): the DS JSON the `deepspeed:` key points to, or why not."""
+    from ..deepspeed import reader as ds  # imported here: deepspeed imports this module's settings
+
+    value = data.get("deepspeed")
+    if value is None or value == "" or value is False:
+        return None, None, None
+    if isinstance(value, dict):
+        return ds.parse(value, "the inline deepspeed config"), "deepspeed", None
+    if not isinstance(value, str) or value.strip().startswith("${"):
+        return None, "deepspeed", None
+    path = resolve_pointer(source.path, value.strip())
+    if path is None:
+        return None, "deepspeed", (f"DeepSpeed config '{value}' not found next to the config or above it: its batch "
+                                   "and scheduler values are not checked")
+    key = ("deepspeed", os.path.realpath(path))
+    if key not in source.files_read:  # once per checked file, however many documents name it
+        source.files_read[key] = ds.load_file(path)
+    loaded = source.files_read[key]
+    if loaded is None:
+        return None, "deepspeed", f"DeepSpeed config '{value}' could not be read: its values are not checked"
+    return loaded, "deepspeed", None
+
+
+def resolve_pointer(config_path: str, target: str) -> Optional[str]:
+    """The file a relative path in a config names: next to the config, else in one of its parent
+    directories (launchers run from the repository root). None when no such file exists."""
+    if os.path.isabs(target):
+        return target if os.path.isfile(target) else None
+    base = os.path.dirname(os.path.abspath(config_path)) if config_path and not config_path.startswith("<") else None
+    if base is None:
+        return None
+    for _ in range(_ANCESTORS + 1):
+        candidate = os.path.join(base, target)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(base)
+        if parent == base:
+            break
+        base = parent
+    return None
+
+
+__all__ = ["HuggingFace", "HFSettings", "HFVersion", "Setting", "hf_settings", "transformers_version",
+           "parse_version", "resolve_pointer", "format_key_path", "map_run_length", "trainer_semantics"]
