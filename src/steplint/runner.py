@@ -54,7 +54,7 @@ def run_check(request: CheckRequest) -> int:
             failing = broken = False
             for result in results:
                 if result.error:
-                    print(f"steplint: {result.error}", file=sys.stderr)
+                    print(f"steplint: {result.error}", file=sys.stderr, flush=True)
                     broken = True
                 summary.add(result)
                 reporter.file(result)
@@ -67,7 +67,7 @@ def run_check(request: CheckRequest) -> int:
     if summary.files == 0 and paths != ("-",):
         # as ruff does: a mistyped path in CI must not pass silently
         print(f"steplint: warning: no config files found in {', '.join(paths) if paths else '.'} "
-              f"(looked for {', '.join('*' + e for e in EXTENSIONS)})", file=sys.stderr)
+              f"(looked for {', '.join('*' + e for e in EXTENSIONS)})", file=sys.stderr, flush=True)
     if broken:
         return EXIT_ERROR
     return EXIT_CLEAN if request.exit_zero or not failing else EXIT_FINDINGS

@@ -110,5 +110,5 @@ class GithubReporter:
                 handle.write("\n".join(lines) + "\n")
         except OSError as exc:
             print(f"steplint: cannot write the job summary to {self.step_summary}: {exc.strerror or exc}",
-                  file=sys.stderr)
+                  file=sys.stderr, flush=True)
 
