@@ -127,7 +127,7 @@ def test_axolotl_mapping():
 def test_deepspeed_pointer_is_read_from_the_repository_root():
     path = CORPUS / "hiyouga__LLaMA-Factory/examples/extras/badam/llama3_full_sft_ds3.yaml"
     adapted = HuggingFace().adapt(load_data(path), Source(str(path), V457))
-    ds = adapted.semantics.framework.deepspeed
+    ds = adapted.settings.deepspeed
     assert ds is not None and ds.where == "ds_z3_config.json" and ds.micro.auto
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
-from steplint.frameworks.lightning.reader import settings_of
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity
@@ -76,7 +75,7 @@ def test_mapping_torchgeo_cli():
     run = a.run
     assert (run.epochs.value, run.epochs.key) == (40, "trainer.max_epochs")
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (128, "data.init_args.batch_size")
-    assert settings_of(a.semantics).flavour == "cli"
+    assert a.settings.flavour == "cli"
     assert plan.batches_per_epoch == 127 and plan.total_optimizer_steps == 40 * 127
 
 
@@ -85,7 +84,7 @@ def test_mapping_torchgeo_logging_and_disabled_validation():
     name, a, _ = adapted(CORPUS / "microsoft__torchgeo/experiments/ssl4eo/landsat/conf/"
                                   "ssl4eo_l_oli_tirs_toa_mocov2_resnet50.yaml")
     assert (a.run.logging.value, a.run.logging.key) == (5, "trainer.log_every_n_steps")
-    assert settings_of(a.semantics).validation_disabled and a.run.eval is None
+    assert a.settings.validation_disabled and a.run.eval is None
 
 
 @needs_corpus
@@ -120,7 +119,7 @@ def test_mapping_nemo_megatron_derives_accumulation():
     assert run.gradient_accumulation is None  # Megatron derives it at launch: 8 / (4 × 1) = 2
     assert any("gradient accumulation 2" in note for note in a.assumptions)
     assert run.max_steps.value == 100000 and run.epochs is None  # max_epochs: -1
-    assert settings_of(a.semantics).megatron
+    assert a.settings.megatron
     # With 8 devices and tensor parallel 2: data-parallel 4, and global 8 is not a multiple of micro 4 × 4.
     text = (CORPUS / "NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text()
     text = text.replace("  devices: 1\n", "  devices: 8\n", 1).replace(

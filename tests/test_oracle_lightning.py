@@ -25,7 +25,7 @@ import yaml
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
-from steplint.frameworks.lightning.reader import LightningSettings, _saves_on_train_epoch_end, _val_check_batch, settings_of
+from steplint.frameworks.lightning.reader import LightningSettings, _saves_on_train_epoch_end, _val_check_batch
 from steplint.findings import Severity
 from steplint.interpolation import resolve
 from steplint.loading import load_text
@@ -98,7 +98,7 @@ def steplint_view(text: str, dataset_size: int):
     assert dialect is not None and dialect.name == "lightning", text
     adapted = dialect.adapt(resolve(document.data), Source("case.yaml"))
     plan = derive(adapted.run, adapted.semantics, Context(dataset_size=dataset_size))
-    return plan, settings_of(adapted.semantics)
+    return plan, adapted.settings
 
 
 def replay(nb: int, ga: int, settings: LightningSettings, max_epochs: Optional[int], max_steps: Optional[int]):

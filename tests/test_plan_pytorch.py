@@ -103,3 +103,16 @@ def test_unknown_dataset_size_leaves_per_epoch_numbers_unknown():
     assert plan["batches_per_epoch"] is None and plan["total_optimizer_steps"] is None
     assert lint("steplint: 1\ndata: {batch_size: 256}\nrun: {epochs: 90}\n", dataset_size=50000).plan[
         "total_optimizer_steps"] == 17640
+
+
+def test_semantics_refuses_a_mode_it_does_not_know():
+    # An unknown mode used to fall through to the default silently (any unknown rounding was ceil).
+    import pytest
+
+    from steplint.plan import AccumulationRounding, Event, Semantics
+    with pytest.raises(ValueError):
+        Semantics("x", accumulation_rounding="flor")
+    with pytest.raises(ValueError):
+        Semantics("x", final_events=("checkpoints",))
+    semantics = Semantics("x", accumulation_rounding="drop", ruled_out=("eval",))
+    assert semantics.accumulation_rounding is AccumulationRounding.DROP and semantics.ruled_out == (Event.EVAL,)

@@ -71,8 +71,9 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             result.dialect, result.plan = dialect.name, plan.to_dict()
         for problem in adapted.problems:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
-        ctx = RuleContext(adapted.run, plan, adapted.semantics)
-        for code, check in (*CHECKS.items(), *FRAMEWORK_CHECKS[dialect.name]):
+        ctx = RuleContext(adapted.run, plan, adapted.semantics, adapted.settings)
+        own = FRAMEWORK_CHECKS[dialect.name] if adapted.settings is not None else ()
+        for code, check in (*CHECKS.items(), *own):
             if not is_selected(options, code):
                 continue
             for hit in check(ctx):

@@ -66,4 +66,4 @@ def overlay(adapted: Adapted, data: Any, key_map: KeyMap) -> Adapted:
             builder.duration(field, value, path, parse_unit(unit) if unit else _DEFAULT_UNIT.get(field, Unit.STEP))
         else:
             getattr(builder, kind)(field, value, path)
-    return builder.build(adapted.semantics)
+    return builder.build(adapted.semantics, adapted.settings)

@@ -13,25 +13,67 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Any, Callable, Optional
 
 from .model import Duration, TrainingRun
 from .units import Unit
 
 
+class AccumulationRounding(str, Enum):
+    """Optimizer steps per epoch when the micro-batches do not divide by the accumulation."""
+    CEIL = "ceil"  # a step on the short last group
+    FLOOR = "floor"  # the short last group is dropped or carried over, at least one step
+    DROP = "drop"  # floor, and 0 when the loader is shorter than one group (torchtune, LitGPT)
+
+
+class LimitPrecedence(str, Enum):
+    FIRST = "first"  # the run stops at whichever of epochs and max_steps is reached first
+    MAX_STEPS = "max_steps"  # a positive max_steps replaces epochs entirely (Hugging Face)
+
+
+class Sharding(str, Enum):
+    SAMPLER = "sampler"  # torch DistributedSampler deals samples
+    # accelerate deals whole batches (BatchSamplerShard: ceil(batches / P), floor with drop_last;
+    # the last batches are completed from the epoch's start) [S-ACC]
+    ACCELERATE = "accelerate"
+
+
+class WarmupRounding(str, Enum):
+    CEIL = "ceil"
+    FLOOR = "floor"
+
+
+class AccumulationRemainder(str, Enum):
+    LOADER = "loader"  # the micro-batches left in the loader
+    # transformers 4.46-4.51 fetch len(dataset) % GA micro-batches for it, so an epoch can end with
+    # micro-batches never trained on and fewer (even zero) optimizer steps than planned
+    # [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json]
+    DATASET = "dataset"
+
+
+class Event(str, Enum):
+    CHECKPOINT = "checkpoint"
+    EVAL = "eval"
+    LOGGING = "logging"
+    WARMUP = "warmup"
+
+
+# Semantics fields that hold a mode: each is converted to its enum when a Semantics is made, so an
+# unknown mode is an error where it is written, never a silent fall-through to a default.
+_MODES = {"accumulation_rounding": AccumulationRounding, "limit_precedence": LimitPrecedence,
+          "sharding": Sharding, "warmup_rounding": WarmupRounding, "accumulation_remainder": AccumulationRemainder}
+
+
 @dataclass(frozen=True)
 class Semantics:
-    """How the framework behind a dialect turns the numbers into a run."""
+    """How the framework behind a dialect turns the numbers into a run (the plan's to honour)."""
 
     # "Framework: how it counts", shown in the plan; messages name the framework by the words before
     # the first ':', ',' or ';' (framework_name), never by the whole description.
     name: str
-    # Optimizer steps per epoch when the micro-batches do not divide by the accumulation:
-    # "ceil" steps on the short last group; "floor" drops it or carries it over.
-    accumulation_rounding: str = "ceil"
-    # "first" = the run stops at whichever of epochs and max_steps is reached first;
-    # "max_steps" = a positive max_steps replaces epochs entirely (Hugging Face).
-    limit_precedence: str = "first"
+    accumulation_rounding: AccumulationRounding = AccumulationRounding.CEIL
+    limit_precedence: LimitPrecedence = LimitPrecedence.FIRST
     # Lightning `limit_train_batches`: a whole number caps the batches of an epoch, a fraction keeps
     # int(L × fraction) of them [S-PL data_connector._parse_num_batches]. None = every batch.
     batch_limit_count: Optional[int] = None
@@ -48,37 +90,35 @@ class Semantics:
     # LitGPT, GPT-NeoX (DeepSpeed): when the config sets no accumulation, it is derived from the
     # global batch: GA = global // world // micro-batch (floor) [S-LG fit, S-DS].
     accumulation_from_global: bool = False
-    # Settings only a framework's own rules read (a frozen dataclass of that dialect), e.g.
-    # Lightning's validation cadence; None for every other dialect.
-    framework: Optional[object] = None
-    # Per-rank batches with several ranks: "sampler" = torch DistributedSampler deals samples;
-    # "accelerate" = accelerate deals whole batches (BatchSamplerShard: ceil(batches / P), floor
-    # with drop_last; the last batches are completed from the epoch's start) [S-ACC].
-    sharding: str = "sampler"
-    # Events also fired at the run's last step when it does not fall on one: "checkpoint", "eval"
-    # (Hugging Face forces a final save with the steps strategy, and a final evaluation from 5.4).
-    final_events: tuple[str, ...] = ()
+    # Per-rank batches with several ranks.
+    sharding: Sharding = Sharding.SAMPLER
+    # Events also fired at the run's last step when it does not fall on one (Hugging Face forces a
+    # final save with the steps strategy, and a final evaluation from 5.4).
+    final_events: tuple[Event, ...] = ()
     # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
     epoch_end_events: bool = False
     # No periodic evaluation before this point (HF `eval_delay`).
     eval_delay: Optional[Duration] = None
-    # A warmup given as a fraction of the run becomes whole steps with this rounding ("ceil" or
-    # "floor"); a warmup the framework computes itself may be capped (axolotl's implicit 3%: 100).
-    warmup_rounding: str = "ceil"
+    # A warmup given as a fraction of the run becomes whole steps with this rounding; a warmup the
+    # framework computes itself may be capped (axolotl's implicit 3%: 100).
+    warmup_rounding: WarmupRounding = WarmupRounding.CEIL
     warmup_cap: Optional[int] = None
-    # How an epoch's last accumulation group is sized: "loader" = the micro-batches left in the
-    # loader; "dataset" = transformers 4.46-4.51 fetch len(dataset) % GA micro-batches for it, so an
-    # epoch can end with micro-batches never trained on and fewer (even zero) optimizer steps than
-    # planned [trainer.py _inner_training_loop, checked in tests/oracle/hf_trainer_4.51.3.json].
-    accumulation_remainder: str = "loader"
+    # How an epoch's last accumulation group is sized.
+    accumulation_remainder: AccumulationRemainder = AccumulationRemainder.LOADER
     # What the config rules out, so that the plan counts none of it rather than "unknown":
-    # "checkpoint", "eval", "logging" (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
-    # false`...), "warmup" (HF with no warmup written: its schedulers then have none).
-    ruled_out: tuple[str, ...] = ()
+    # checkpoints, evaluations, logging (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
+    # false`...), warmup (HF with no warmup written: its schedulers then have none).
+    ruled_out: tuple[Event, ...] = ()
     # A framework whose checkpoint and eval cadence the interval arithmetic cannot express counts
     # them itself: plan -> {"checkpoint": (count, first step), "eval": (count, first step)}, None
     # where it cannot know (Lightning validates after micro-batches and saves on validation).
     cadence: Optional[Callable[[Any], dict]] = None
+
+    def __post_init__(self) -> None:
+        for name, mode in _MODES.items():
+            object.__setattr__(self, name, mode(getattr(self, name)))  # ValueError on an unknown mode
+        for name in ("final_events", "ruled_out"):
+            object.__setattr__(self, name, tuple(Event(e) for e in getattr(self, name)))
 
     @property
     def framework_name(self) -> str:
@@ -194,12 +234,13 @@ def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
     return batch if drop_last or remainder == 0 else remainder
 
 
-def steps_per_epoch(batches: int, accumulation: int, rounding: str) -> int:
+def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRounding) -> int:
+    rounding = AccumulationRounding(rounding)
     if batches == 0:
         return 0
-    if rounding == "drop":  # torchtune: floor, and 0 when the loader is shorter than one group
+    if rounding is AccumulationRounding.DROP:  # torchtune: floor, and 0 when the loader is shorter than one group
         return batches // accumulation
-    if rounding == "floor":
+    if rounding is AccumulationRounding.FLOOR:
         return max(batches // accumulation, 1)
     return -(-batches // accumulation)
 
@@ -226,7 +267,7 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     if b:
         plan.micro_batch_size = b
         plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
-        if n is not None and semantics.sharding == "accelerate" and plan.world_size > 1:
+        if n is not None and semantics.sharding is Sharding.ACCELERATE and plan.world_size > 1:
             batches = _accelerate_shard(n, b, drop_last, plan)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
         elif n is not None:
@@ -254,12 +295,12 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     plan.schedule_end_step = _whole(plan.steps(run.schedule.horizon))
     if semantics.warmup_cap is not None and plan.warmup_steps is not None:
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
-    if plan.warmup_steps is None and "warmup" in semantics.ruled_out:
+    if plan.warmup_steps is None and Event.WARMUP in semantics.ruled_out:
         plan.warmup_steps = 0
     counted = semantics.cadence(plan) if semantics.cadence is not None else {}
     plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
     plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)
-    plan.logging_count = 0 if "logging" in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
+    plan.logging_count = 0 if Event.LOGGING in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
     return plan
 
 
@@ -284,7 +325,7 @@ def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
     batches are fetched for it, and a step happens at every GA-th micro-batch and at the loader's
     last one. None when the semantics size it from the loader (the planned U is what happens)."""
     n, batches, ga = plan.dataset_size, plan.batches_per_epoch, plan.gradient_accumulation_steps
-    if semantics.accumulation_remainder != "dataset" or n is None or not batches:
+    if semantics.accumulation_remainder is not AccumulationRemainder.DATASET or n is None or not batches:
         return None
     fetched = min(batches, (batches // ga) * ga + (n % ga or ga))
     return fetched // ga + (1 if fetched == batches and batches % ga else 0)
@@ -398,7 +439,7 @@ def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
         from_epochs = None if from_epochs is None else math.ceil(from_epochs - 1e-9)
     if run.max_steps is not None and run.max_steps.unit is not Unit.DUR:
         from_steps = _whole(plan.steps(run.max_steps))
-    if from_steps is not None and (semantics.limit_precedence == "max_steps" or run.epochs is None):
+    if from_steps is not None and (semantics.limit_precedence is LimitPrecedence.MAX_STEPS or run.epochs is None):
         plan.total_optimizer_steps, plan.limited_by = from_steps, "max_steps"
     elif from_steps is not None and from_epochs is not None:
         plan.total_optimizer_steps = min(from_steps, from_epochs)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .config import LoadedSettings, glob_match, settings_for
 from .values import CommandLine, Options
 from .findings import Severity

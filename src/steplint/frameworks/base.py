@@ -8,14 +8,13 @@ the pydantic model and turns what fails into an SL003 finding at the user's key.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
 from ..loading import KeyPath, format_key_path
-from ..model import Duration, TrainingRun
+from ..model import TrainingRun
 from ..plan import PYTORCH, Semantics  # the plan owns how a run is counted; readers fill it in
 from ..units import Unit, parse_duration, to_number
 
@@ -56,6 +55,9 @@ class Adapted:
     problems: list[Problem]
     semantics: Semantics
     assumptions: list[str] = field(default_factory=list)
+    # What the framework's own rules read that the canonical run has no place for: the framework's
+    # settings value (a frozen dataclass of its package), None for frameworks without rules.
+    settings: Optional[object] = None
 
 
 class Dialect:
@@ -167,16 +169,16 @@ class RunBuilder:
     def _invalid(self, path: KeyPath, value: Any, why: str) -> None:
         self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(value)} for '{path[-1]}': {why}", path))
 
-    def build(self, semantics: Semantics = PYTORCH) -> Adapted:
+    def build(self, semantics: Semantics = PYTORCH, settings: Optional[object] = None) -> Adapted:
         """Validate with the canonical model; each failing leaf becomes SL003 and is dropped."""
         for _ in range(64):  # each round drops at least one bad leaf; the model has fewer leaves
             try:
                 run = TrainingRun.model_validate(self.raw)
-                return Adapted(run, self.problems, semantics, self.assumptions)
+                return Adapted(run, self.problems, semantics, self.assumptions, settings)
             except ValidationError as exc:
                 for error in exc.errors():
                     self._drop_invalid(error)
-        return Adapted(TrainingRun(), self.problems, semantics, self.assumptions)
+        return Adapted(TrainingRun(), self.problems, semantics, self.assumptions, settings)
 
     def _drop_invalid(self, error: dict) -> None:
         loc = list(error["loc"])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
-from ..frameworks.base import Semantics
 from ..findings import Hit, Severity
 from ..model import Duration, TrainingRun
-from ..plan import Plan
+from ..plan import Plan, Semantics
 from ..units import Unit
 
 
@@ -17,6 +16,9 @@ class RuleContext:
     run: TrainingRun
     plan: Plan
     semantics: Semantics
+    # The framework's own settings (its package's frozen settings dataclass): read by that
+    # framework's rules, which run only on the documents it read and only when it has settings.
+    settings: Any = None
 
     def hit(self, message: str, key: Optional[str], *related: Optional[str],
             severity: Optional[Severity] = None) -> Hit:

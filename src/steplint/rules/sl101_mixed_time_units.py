@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Iterator, Optional, Union
 
-from ..findings import Hit, Severity
+from ..findings import Hit
 from ..model import Duration, Milestones
 from ..plan import to_steps
 from ..units import Unit

@@ -6,6 +6,7 @@ import math
 from typing import Iterator
 
 from ..findings import Hit, Severity
+from ..plan import LimitPrecedence
 from .context import RuleContext, num
 
 CODE = "SL202"
@@ -17,7 +18,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         return
     from_epochs = ctx.in_steps(run.epochs)
     limit = ctx.in_steps(run.max_steps)
-    if from_epochs is None and limit is not None and ctx.semantics.limit_precedence == "max_steps":
+    if from_epochs is None and limit is not None and ctx.semantics.limit_precedence is LimitPrecedence.MAX_STEPS:
         yield ctx.hit(f"{run.max_steps.key} = {num(limit)} replaces {run.epochs.key} ({run.epochs.describe()}) "
                       f"entirely ({ctx.semantics.framework_name}): the run is {num(limit)} steps whatever the dataset size",
                       run.max_steps.key, run.epochs.key, severity=Severity.INFO)
@@ -33,7 +34,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     per_epoch = plan.optimizer_steps_per_epoch
     epochs_text = f"{run.epochs.describe()} = {from_epochs} steps" + (
         f" ({num(run.epochs.value)} × {per_epoch})" if per_epoch else "")
-    if ctx.semantics.limit_precedence == "max_steps":
+    if ctx.semantics.limit_precedence is LimitPrecedence.MAX_STEPS:
         verdict = f"{run.max_steps.key} wins and {run.epochs.key} is ignored"
     elif limit < from_epochs:
         verdict = f"the run stops at {run.max_steps.key}" + (f", {num(limit / per_epoch)} epochs in" if per_epoch else "")

@@ -107,9 +107,9 @@ class _Reader:
             b.assumptions.append(ds_note)
         settings = HFSettings("axolotl", v, self.values, self.warmup, ds, ds_key, ds_note)
         return b.build(trainer_semantics(
-            "axolotl on the Hugging Face Trainer", v, framework=settings,
+            "axolotl on the Hugging Face Trainer", v,
             warmup_rounding="ceil" if self.warmup is not None and self.warmup.key == "warmup_steps" else "floor",
-            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None, ruled_out=tuple(self.ruled_out)))
+            warmup_cap=IMPLICIT_WARMUP_CAP if self.implicit_warmup else None, ruled_out=tuple(self.ruled_out)), settings)
 
     def _epochs(self) -> float:
         epochs = to_number(self.data.get("num_epochs"))

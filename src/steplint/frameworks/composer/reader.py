@@ -223,10 +223,9 @@ class Composer(Dialect):
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             warmup_rounding="floor",
             final_events=("checkpoint", "eval"),
-            framework=ComposerSettings(**settings),
             ruled_out=tuple(ruled_out),
         )
-        return b.build(semantics)
+        return b.build(semantics, ComposerSettings(**settings))
 
     @staticmethod
     def _duration(b: RunBuilder, field: str, time: Time) -> None:
@@ -252,3 +251,17 @@ class Composer(Dialect):
                 continue
             settings[arg] = time
             self._duration(b, field, time)
+
+
+def converted(time: Time, max_duration: Time, batches_per_epoch: Optional[int]) -> tuple[Optional[float], str]:
+    """What Composer's `_convert_time` makes of a scheduler time: (value or None, unit). `dur`
+    becomes int(fraction × max_duration) in max_duration's unit (batches when max_duration is in
+    epochs), `ep` becomes batches; the value is None when it needs the dataloader length."""
+    if time.unit == "dur":
+        if max_duration.unit == "ep":
+            value = None if batches_per_epoch is None else int(time.value * batches_per_epoch * max_duration.value)
+            return value, "ba"
+        return int(time.value * max_duration.value), max_duration.unit
+    if time.unit == "ep":
+        return (None if batches_per_epoch is None else time.value * batches_per_epoch), "ba"
+    return time.value, time.unit

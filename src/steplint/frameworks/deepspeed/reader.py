@@ -77,14 +77,11 @@ class DeepSpeedConfig:
 
 @dataclass(frozen=True)
 class DSSettings:
-    """What the DeepSpeed rules read from a standalone DeepSpeed file."""
+    """What the DeepSpeed rules read from a standalone DeepSpeed file. The DeepSpeed rules also run on
+    a Trainer config, whose settings give the DeepSpeed file it points to under the same names."""
 
-    config: DeepSpeedConfig
-
-
-def ds_config(semantics: Semantics) -> Optional[DeepSpeedConfig]:
-    framework = getattr(semantics, "framework", None)
-    return framework.config if isinstance(framework, DSSettings) else None
+    deepspeed: DeepSpeedConfig
+    deepspeed_key: Optional[str] = None  # where a Trainer config names the file; None: this file
 
 
 def parse(data: dict, where: str, prefix: str = "") -> DeepSpeedConfig:
@@ -164,9 +161,8 @@ class DeepSpeed(Dialect):
                                  "micro-batch // world size")
         semantics = Semantics(
             name="DeepSpeed: train_batch_size = micro-batch × accumulation × world size (asserted at "
-                 "deepspeed.initialize); scheduler stepped every optimizer step",
-            framework=DSSettings(config))
-        return b.build(semantics)
+                 "deepspeed.initialize); scheduler stepped every optimizer step")
+        return b.build(semantics, DSSettings(config))
 
 
 def _is_ds_block(value: Any) -> bool:
@@ -181,5 +177,5 @@ def warmup_and_total(config: DeepSpeedConfig) -> tuple[Optional[float], Optional
     return warmup, total
 
 
-__all__ = ["DeepSpeed", "DeepSpeedConfig", "DSSettings", "DSValue", "ds_config", "parse", "load_file",
+__all__ = ["DeepSpeed", "DeepSpeedConfig", "DSSettings", "DSValue", "parse", "load_file",
            "warmup_and_total", "SCHEDULERS_WITH_TOTAL", "Unit"]

@@ -206,9 +206,5 @@ class Detectron2(Dialect):
         semantics = Semantics(
             "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
             "(drop_last), final checkpoint and evaluation at MAX_ITER",
-            batch_is_global=True, final_events=("checkpoint", "eval"), framework=Detectron2Settings(**settings))
-        return b.build(semantics)
-
-
-def settings_of(semantics: Semantics) -> Optional[Detectron2Settings]:
-    return semantics.framework if isinstance(semantics.framework, Detectron2Settings) else None
+            batch_is_global=True, final_events=("checkpoint", "eval"))
+        return b.build(semantics, Detectron2Settings(**settings))

@@ -226,11 +226,6 @@ def safe_duration(value: float, unit: Unit, key: Optional[str], note: Optional[s
         return None
 
 
-def hf_settings(semantics: Semantics) -> Optional[HFSettings]:
-    framework = getattr(semantics, "framework", None)
-    return framework if isinstance(framework, HFSettings) else None
-
-
 # ---------------------------------------------------------------------------------------- dialect
 
 def _online_rl(data: dict) -> Optional[str]:
@@ -322,8 +317,8 @@ class _Reader:
             b.assumptions.append(ds_note)
         settings = HFSettings(self.flavour, v, self.values, self.warmup, ds, ds_key, ds_note)
         name = f"Hugging Face Trainer{'' if self.flavour == 'Hugging Face Trainer' else f' ({self.flavour})'}"
-        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, framework=settings,
-                                         ruled_out=tuple(self.ruled_out)))
+        return b.build(trainer_semantics(name, v, eval_delay=self.eval_delay, ruled_out=tuple(self.ruled_out)),
+                       settings)
 
     def _batches(self) -> None:
         b = self.b
@@ -563,5 +558,5 @@ def resolve_pointer(config_path: str, target: str) -> Optional[str]:
     return None
 
 
-__all__ = ["HuggingFace", "HFSettings", "HFVersion", "Setting", "hf_settings", "transformers_version",
+__all__ = ["HuggingFace", "HFSettings", "HFVersion", "Setting", "transformers_version",
            "parse_version", "resolve_pointer", "format_key_path", "map_run_length", "trainer_semantics"]

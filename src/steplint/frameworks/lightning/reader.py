@@ -439,8 +439,8 @@ class _Reader:
         ruled_out = ["eval"] if settings.validation_disabled else []
         if settings.checkpointing is False and not self.checkpoints and not self.script_checkpoints:
             ruled_out.append("checkpoint")  # enable_checkpointing: false and no ModelCheckpoint
-        return self.b.build(Semantics(name, framework=settings, ruled_out=tuple(ruled_out),
-                                      cadence=partial(cadence, settings), **self.sem))
+        return self.b.build(Semantics(name, ruled_out=tuple(ruled_out), cadence=partial(cadence, settings), **self.sem),
+                            settings)
 
 
 class Lightning(Dialect):
@@ -748,11 +748,6 @@ def cli_horizon_in_steps(horizon: float, max_epochs: Optional[int], max_steps: O
     if max_epochs is not None and max_epochs > 0:
         return horizon > 2 * max_epochs and (total_steps is None or horizon >= total_steps * 0.5)
     return max_steps is not None and max_steps > 0 and horizon >= max_steps * 0.5
-
-
-def settings_of(semantics: Semantics) -> Optional[LightningSettings]:
-    framework = semantics.framework
-    return framework if isinstance(framework, LightningSettings) else None
 
 
 def lcm(a: int, b: int) -> int:

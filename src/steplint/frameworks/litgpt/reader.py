@@ -96,9 +96,8 @@ class Litgpt(Dialect):
             accumulation_from_global=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
-            framework=LitgptSettings(**settings),
         )
-        return b.build(semantics)
+        return b.build(semantics, LitgptSettings(**settings))
 
     @staticmethod
     def _world(b: RunBuilder, data: dict) -> None:

@@ -163,10 +163,9 @@ class Neox(Dialect):
             accumulation_from_global=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
-            framework=NeoxSettings(**settings),
             ruled_out=ruled_out,
         )
-        return b.build(semantics)
+        return b.build(semantics, NeoxSettings(**settings))
 
     @staticmethod
     def _warmup(b: RunBuilder, keys: dict[str, str], data: dict, settings: dict) -> None:

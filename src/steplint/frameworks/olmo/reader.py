@@ -113,10 +113,9 @@ class Olmo(Dialect):
             batch_is_global=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
-            framework=OlmoSettings(**settings),
             ruled_out=("eval",) if evaluators == [] else (),  # evaluators: []: nothing is ever evaluated
         )
-        return b.build(semantics)
+        return b.build(semantics, OlmoSettings(**settings))
 
     @staticmethod
     def _steps(b: RunBuilder, field: str, data: dict, key: str) -> None:

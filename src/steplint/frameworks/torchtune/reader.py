@@ -76,7 +76,7 @@ class Torchtune(Dialect):
             b.duration("logging", data["log_every_n_steps"], ("log_every_n_steps",), Unit.STEP)
         if rl:
             b.assumptions.append("an RL recipe (PPO/GRPO): its steps are not epochs × batches; only logging is read")
-            return b.build(Semantics("torchtune RL recipe", framework=TorchtuneSettings(**settings)))
+            return b.build(Semantics("torchtune RL recipe"), TorchtuneSettings(**settings))
         if "batch_size" in data and to_number(data["batch_size"]) is not None:
             b.count("train_loader.batch_size", data["batch_size"], ("batch_size",))
             if b.has("train_loader.batch_size"):
@@ -111,9 +111,5 @@ class Torchtune(Dialect):
                else "the last L mod GA micro-batches of each epoch skipped")
         semantics = Semantics(
             f"torchtune recipe: DistributedSampler, drop_last=True, floor(L / GA) optimizer steps per epoch ({how})",
-            accumulation_rounding="drop", final_events=("checkpoint",), framework=TorchtuneSettings(**settings), **sem)
-        return b.build(semantics)
-
-
-def settings_of(semantics: Semantics) -> Optional[TorchtuneSettings]:
-    return semantics.framework if isinstance(semantics.framework, TorchtuneSettings) else None
+            accumulation_rounding="drop", final_events=("checkpoint",), **sem)
+        return b.build(semantics, TorchtuneSettings(**settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...hf.reader import hf_settings, number_of
+from ...hf.reader import HFSettings, number_of
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -19,8 +19,8 @@ _PAIRS = (
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.flavour != "axolotl":
+    s: HFSettings = ctx.settings
+    if s.flavour != "axolotl":
         return
     for first, second, why in _PAIRS:
         a, b = s.written(first), s.written(second)

@@ -4,37 +4,18 @@ Composer *_with_warmup schedulers refuse with a ValueError at the first training
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator
 
-from ..reader import UNIT_WORDS, WARMUP_SCHEDULERS, ComposerSettings, Time
+from ..reader import ComposerSettings, Time, UNIT_WORDS, WARMUP_SCHEDULERS, converted
 from ....findings import Hit
 from ....rules.context import RuleContext
 
 CODE = "SL501"
 
 
-def converted(time: Time, max_duration: Time, batches_per_epoch: Optional[int]) -> tuple[Optional[float], str]:
-    """What Composer's `_convert_time` makes of a scheduler time: (value or None, unit). `dur`
-    becomes int(fraction × max_duration) in max_duration's unit (batches when max_duration is in
-    epochs), `ep` becomes batches; the value is None when it needs the dataloader length."""
-    if time.unit == "dur":
-        if max_duration.unit == "ep":
-            value = None if batches_per_epoch is None else int(time.value * batches_per_epoch * max_duration.value)
-            return value, "ba"
-        return int(time.value * max_duration.value), max_duration.unit
-    if time.unit == "ep":
-        return (None if batches_per_epoch is None else time.value * batches_per_epoch), "ba"
-    return time.value, time.unit
-
-
-def settings(ctx: RuleContext) -> Optional[ComposerSettings]:
-    s = ctx.semantics.framework
-    return s if isinstance(s, ComposerSettings) else None
-
-
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings(ctx)
-    if s is None or s.t_warmup is None or s.max_duration is None or s.scheduler not in WARMUP_SCHEDULERS:
+    s: ComposerSettings = ctx.settings
+    if s.t_warmup is None or s.max_duration is None or s.scheduler not in WARMUP_SCHEDULERS:
         return
     md = s.max_duration
     if md.unit not in ("ep", "ba", "sp", "tok"):

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import WARMUP_SCHEDULERS
+from ..reader import ComposerSettings, WARMUP_SCHEDULERS, converted
 from ....findings import Hit
 from ....rules.context import RuleContext, num
-from .sl501_composer_warmup_units import converted, settings
 
 CODE = "SL502"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings(ctx)
-    if s is None or s.t_max is None or s.max_duration is None or s.scheduler not in WARMUP_SCHEDULERS:
+    s: ComposerSettings = ctx.settings
+    if s.t_max is None or s.max_duration is None or s.scheduler not in WARMUP_SCHEDULERS:
         return
     md, per_epoch = s.max_duration, ctx.plan.batches_per_epoch
     value, unit = converted(s.t_max, md, per_epoch)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..reader import ComposerSettings
 from ....findings import Hit
 from ....rules.context import RuleContext, num
-from .sl501_composer_warmup_units import settings
 
 CODE = "SL503"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings(ctx)
-    if s is None or s.t_warmup is None or s.t_warmup.unit != "dur" or s.max_duration is None:
+    s: ComposerSettings = ctx.settings
+    if s.t_warmup is None or s.t_warmup.unit != "dur" or s.max_duration is None:
         return
     warmup, md = s.t_warmup, s.max_duration
     if warmup.value <= 0:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..reader import ComposerSettings
 from ....findings import Hit
 from ....rules.context import RuleContext, num
-from .sl501_composer_warmup_units import settings
 
 CODE = "SL504"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings(ctx)
-    if s is None or s.eval_interval is None or s.max_duration is None or not s.evaluates:
+    s: ComposerSettings = ctx.settings
+    if s.eval_interval is None or s.max_duration is None or not s.evaluates:
         return
     interval, md = s.eval_interval, s.max_duration
     if not interval.bare or interval.value <= 1 or md.unit == "ep":

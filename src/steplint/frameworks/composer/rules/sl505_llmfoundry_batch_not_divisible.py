@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..reader import ComposerSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
-from .sl501_composer_warmup_units import settings
 
 CODE = "SL505"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings(ctx)
-    if s is None or s.global_batch is None:
+    s: ComposerSettings = ctx.settings
+    if s.global_batch is None:
         return
     if any(a.startswith("world size 1") for a in ctx.plan.assumptions):
         return  # the world size is unknown: nothing to divide by

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import SCHEDULERS_WITH_TOTAL, WARMUP_DEFAULT, ds_config
-from ...hf.reader import hf_settings
+from ..reader import SCHEDULERS_WITH_TOTAL, WARMUP_DEFAULT
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext, num
 
@@ -15,12 +14,10 @@ CODE = "SL411"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    config, key = ds_config(ctx.semantics), None
+    # DSSettings for a DeepSpeed file, HFSettings for a Trainer config that points to one
+    config, key = ctx.settings.deepspeed, ctx.settings.deepspeed_key
     if config is None:
-        s = hf_settings(ctx.semantics)
-        if s is None or s.deepspeed is None:
-            return
-        config, key = s.deepspeed, s.deepspeed_key
+        return
     if config.scheduler is None or config.scheduler.value not in SCHEDULERS_WITH_TOTAL:
         return
     kind = config.scheduler.value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import Detectron2Settings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -12,8 +12,9 @@ CODE = "SL480"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan = settings_of(ctx.semantics), ctx.plan
-    if s is None or s.ims_per_batch is None:
+    s: Detectron2Settings = ctx.settings
+    plan = ctx.plan
+    if s.ims_per_batch is None:
         return
     ims = s.ims_per_batch
     if s.reference_world_size and ims % s.reference_world_size:

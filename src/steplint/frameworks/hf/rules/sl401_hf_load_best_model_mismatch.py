@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings, number_of
+from ..reader import HFSettings, number_of
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -13,8 +13,8 @@ CODE = "SL401"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.flavour == "axolotl":
+    s: HFSettings = ctx.settings
+    if s.flavour == "axolotl":
         return
     best = s.written("load_best_model_at_end")
     if best is None or best.value is not True:

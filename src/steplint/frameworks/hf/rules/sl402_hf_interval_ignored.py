@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings, number_of
+from ..reader import HFSettings, number_of
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -16,8 +16,8 @@ _EVENTS = {"save": "checkpointing", "eval": "evaluation", "logging": "logging"}
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.flavour == "axolotl":  # axolotl picks the strategy from the keys (SL412)
+    s: HFSettings = ctx.settings
+    if s.flavour == "axolotl":  # axolotl picks the strategy from the keys (SL412)
         return
     for prefix in ("save", "eval", "logging"):
         steps = s.written(f"{prefix}_steps")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings
+from ..reader import HFSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -13,8 +13,8 @@ CODE = "SL403"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or ctx.run.max_steps is not None:
+    s: HFSettings = ctx.settings
+    if ctx.run.max_steps is not None:
         return
     streaming = s.written("streaming") or s.written("pretraining_dataset")
     if streaming is None or streaming.value in (False, None, "", [], {}):

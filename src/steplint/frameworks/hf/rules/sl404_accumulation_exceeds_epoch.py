@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings
 from ....findings import Hit
 from ....plan import steps_taken_per_epoch
 from ....rules.context import RuleContext
@@ -14,8 +13,8 @@ CODE = "SL404"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan, run = hf_settings(ctx.semantics), ctx.plan, ctx.run
-    if s is None or run.gradient_accumulation is None:
+    plan, run = ctx.plan, ctx.run
+    if run.gradient_accumulation is None:
         return
     ga, batches = plan.gradient_accumulation_steps, plan.batches_per_epoch
     if not batches or ga <= batches:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import WARMUP_FREE_SCHEDULERS, hf_settings
+from ..reader import HFSettings, WARMUP_FREE_SCHEDULERS
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -14,8 +14,8 @@ _INSTEAD = {"constant": "constant_with_warmup", "reduce_lr_on_plateau": "a sched
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.warmup is None or not s.warmup.key:
+    s: HFSettings = ctx.settings
+    if s.warmup is None or not s.warmup.key:
         return
     scheduler = s.written("lr_scheduler_type") or s.written("lr_scheduler")
     if scheduler is None or str(scheduler.value).lower() not in WARMUP_FREE_SCHEDULERS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings, number_of
+from ..reader import HFSettings, number_of
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext, num
 
@@ -13,9 +13,7 @@ CODE = "SL406"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None:
-        return
+    s: HFSettings = ctx.settings
     steps, ratio = s.written("warmup_steps"), s.written("warmup_ratio")
     if steps is None or ratio is None or not number_of(steps) or not number_of(ratio):
         return

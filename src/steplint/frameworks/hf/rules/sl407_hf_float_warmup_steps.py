@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings, is_float_value, number_of
+from ..reader import HFSettings, is_float_value, number_of
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext, num
 
@@ -13,9 +13,7 @@ CODE = "SL407"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None:
-        return
+    s: HFSettings = ctx.settings
     steps = s.written("warmup_steps")
     if steps is None or not is_float_value(steps.value) or number_of(steps) is None or number_of(steps) <= 0:
         return

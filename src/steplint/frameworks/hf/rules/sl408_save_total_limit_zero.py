@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings, number_of
+from ..reader import HFSettings, number_of
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -13,9 +13,7 @@ CODE = "SL408"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None:
-        return
+    s: HFSettings = ctx.settings
     limit = s.written("save_total_limit")
     value = number_of(limit)
     if limit is None or value is None or value > 0 or ctx.run.checkpoint is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings
+from ..reader import HFSettings
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext
 
@@ -15,8 +15,8 @@ _REMOVED = (("evaluation_strategy", (4, 51), "eval_strategy"),
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.flavour == "axolotl":  # axolotl translates its own keys
+    s: HFSettings = ctx.settings
+    if s.flavour == "axolotl":  # axolotl translates its own keys
         return
     v = s.version
     for name, removed_in, instead in _REMOVED:

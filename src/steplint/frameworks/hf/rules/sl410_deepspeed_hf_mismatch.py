@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Iterator, Optional
 
-from ..reader import hf_settings, number_of
+from ..reader import HFSettings, number_of
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext, num
 
@@ -17,8 +17,8 @@ _FIX = ("transformers raises ValueError at train start (DeepSpeed values that ar
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = hf_settings(ctx.semantics)
-    if s is None or s.deepspeed is None:
+    s: HFSettings = ctx.settings
+    if s.deepspeed is None:
         return
     ds, plan, run = s.deepspeed, ctx.plan, ctx.run
     key = s.deepspeed_key or "deepspeed"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import hf_settings
+from ..reader import HFSettings
 from ....findings import Hit, Severity
 from ....plan import steps_taken_per_epoch
 from ....rules.context import RuleContext
@@ -16,9 +16,10 @@ CODE = "SL413"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan = hf_settings(ctx.semantics), ctx.plan
+    s: HFSettings = ctx.settings
+    plan = ctx.plan
     taken = steps_taken_per_epoch(plan, ctx.semantics)
-    if s is None or taken is None:
+    if taken is None:
         return
     n, batches, ga = plan.dataset_size, plan.batches_per_epoch, plan.gradient_accumulation_steps
     remainder = n % ga or ga

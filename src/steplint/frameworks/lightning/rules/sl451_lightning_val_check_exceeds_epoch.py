@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import LightningSettings
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext
 
@@ -12,8 +12,8 @@ CODE = "SL451"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
-    if s is None or s.validation_disabled or s.check_val_every_n_epoch is None:
+    s: LightningSettings = ctx.settings
+    if s.validation_disabled or s.check_val_every_n_epoch is None:
         return
     every = s.val_check_batch_int
     if every is None or every <= 1:
@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
 def _how(ctx: RuleContext) -> str:
     plan = ctx.plan
     text = f"{plan.samples_per_rank} samples per rank / batch {plan.micro_batch_size}"
-    s = settings_of(ctx.semantics)
+    s: LightningSettings = ctx.settings
     if s is not None and s.limit_train_batches is not None:
         text += f", limit_train_batches {s.limit_train_batches}"
     return text

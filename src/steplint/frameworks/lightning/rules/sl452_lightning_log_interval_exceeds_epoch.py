@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import LightningSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -12,8 +12,9 @@ CODE = "SL452"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan = settings_of(ctx.semantics), ctx.plan
-    if s is None or s.log_every_n_steps is None or not plan.batches_per_epoch:
+    s: LightningSettings = ctx.settings
+    plan = ctx.plan
+    if s.log_every_n_steps is None or not plan.batches_per_epoch:
         return
     every, batches = s.log_every_n_steps, plan.batches_per_epoch
     total = plan.total_optimizer_steps

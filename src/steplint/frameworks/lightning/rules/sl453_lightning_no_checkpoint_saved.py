@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import lcm, settings_of
+from ..reader import LightningSettings, lcm
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -12,9 +12,7 @@ CODE = "SL453"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
-    if s is None:
-        return
+    s: LightningSettings = ctx.settings
     for ck in s.checkpoints:
         if ck.save_last or ck.train_time_interval:
             continue

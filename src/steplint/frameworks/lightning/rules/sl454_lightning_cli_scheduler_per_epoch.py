@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import cli_horizon_in_steps, settings_of
+from ..reader import LightningSettings, cli_horizon_in_steps
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 
@@ -12,8 +12,8 @@ CODE = "SL454"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
-    if s is None or s.flavour != "cli" or s.cli_horizon is None:
+    s: LightningSettings = ctx.settings
+    if s.flavour != "cli" or s.cli_horizon is None:
         return
     horizon = s.cli_horizon
     epochs = ctx.run_epochs()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import lcm, settings_of
+from ..reader import LightningSettings, lcm
 from ....rules.context import RuleContext, num
 from ....findings import Hit
 
@@ -12,8 +12,8 @@ CODE = "SL455"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
-    if s is None or s.validation_disabled:
+    s: LightningSettings = ctx.settings
+    if s.validation_disabled:
         return
     cv = s.check_val_every_n_epoch
     if cv is None or cv <= 1:

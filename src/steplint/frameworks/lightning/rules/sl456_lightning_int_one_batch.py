@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import LightningSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -12,9 +12,7 @@ CODE = "SL456"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
-    if s is None:
-        return
+    s: LightningSettings = ctx.settings
     limit = s.limit_train_batches
     if isinstance(limit, int) and not isinstance(limit, bool) and limit == 1:
         batches = ctx.plan.batches_per_epoch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import LightningSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -12,9 +12,8 @@ CODE = "SL457"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan = settings_of(ctx.semantics), ctx.plan
-    if s is None:
-        return
+    s: LightningSettings = ctx.settings
+    plan = ctx.plan
     limit = s.limit_train_batches
     if isinstance(limit, float) and 0 < limit < 1 and plan.batches_per_epoch is None \
             and plan.samples_per_rank is not None and plan.micro_batch_size:

@@ -14,8 +14,8 @@ CODE = "SL520"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, LitgptSettings) or not s.warmup_fraction or not s.warmup_steps:
+    s: LitgptSettings = ctx.settings
+    if not s.warmup_fraction or not s.warmup_steps:
         return
     if s.warmup_steps_key:
         steps = f"train.lr_warmup_steps is {num(s.warmup_steps)}"

@@ -15,8 +15,8 @@ CODE = "SL530"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, NeoxSettings) or s.warmup is None or s.train_iters is None or s.decay_iters is None:
+    s: NeoxSettings = ctx.settings
+    if s.warmup is None or s.train_iters is None or s.decay_iters is None:
         return
     if s.decay_how == "train_iters":
         return

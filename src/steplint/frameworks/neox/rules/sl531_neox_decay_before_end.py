@@ -15,8 +15,8 @@ CODE = "SL531"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, NeoxSettings) or s.train_iters is None or s.decay_iters is None:
+    s: NeoxSettings = ctx.settings
+    if s.train_iters is None or s.decay_iters is None:
         return
     if s.decay_how != "lr_decay_iters" or s.decay_iters >= s.train_iters:
         return

@@ -13,8 +13,8 @@ CODE = "SL532"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, NeoxSettings) or not s.megatron or s.warmup is None or s.warmup_iters is None:
+    s: NeoxSettings = ctx.settings
+    if not s.megatron or s.warmup is None or s.warmup_iters is None:
         return
     yield ctx.hit(f"{s.warmup_key} {num(s.warmup)} and {s.warmup_iters_key} {num(s.warmup_iters)} are both set: "
                   f"Megatron-LM stops at startup (\"can only specify one of lr-warmup-fraction and "

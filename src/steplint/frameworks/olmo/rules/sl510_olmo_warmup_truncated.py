@@ -14,9 +14,7 @@ CODE = "SL510"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, OlmoSettings):
-        return
+    s: OlmoSettings = ctx.settings
     total = ctx.plan.total_optimizer_steps
     for arg, value, key in (("t_warmup", s.t_warmup, s.t_warmup_key), ("t_max", s.t_max, s.t_max_key)):
         if value is None or not 0 < value < 1:

@@ -14,8 +14,8 @@ CODE = "SL511"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = ctx.semantics.framework
-    if not isinstance(s, OlmoSettings) or s.global_batch is None:
+    s: OlmoSettings = ctx.settings
+    if s.global_batch is None:
         return
     if any(a.startswith("world size 1") for a in ctx.plan.assumptions):
         return  # world size unknown

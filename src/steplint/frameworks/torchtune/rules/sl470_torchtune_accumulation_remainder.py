@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import TorchtuneSettings
 from ....findings import Hit, Severity
 from ....rules.context import RuleContext
 
@@ -12,8 +12,9 @@ CODE = "SL470"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s, plan = settings_of(ctx.semantics), ctx.plan
-    if s is None or s.accumulation_key is None:
+    s: TorchtuneSettings = ctx.settings
+    plan = ctx.plan
+    if s.accumulation_key is None:
         return
     batches, ga = plan.batches_per_epoch, plan.gradient_accumulation_steps
     if not batches or ga <= 1 or batches < ga:  # L < GA is SL471

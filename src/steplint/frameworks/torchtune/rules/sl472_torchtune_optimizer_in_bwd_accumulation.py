@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import settings_of
+from ..reader import TorchtuneSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 
@@ -12,9 +12,9 @@ CODE = "SL472"
 
 
 def check(ctx: RuleContext) -> Iterator[Hit]:
-    s = settings_of(ctx.semantics)
+    s: TorchtuneSettings = ctx.settings
     ga = ctx.run.gradient_accumulation
-    if s is None or not s.optimizer_in_bwd or ga is None or ga.value <= 1:
+    if not s.optimizer_in_bwd or ga is None or ga.value <= 1:
         return
     yield ctx.hit(f"optimizer_in_bwd: True steps the optimizer inside backward, so it cannot accumulate: with "
                   f"gradient_accumulation_steps {ga.value} the recipe raises RuntimeError at setup "
