@@ -74,9 +74,6 @@ class Dialect:
         raise NotImplementedError
 
 
-@dataclass
-
-
 class RunBuilder:
     """Collects canonical fields from a document, converts them, and validates them once.
 

@@ -70,10 +70,6 @@ class DeepSpeedConfig:
     optimizer_lr: Optional[DSValue] = None
     gradient_clipping: Optional[DSValue] = None
 
-    @property
-    def is_empty(self) -> bool:
-        return all(getattr(self, f) is None for f in ("micro", "accumulation", "train_batch", "scheduler"))
-
 
 @dataclass(frozen=True)
 class DSSettings:

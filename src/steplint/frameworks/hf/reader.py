@@ -37,6 +37,7 @@ from ...model import Duration
 from ...units import Unit
 from ...units import to_number as _to_number
 from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source
+from ..deepspeed import reader as deepspeed_reader
 
 NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
 
@@ -511,19 +512,16 @@ def _zero_or_unset(raw: Any) -> bool:
 
 # ---------------------------------------------------------------------------------------- deepspeed pointer
 
-MAX_POINTER_BYTES = 1024 * 1024
 _ANCESTORS = 6  # LLaMA-Factory and axolotl examples point at files relative to the repository root
 
 
 def _deepspeed(data: dict, source: Source) -> tuple[Optional[object], Optional[str], Optional[str]]:
     """(DeepSpeed config, key, note): the DS JSON the `deepspeed:` key points to, or why not."""
-    from ..deepspeed import reader as ds  # imported here: deepspeed imports this module's settings
-
     value = data.get("deepspeed")
     if value is None or value == "" or value is False:
         return None, None, None
     if isinstance(value, dict):
-        return ds.parse(value, "the inline deepspeed config"), "deepspeed", None
+        return deepspeed_reader.parse(value, "the inline deepspeed config"), "deepspeed", None
     if not isinstance(value, str) or value.strip().startswith("${"):
         return None, "deepspeed", None
     path = resolve_pointer(source.path, value.strip())
@@ -532,7 +530,7 @@ def _deepspeed(data: dict, source: Source) -> tuple[Optional[object], Optional[s
                                    "and scheduler values are not checked")
     key = ("deepspeed", os.path.realpath(path))
     if key not in source.files_read:  # once per checked file, however many documents name it
-        source.files_read[key] = ds.load_file(path)
+        source.files_read[key] = deepspeed_reader.load_file(path)
     loaded = source.files_read[key]
     if loaded is None:
         return None, "deepspeed", f"DeepSpeed config '{value}' could not be read: its values are not checked"

@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from ...loading import KeyPath, format_key_path
 from ...units import Unit, to_number
@@ -753,6 +753,3 @@ def cli_horizon_in_steps(horizon: float, max_epochs: Optional[int], max_steps: O
 def lcm(a: int, b: int) -> int:
     return a * b // math.gcd(a, b)
 
-
-def iter_checkpoints(settings: LightningSettings) -> Iterator[CheckpointSettings]:
-    yield from settings.checkpoints
