@@ -155,30 +155,36 @@ class Context:
 
 @dataclass
 class Plan:
+    # Fields with a label are rows of `steplint plan`'s table, in this order (planview.py).
     semantics: str
-    dataset_size: Optional[int] = None
-    world_size: int = 1
-    micro_batch_size: Optional[int] = None
-    gradient_accumulation_steps: int = 1
-    global_batch_size: Optional[int] = None
-    samples_per_rank: Optional[int] = None
-    batches_per_epoch: Optional[int] = None
-    optimizer_steps_per_epoch: Optional[int] = None
-    total_optimizer_steps: Optional[int] = None  # what the framework plans (and sizes the schedule to)
-    optimizer_steps_taken: Optional[int] = None  # what the run really takes, where the framework differs
-    epochs: Optional[float] = None
-    limited_by: Optional[str] = None  # "epochs" or "max_steps": what ends the run
-    warmup_steps: Optional[int] = None
-    last_batch_size: Optional[int] = None
-    samples_dropped_per_epoch: Optional[int] = None
-    samples_padded_per_epoch: Optional[int] = None
-    checkpoint_count: Optional[int] = None
-    first_checkpoint_step: Optional[int] = None
-    eval_count: Optional[int] = None
-    first_eval_step: Optional[int] = None
+    dataset_size: Optional[int] = field(default=None, metadata={"label": "dataset size (N)"})
+    world_size: int = field(default=1, metadata={"label": "world size (ranks)"})
+    micro_batch_size: Optional[int] = field(default=None, metadata={"label": "micro-batch per rank (B)"})
+    gradient_accumulation_steps: int = field(default=1, metadata={"label": "gradient accumulation"})
+    global_batch_size: Optional[int] = field(default=None, metadata={"label": "global batch (B × GA × ranks)"})
+    samples_per_rank: Optional[int] = field(default=None, metadata={"label": "samples per rank per epoch"})
+    batches_per_epoch: Optional[int] = field(default=None, metadata={"label": "batches per epoch (per rank)"})
+    last_batch_size: Optional[int] = field(default=None, metadata={"label": "last batch size"})
+    samples_dropped_per_epoch: Optional[int] = field(default=None, metadata={"label": "samples dropped per epoch"})
+    samples_padded_per_epoch: Optional[int] = field(
+        default=None, metadata={"label": "samples repeated per epoch (padding)"})
+    optimizer_steps_per_epoch: Optional[int] = field(default=None, metadata={"label": "optimizer steps per epoch"})
+    epochs: Optional[float] = field(default=None, metadata={"label": "epochs"})
+    # what the framework plans (and sizes the schedule to)
+    total_optimizer_steps: Optional[int] = field(default=None, metadata={"label": "total optimizer steps"})
+    # what the run really takes, where the framework differs (shown only then)
+    optimizer_steps_taken: Optional[int] = field(default=None, metadata={"label": "optimizer steps really taken"})
+    # "epochs" or "max_steps": what ends the run
+    limited_by: Optional[str] = field(default=None, metadata={"label": "run ends by"})
+    warmup_steps: Optional[int] = field(default=None, metadata={"label": "warmup (optimizer steps)"})
+    checkpoint_count: Optional[int] = field(default=None, metadata={"label": "checkpoints"})
+    first_checkpoint_step: Optional[int] = field(default=None, metadata={"label": "first checkpoint at step"})
+    eval_count: Optional[int] = field(default=None, metadata={"label": "evaluations"})
+    first_eval_step: Optional[int] = field(default=None, metadata={"label": "first evaluation at step"})
+    # where the LR schedule's horizon ends, in optimizer steps
+    schedule_end_step: Optional[int] = field(default=None, metadata={"label": "LR schedule ends at step"})
     logging_count: Optional[int] = None
     tokens_per_step: Optional[int] = None  # global batch × sequence length (Semantics.tokens_per_sample)
-    schedule_end_step: Optional[int] = None  # where the LR schedule's horizon ends, in optimizer steps
     assumptions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-_ROWS = [
-    ("dataset_size", "dataset size (N)"),
-    ("world_size", "world size (ranks)"),
-    ("micro_batch_size", "micro-batch per rank (B)"),
-    ("gradient_accumulation_steps", "gradient accumulation"),
-    ("global_batch_size", "global batch (B × GA × ranks)"),
-    ("samples_per_rank", "samples per rank per epoch"),
-    ("batches_per_epoch", "batches per epoch (per rank)"),
-    ("last_batch_size", "last batch size"),
-    ("samples_dropped_per_epoch", "samples dropped per epoch"),
-    ("samples_padded_per_epoch", "samples repeated per epoch (padding)"),
-    ("optimizer_steps_per_epoch", "optimizer steps per epoch"),
-    ("epochs", "epochs"),
-    ("total_optimizer_steps", "total optimizer steps"),
-    ("optimizer_steps_taken", "optimizer steps really taken"),  # shown only where it differs from the total
-    ("limited_by", "run ends by"),
-    ("warmup_steps", "warmup (optimizer steps)"),
-    ("checkpoint_count", "checkpoints"),
-    ("first_checkpoint_step", "first checkpoint at step"),
-    ("eval_count", "evaluations"),
-    ("first_eval_step", "first evaluation at step"),
-    ("schedule_end_step", "LR schedule ends at step"),
-]
+from dataclasses import fields
+
+from .plan import Plan
+
+# The table's rows: the plan's labelled fields, in their order.
+_ROWS = [(f.name, f.metadata["label"]) for f in fields(Plan) if "label" in f.metadata]
 
 
 # The rows of an event, and its count: an event that never happens reads "none", not 0 and "unknown".
