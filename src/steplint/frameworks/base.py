@@ -40,10 +40,6 @@ class Source:
     path: str = "<config>"
     # framework -> version ("transformers" -> "4.46"), from --framework-version or the environment
     framework_versions: tuple[tuple[str, str], ...] = ()
-    # Files the config names (`_BASE_`, `deepspeed:`), read once for the checked file: its documents
-    # often name the same ones, and a file of many documents must not multiply the reading.
-    # Keyed by (what names it, real path): a file read as a `_BASE_` is not a DeepSpeed config.
-    files_read: dict = field(default_factory=dict, compare=False, repr=False)
 
     def version(self, framework: str) -> Optional[str]:
         return dict(self.framework_versions).get(framework)

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...loading import load_bytes, read_regular_file
+from ...named_files import read_named
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
@@ -105,16 +105,9 @@ MAX_FILE_BYTES = 1024 * 1024
 
 
 def load_file(path: str) -> Optional[DeepSpeedConfig]:
-    """Read a DeepSpeed JSON named by another config (size-limited); None when unreadable."""
-    raw = read_regular_file(path, MAX_FILE_BYTES)
-    if raw is None or len(raw) > MAX_FILE_BYTES:
-        return None
-    loaded = load_bytes(path, raw)
-    if loaded.problems and any(p.code in ("SL001", "SL005") for p in loaded.problems):
-        return None
-    if not loaded.documents or not isinstance(loaded.documents[0].data, dict):
-        return None
-    return parse(loaded.documents[0].data, os.path.basename(path))
+    """The DeepSpeed JSON another config names; None when it cannot be used."""
+    named = read_named(path)
+    return None if named.problem else parse(named.data, os.path.basename(path))
 
 
 class DeepSpeed(Dialect):

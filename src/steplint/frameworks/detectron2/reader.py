@@ -27,14 +27,14 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-from ...loading import KeyPath, load_bytes, read_regular_file
+from ...loading import KeyPath
+from ...named_files import read_named
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 MAX_BASE_DEPTH = 10
-MAX_BASE_BYTES = 4 * 1024 * 1024
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
 
@@ -68,19 +68,6 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
-def _read_base(real: str, name: str) -> Union[dict, str]:
-    """The mapping a `_BASE_` file holds, or why it cannot be used."""
-    raw = read_regular_file(real, MAX_BASE_BYTES)
-    if raw is None:
-        why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
-        return f"{why}: the keys it sets are unknown"
-    if len(raw) > MAX_BASE_BYTES:
-        return "is too large: not read"
-    loaded = load_bytes(name, raw)
-    parent = loaded.documents[0].data if loaded.documents else None
-    return parent if isinstance(parent, dict) else "is not a mapping: not read"
-
-
 class _Bases:
     """Resolves a `_BASE_` chain from disk."""
 
@@ -111,13 +98,11 @@ class _Bases:
         if real in seen:
             self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
             return data
-        key = ("_BASE_", real)
-        if key not in self.source.files_read:
-            self.source.files_read[key] = _read_base(real, name)
-        parent = self.source.files_read[key]
-        if isinstance(parent, str):  # why it could not be read
-            self.notes.append(f"_BASE_ {base!r} {parent}")
+        named = read_named(name)
+        if named.problem:
+            self.notes.append(f"_BASE_ {base!r} {named.problem}: the keys it sets are unknown")
             return data
+        parent = named.data
         self.files.append(base)
         parent = self._resolve(parent, name, seen | {real}, depth + 1)
         child = {k: v for k, v in data.items() if k != "_BASE_"}

@@ -528,10 +528,7 @@ def _deepspeed(data: dict, source: Source) -> tuple[Optional[object], Optional[s
     if path is None:
         return None, "deepspeed", (f"DeepSpeed config '{value}' not found next to the config or above it: its batch "
                                    "and scheduler values are not checked")
-    key = ("deepspeed", os.path.realpath(path))
-    if key not in source.files_read:  # once per checked file, however many documents name it
-        source.files_read[key] = deepspeed_reader.load_file(path)
-    loaded = source.files_read[key]
+    loaded = deepspeed_reader.load_file(path)
     if loaded is None:
         return None, "deepspeed", f"DeepSpeed config '{value}' could not be read: its values are not checked"
     return loaded, "deepspeed", None
