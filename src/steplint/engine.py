@@ -110,39 +110,11 @@ def _suppress(result: FileResult, loaded, lines: list[str], options: Options) ->
     if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
         return
     doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
-    # Only a file or block suppression, or one on the same line, can silence an SL006 finding.
-    wide = [s for s in found if s.kind != "key"]
-    by_line: dict[int, list] = {}
-    for s in found:
-        if s.kind == "key":
-            by_line.setdefault(s.first_line, []).append(s)
-    for s in found:
-        if s.used or s.kind == "block" and s.first_line == s.last_line:
-            continue
-        unknown = [code for code in s.codes if not _rules_named(code)]
-        if unknown:
-            message = (f"unknown rule {', '.join(repr(code) for code in unknown)} in this suppression "
-                       "(see `steplint rules`)")
-        elif not _all_running(s.codes, options):
-            continue  # a rule that did not run cannot have been suppressed: the comment may still be needed
-        else:
-            codes = ", ".join(s.codes) if s.codes else "every rule"
-            message = f"this suppression of {codes} suppresses nothing: remove it"
-        unused = Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
-                         dict(options.severity).get(doc.code, doc.severity), message, "")
-        if not any(other.covers(unused) for other in wide + by_line.get(s.line, []) if other is not s):
-            result.findings.append(unused)
+    severity = dict(options.severity).get(doc.code, doc.severity)
+    for s, message in suppressions.unused(found, lambda selectors: _all_running(selectors, options)):
+        result.findings.append(Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
+                                       severity, message, ""))
     result.findings.sort(key=Finding.sort_key)
-
-
-def _rules_named(selector: str) -> list[str]:
-    """The rule codes a suppression's code, code prefix or rule name stands for."""
-    upper = selector.upper()
-    matched = [code for code in catalogue.codes() if code.startswith(upper)]
-    if matched or upper.startswith("SL"):
-        return matched
-    doc = catalogue.get(selector)
-    return [doc.code] if doc else []
 
 
 def _all_running(selectors: tuple[str, ...], options: Options) -> bool:
@@ -152,7 +124,7 @@ def _all_running(selectors: tuple[str, ...], options: Options) -> bool:
     if not selectors:  # every rule: judged only when every rule ran
         return not options.select and not options.ignore and not per_key
     return all(is_selected(options, code) and not _matches(per_key, code)
-               for selector in selectors for code in _rules_named(selector))
+               for selector in selectors for code in suppressions.rules_named(selector))
 
 
 def _findings(path: str, hits, options: Options) -> list[Finding]:

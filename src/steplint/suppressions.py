@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
-from .findings import Finding
+from . import catalogue
+from .findings import Finding, Severity
 
 UNUSED_SUPPRESSION = "SL006"
 _DIRECTIVE = re.compile(
@@ -111,3 +112,39 @@ def apply(findings: list[Finding], suppressions: list[Suppression]) -> tuple[lis
             hit.used = True
             suppressed += 1
     return kept, suppressed
+
+
+def rules_named(selector: str) -> list[str]:
+    """The rule codes a suppression's code, code prefix or rule name stands for."""
+    upper = selector.upper()
+    matched = [code for code in catalogue.codes() if code.startswith(upper)]
+    if matched or upper.startswith("SL"):
+        return matched
+    doc = catalogue.get(selector)
+    return [doc.code] if doc else []
+
+
+def unused(found: list[Suppression], running: Callable[[tuple[str, ...]], bool]) -> Iterator[tuple[Suppression, str]]:
+    """The suppressions to report (SL006), each with why: an unknown rule code, or rules that ran
+    and found nothing there. `running(codes)` says whether every rule the codes name ran; one that
+    did not cannot have been suppressed, and the comment may still be needed."""
+    # Only a file or block suppression, or one on the same line, can silence an SL006 finding.
+    wide = [s for s in found if s.kind != "key"]
+    by_line: dict[int, list[Suppression]] = {}
+    for s in found:
+        if s.kind == "key":
+            by_line.setdefault(s.first_line, []).append(s)
+    for s in found:
+        if s.used or s.kind == "block" and s.first_line == s.last_line:
+            continue
+        unknown = [code for code in s.codes if not rules_named(code)]
+        if unknown:
+            message = f"unknown rule {', '.join(repr(code) for code in unknown)} in this suppression (see `steplint rules`)"
+        elif not running(s.codes):
+            continue
+        else:
+            message = f"this suppression of {', '.join(s.codes) if s.codes else 'every rule'} suppresses nothing: remove it"
+        here = Finding("", s.line, s.column, s.line, s.column + 1, UNUSED_SUPPRESSION, "unused-suppression",
+                       Severity.WARNING, message)
+        if not any(other.covers(here) for other in wide + by_line.get(s.line, []) if other is not s):
+            yield s, message
