@@ -85,3 +85,6 @@ class Settings(_Strict):
     context: ContextSettings = Field(default_factory=ContextSettings)
     key_map: dict[str, KeyMapEntry] = Field(default_factory=dict,
                                             description="your key path -> canonical field (and unit)")
+    profiles: list[str] = Field(default_factory=list,
+                                description="framework profiles (YAML, docs/profiles.md) of your own trainers, "
+                                            "relative to this file")

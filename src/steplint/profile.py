@@ -141,6 +141,14 @@ class UnitFrom(_Model):
     other: Optional[UnitName] = Field(None, description="for any other value; null: the field is not read")
 
 
+# Options that only some kinds of field can use.
+_OPTION_KINDS = {
+    "unit": ("duration", "milestones"), "unit_from": ("duration", "milestones"), "fraction_up_to": ("duration",),
+    "suffixes": ("duration",), "field_by_unit": ("duration",), "truncate": ("duration",),
+    "choices": ("name",), "template": ("name",), "last_part": ("name",),
+}
+
+
 class FieldEntry(_Model):
     """Key path(s) -> one canonical field. The first entry to fill a field wins (in an overlay, the last)."""
 
@@ -165,13 +173,9 @@ class FieldEntry(_Model):
     def _fits_its_field(self) -> "FieldEntry":
         kind = PROFILE_FIELDS[self.field]
         set_ = self.model_fields_set
-        only = {"duration": ("unit", "fraction_up_to", "suffixes", "unit_from", "field_by_unit", "truncate"),
-                "name": ("choices", "template", "last_part")}
-        for owner, options in only.items():
-            for option in options:
-                if option in set_ and kind != owner and not (option == "unit" and kind == "milestones") \
-                        and not (option == "unit_from" and kind == "milestones"):
-                    raise ValueError(f"'{option}' is for {owner} fields; {self.field} holds a {kind}")
+        for option, kinds in _OPTION_KINDS.items():
+            if option in set_ and kind not in kinds:
+                raise ValueError(f"'{option}' is for {' and '.join(kinds)} fields; {self.field} holds a {kind}")
         if kind in ("duration", "milestones") and self.unit is None and self.unit_from is None and self.field != "epochs":
             raise ValueError(f"{self.field} is a duration: say its unit (unit: one of {', '.join(UNITS)})")
         for unit, target in self.field_by_unit.items():
@@ -280,6 +284,13 @@ class SemanticsSpec(_Model):
             raise ValueError("eval_delay from a key needs the unit of a bare number")
         return value
 
+    @model_validator(mode="after")
+    def _units_for_durations_only(self) -> "SemanticsSpec":
+        for name in self.model_fields_set - {"eval_delay"}:
+            if isinstance(getattr(self, name), KeyRef) and getattr(self, name).unit is not None:
+                raise ValueError(f"{name}: a unit is for eval_delay only")
+        return self
+
     def knobs(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
 
@@ -330,6 +341,8 @@ class Profile(_Model):
             raise ValueError("an overlay profile reads every document: it has no signature")
         if not self.overlay and self.signature is None:
             raise ValueError("a profile needs a signature (or `overlay: true`)")
+        if any(c.filled is not None for v in self.variants for c in v.when):
+            raise ValueError("a variant is chosen before any field is read: `filled` cannot decide it")
         if self.overlay and (self.variants or self.semantics.model_fields_set or self.closed):
             raise ValueError("an overlay keeps the dialect's semantics: no semantics, variants or closed")
         for framework, spec, where in [(self.framework, self.semantics, "semantics")] + \
@@ -464,6 +477,8 @@ def _glob_match(parts: tuple[str, ...], path: tuple) -> bool:
 
 
 _GLOB = re.compile(r"[*?\[]")
+_parsed = lru_cache(maxsize=4096)(parse_key_path)
+_ABSENT = object()
 
 
 class _Reader:
@@ -472,12 +487,44 @@ class _Reader:
     def __init__(self, profile: Profile, data: Any) -> None:
         self.profile, self.data = profile, data
         self.finite_only = profile.infinite_numbers == "unset"
+        self.dashes = profile.dashes_match_underscores
+        self._spellings: dict[int, dict[str, Any]] = {}  # id(mapping) -> underscored key -> key as written
 
     def find(self, dotted: str) -> Optional[tuple[KeyPath, Any]]:
-        return find(self.data, parse_key_path(dotted), self.profile.dashes_match_underscores)
+        if not self.dashes:
+            return find(self.data, _parsed(dotted))
+        node, written = self.data, []
+        for part in _parsed(dotted):
+            if isinstance(part, int) or not isinstance(node, dict):
+                found = find(node, (part,))
+                if found is None:
+                    return None
+                part = found[0][0]
+            else:
+                spellings = self._spellings.get(id(node))
+                if spellings is None:
+                    spellings = self._spellings[id(node)] = {}
+                    for key in node:
+                        spellings.setdefault(str(key).replace("-", "_"), key)
+                part = spellings.get(part.replace("-", "_"), _ABSENT)
+                if part is _ABSENT:
+                    return None
+            written.append(part)
+            node = node[part]
+        return tuple(written), node
 
     def present(self, dotted: str) -> bool:
-        return self.find(dotted) is not None
+        if self.dashes:
+            return self.find(dotted) is not None
+        node = self.data  # the common case, for detection: no tuple built
+        for part in _parsed(dotted):
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return False
+            elif not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
 
     def value(self, dotted: str) -> Any:
         found = self.find(dotted)
@@ -543,8 +590,15 @@ class _Reader:
             return False
         if any(self.present(k) for k in match.forbidden):
             return False
-        if not all(sum(self.present(k) for k in group.of) >= group.count for group in match.at_least):
-            return False
+        for group in match.at_least:
+            needed, left = group.count, len(group.of)
+            for key in group.of:
+                if needed == 0 or needed > left:
+                    break
+                needed -= self.present(key)
+                left -= 1
+            if needed > 0:
+                return False
         if not all(self.pattern(glob) for glob in match.patterns):
             return False
         if match.components is not None:
@@ -694,8 +748,8 @@ def _prepare(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, kind
             if number is not None and number <= entry.fraction_up_to:
                 unit = Unit.DUR
         parsed = parse_duration(value, unit)
-        amount = parsed[0] if parsed is not None else None
-        if amount is not None and _unset(p, entry, amount):
+        # unset as written (false, "auto") or by its amount ("0 steps" is 0)
+        if _unset(p, entry, value) or parsed is not None and _unset(p, entry, parsed[0]):
             return None
         target = entry.field_by_unit.get(parsed[1].value, target) if parsed is not None else target
     elif _unset(p, entry, value):
