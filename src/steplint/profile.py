@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import importlib
 import math
 import os
@@ -357,10 +358,12 @@ class Profile(_Model):
 
 # -- loading ---------------------------------------------------------------------------------------
 
-def load_profile(path_or_text: Union[str, os.PathLike], package: Optional[str] = None) -> Profile:
+def load_profile(path_or_text: Union[str, os.PathLike], package: Optional[str] = None,
+                 where: Optional[str] = None) -> Profile:
     """A profile from a file (a path, or a str naming a .yaml/.yml/.json file) or from YAML text.
 
-    `package`: the Python package its hooks live in; only profiles shipped with steplint have one."""
+    `package`: the Python package its hooks live in; only profiles shipped with steplint have one.
+    `where`: the name errors give text read from elsewhere (default `<profile>`)."""
     if isinstance(path_or_text, os.PathLike) or (isinstance(path_or_text, str) and "\n" not in path_or_text
                                                  and path_or_text.lower().endswith((".yaml", ".yml", ".json"))):
         where = os.fspath(path_or_text)
@@ -369,7 +372,7 @@ def load_profile(path_or_text: Union[str, os.PathLike], package: Optional[str] =
         except (OSError, UnicodeDecodeError) as exc:
             raise ProfileError(f"{where}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     else:
-        where, text = "<profile>", str(path_or_text)
+        where, text = where or "<profile>", str(path_or_text)
     loaded = load_text(where, text)
     if loaded.problems:
         problem = loaded.problems[0]
@@ -438,7 +441,7 @@ def builtin_profiles() -> dict[str, Profile]:
     found = {}
     for entry in sorted(resources.files(BUILTIN_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            profile = load_profile(entry.read_text(encoding="utf-8"), package=BUILTIN_PACKAGE)
+            profile = load_profile(entry.read_text(encoding="utf-8"), BUILTIN_PACKAGE, f"steplint/profiles/{entry.name}")
             found[profile.name] = profile
     return found
 
@@ -472,7 +475,6 @@ def _glob_match(parts: tuple[str, ...], path: tuple) -> bool:
         return not path
     if parts[0] == "**":
         return any(_glob_match(parts[1:], path[i:]) for i in range(len(path) + 1))
-    import fnmatch
     return bool(path) and fnmatch.fnmatchcase(str(path[0]), parts[0]) and _glob_match(parts[1:], path[1:])
 
 
@@ -664,7 +666,6 @@ class ProfileDialect(Dialect):
 
 
 def _name_matches(file_name: str, patterns: list[str]) -> bool:
-    import fnmatch
     base = os.path.basename(file_name)
     return any(fnmatch.fnmatchcase(base, pattern) or fnmatch.fnmatchcase(file_name, pattern) for pattern in patterns)
 
