@@ -132,6 +132,7 @@ def test_key_map_teaches_a_team_schema(tmp_path):
     ('fail-on = "fatal"\n', "fail-on: Input should be 'error', 'warning' or 'info'"),
     ('ignore = ["SL999"]\n', "ignore: no rule matches 'SL999'"),
     ('[key-map]\n"a.b" = { field = "nope" }\n', "unknown field 'nope'"),
+    ('[key-map]\n"." = { field = "world_size" }\n', "key-map: '.' names no key (write e.g. trainer.ckpt_every)"),
     ('[context]\ndataset-size = 0\n', "context.dataset-size: Input should be greater than or equal to 1"),
     ('extend = "missing.toml"\n', "missing.toml: cannot read"),
     ('ignore = [\n', "invalid TOML"),

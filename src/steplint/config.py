@@ -75,6 +75,8 @@ def load_file(path: Path, _seen: tuple[Path, ...] = ()) -> "Settings":
         message = error["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own words
         raise ConfigError(f"{path}: {where}: {message}") from None
     _check_rule_codes(settings, path)
+    if settings.profiles:  # made absolute here: an `extend`ing file may sit in another directory
+        settings = settings.model_copy(update={"profiles": _load_profiles(settings.profiles, path)})
     if settings.extend:
         base = load_file(path.parent / settings.extend, _seen + (path,))
         merged = base.model_dump(by_alias=False, exclude_unset=True)
@@ -97,6 +99,22 @@ def _check_rule_codes(settings: "Settings", path: Path) -> None:
         if selector.upper() != "ALL" and not any(c.startswith(selector.upper()) for c in codes) \
                 and catalogue.get(selector) is None:
             raise ConfigError(f"{path}: {key}: no rule matches '{selector}'")
+
+
+def _load_profiles(names: list[str], path: Path) -> list[str]:
+    """The project's profiles, each read and validated now: a broken one is a ConfigError, not a
+    surprise in the middle of a run."""
+    from .profile import ProfileError, load_profile
+
+    resolved = []
+    for name in names:
+        file = (path.parent / name).resolve()
+        try:
+            load_profile(file)
+        except ProfileError as exc:
+            raise ConfigError(f"{path}: profiles: {exc}") from None
+        resolved.append(str(file))
+    return resolved
 
 
 @lru_cache(maxsize=1024)

@@ -85,3 +85,15 @@ class Settings(_Strict):
     context: ContextSettings = Field(default_factory=ContextSettings)
     key_map: dict[str, KeyMapEntry] = Field(default_factory=dict,
                                             description="your key path -> canonical field (and unit)")
+    profiles: list[str] = Field(default_factory=list,
+                                description="framework profiles (YAML, docs/profiles.md) of your own trainers, "
+                                            "relative to this file")
+
+    @field_validator("key_map")
+    @classmethod
+    def _names_a_key(cls, key_map: dict[str, KeyMapEntry]) -> dict[str, KeyMapEntry]:
+        from .keymap import parse_key_path
+        for key in key_map:
+            if not parse_key_path(key):  # "" or ".": there is no key to read (and keymap.py would crash)
+                raise ValueError(f"'{key}' names no key (write e.g. trainer.ckpt_every)")
+        return key_map

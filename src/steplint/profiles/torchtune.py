@@ -1,0 +1,31 @@
+"""What the torchtune profile cannot say as data: the settings its rules read (SL470), and the
+version it counts by: torchtune <= 0.6 runs an epoch's leftover micro-batches and carries their
+gradients into the next epoch; HEAD never loads them [S-TT recipes/*.py `train`, v0.6.1 and HEAD]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dialects.base import RunBuilder, Source
+from ..dialects.torchtune import TorchtuneSettings
+from ..units import to_number
+
+
+def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    settings: dict[str, Any] = {"version": source.version("torchtune")}
+    if data.get("gradient_accumulation_steps") is not None:
+        settings["accumulation_key"] = "gradient_accumulation_steps"
+    cap = to_number(data.get("max_steps_per_epoch"))
+    if isinstance(cap, int) and cap > 0:
+        settings["max_steps_per_epoch"] = cap
+    if data.get("optimizer_in_bwd") is True:
+        settings.update(optimizer_in_bwd=True, optimizer_in_bwd_key="optimizer_in_bwd")
+    framework = TorchtuneSettings(**settings)
+    if not framework.carries_leftovers:
+        return {"framework": framework}
+    return {"framework": framework, "name": "torchtune recipe: DistributedSampler, drop_last=True, floor(L / GA) "
+            "optimizer steps per epoch (leftover micro-batches run and carried into the next epoch)"}
+
+
+def rl(data: dict, b: RunBuilder, source: Source) -> dict:
+    return {"framework": TorchtuneSettings(version=source.version("torchtune"))}
