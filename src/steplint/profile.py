@@ -29,7 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
-from .dialects.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk
+from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk
 from .keymap import MAPPABLE_FIELDS, parse_key_path
 from .loading import KeyPath, format_key_path, load_text
 from .model import Duration
@@ -275,6 +275,8 @@ class SemanticsSpec(_Model):
     warmup_rounding: Optional[Literal["ceil", "floor"]] = None
     warmup_cap: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_remainder: Optional[Literal["loader", "dataset"]] = None
+    ruled_out: Optional[list[Literal["checkpoint", "eval", "logging", "warmup"]]] = Field(
+        None, description="events this framework never has (a hook decides those that depend on the config)")
 
     @field_validator("eval_delay")
     @classmethod
@@ -661,8 +663,9 @@ class ProfileDialect(Dialect):
         if variant is not None:
             builder.assumptions.extend(variant.assumptions)
         hook = variant.hook if variant is not None and variant.hook else p.hook
-        overrides = p._hooks[hook](data, builder, source) if hook else None
-        return builder.build(_semantics(p, reader, variant, overrides or {}))
+        overrides = dict(p._hooks[hook](data, builder, source) or {}) if hook else {}
+        settings = overrides.pop("settings", None)  # what the framework's own rules read
+        return builder.build(_semantics(p, reader, variant, overrides), settings)
 
 
 def _name_matches(file_name: str, patterns: list[str]) -> bool:
@@ -871,7 +874,7 @@ def _semantics(p: Profile, reader: _Reader, variant: Optional[Variant], override
     for knob, value in knobs.items():
         if isinstance(value, KeyRef):
             value = _knob_from_key(reader, knob, value)
-        elif knob == "final_events" and value is not None:
+        elif knob in ("final_events", "ruled_out") and value is not None:
             value = tuple(value)
         elif knob == "eval_delay" and value is not None:
             amount, unit = parse_duration(value, None)

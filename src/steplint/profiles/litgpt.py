@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..dialects.base import RunBuilder, Source
-from ..dialects.litgpt import DEFAULT_WARMUP_STEPS, LitgptSettings
+from ..frameworks.base import RunBuilder, Source
+from ..frameworks.litgpt.reader import DEFAULT_WARMUP_STEPS, LitgptSettings
 from ..units import to_number
 
 
@@ -29,7 +29,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     train = data.get("train") if isinstance(data.get("train"), dict) else {}
     written = "lr_warmup_steps" in train
     fraction = _number(train.get("lr_warmup_fraction"))
-    return {"framework": LitgptSettings(
+    return {"settings": LitgptSettings(
         warmup_steps=_number(train["lr_warmup_steps"]) if written else DEFAULT_WARMUP_STEPS,
         warmup_steps_key="train.lr_warmup_steps" if written else None,
         warmup_fraction=fraction or None,

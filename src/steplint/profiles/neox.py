@@ -8,18 +8,24 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..dialects.base import RunBuilder, Source
-from ..dialects.neox import NeoxSettings
+from ..frameworks.base import RunBuilder, Source
+from ..frameworks.neox.reader import NeoxSettings
 from ..profile import find
 from ..units import Unit, to_number
 
 
 def deepspeed(data: dict, b: RunBuilder, source: Source) -> dict:
-    return {"framework": _settings(data, b, megatron=False)}
+    return {"settings": _settings(data, b, megatron=False), "ruled_out": _ruled_out(data)}
 
 
 def megatron(data: dict, b: RunBuilder, source: Source) -> dict:
-    return {"framework": _settings(data, b, megatron=True)}
+    return {"settings": _settings(data, b, megatron=True), "ruled_out": _ruled_out(data)}
+
+
+def _ruled_out(data: dict) -> tuple[str, ...]:
+    """eval_iters 0: no validation at all (`do_valid` needs eval_iters > 0), nor at the end."""
+    found = find(data, ("eval_iters",), dashes_match_underscores=True)
+    return ("eval",) if found is not None and to_number(found[1]) == 0 else ()
 
 
 def _settings(data: dict, b: RunBuilder, megatron: bool) -> NeoxSettings:

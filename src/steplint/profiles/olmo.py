@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..dialects.base import RunBuilder, Source
-from ..dialects.olmo import OlmoSettings
+from ..frameworks.base import RunBuilder, Source
+from ..frameworks.olmo.reader import OlmoSettings
 from ..units import to_number
 
 
@@ -31,4 +31,5 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             number = _number(scheduler.get(arg))
             if number is not None:
                 settings[arg], settings[f"{arg}_key"] = number, f"scheduler.{arg}"
-    return {"framework": OlmoSettings(**settings)}
+    # evaluators: [] means nothing is ever evaluated
+    return {"settings": OlmoSettings(**settings), "ruled_out": ("eval",) if data.get("evaluators") == [] else ()}

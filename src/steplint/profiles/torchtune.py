@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dialects.base import RunBuilder, Source
-from ..dialects.torchtune import TorchtuneSettings
+from ..frameworks.base import RunBuilder, Source
+from ..frameworks.torchtune.reader import TorchtuneSettings
 from ..units import to_number
 
 
@@ -22,10 +22,10 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         settings.update(optimizer_in_bwd=True, optimizer_in_bwd_key="optimizer_in_bwd")
     framework = TorchtuneSettings(**settings)
     if not framework.carries_leftovers:
-        return {"framework": framework}
-    return {"framework": framework, "name": "torchtune recipe: DistributedSampler, drop_last=True, floor(L / GA) "
+        return {"settings": framework}
+    return {"settings": framework, "name": "torchtune recipe: DistributedSampler, drop_last=True, floor(L / GA) "
             "optimizer steps per epoch (leftover micro-batches run and carried into the next epoch)"}
 
 
 def rl(data: dict, b: RunBuilder, source: Source) -> dict:
-    return {"framework": TorchtuneSettings(version=source.version("torchtune"))}
+    return {"settings": TorchtuneSettings(version=source.version("torchtune"))}
