@@ -7,7 +7,7 @@ from pathlib import Path
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
-from steplint.frameworks.levanter.reader import Levanter
+from steplint.frameworks import DIALECTS
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.interpolation import resolve
@@ -45,7 +45,7 @@ def test_levanter_files_with_a_run_length_are_levanter_and_clean():
 @needs_corpus
 def test_mapping():
     path = LEVANTER / "config/gpt2_small_fast.yaml"
-    adapted = Levanter().adapt(load(path), Source(str(path)))
+    adapted = DIALECTS["levanter"].adapt(load(path), Source(str(path)))
     run = adapted.run
     assert run.max_steps.key == "trainer.num_train_steps" and run.max_steps.unit is Unit.STEP
     assert run.global_batch_size.key == "trainer.train_batch_size"

@@ -10,11 +10,13 @@ and make a document a training config even when no dialect recognises it.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from .frameworks.base import Adapted, RunBuilder
 from .loading import KeyPath
 from .units import Unit, parse_unit
+
+if TYPE_CHECKING:
+    from .frameworks.base import Adapted
 
 # Canonical fields a key map may target, with the kind of value each one holds.
 MAPPABLE_FIELDS = {
@@ -51,7 +53,10 @@ def mentions(data: Any, key_map: KeyMap) -> bool:
     return any(lookup(data, parse_key_path(key))[0] for key, _, _ in key_map)
 
 
-def overlay(adapted: Adapted, data: Any, key_map: KeyMap) -> Adapted:
+def overlay(adapted: "Adapted", data: Any, key_map: KeyMap) -> "Adapted":
+    # imported here: the frameworks import this module's field list (profiles name the same fields)
+    from .frameworks.base import RunBuilder
+
     builder = RunBuilder(strict=True)
     builder.raw = adapted.run.model_dump(exclude_none=True)
     builder.problems = list(adapted.problems)

@@ -437,14 +437,19 @@ def profile_json_schema() -> dict:
 
 @lru_cache(maxsize=None)
 def builtin_profiles() -> dict[str, Profile]:
-    """The profiles shipped in steplint/profiles/, by name."""
+    """The profiles shipped with steplint, by name: a framework package's `profile.yaml`
+    (frameworks/<name>/, its hooks beside it), and those in steplint/profiles/ still to move there."""
     from importlib import resources
 
     found = {}
-    for entry in sorted(resources.files(BUILTIN_PACKAGE).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            profile = load_profile(entry.read_text(encoding="utf-8"), BUILTIN_PACKAGE, f"steplint/profiles/{entry.name}")
-            found[profile.name] = profile
+    frameworks = resources.files("steplint.frameworks")
+    shipped = [(entry / "profile.yaml", f"steplint.frameworks.{entry.name}", f"steplint/frameworks/{entry.name}/profile.yaml")
+               for entry in frameworks.iterdir() if entry.is_dir() and (entry / "profile.yaml").is_file()]
+    shipped += [(entry, BUILTIN_PACKAGE, f"steplint/profiles/{entry.name}")
+                for entry in resources.files(BUILTIN_PACKAGE).iterdir() if entry.name.endswith(".yaml")]
+    for entry, package, where in sorted(shipped, key=lambda item: item[2]):
+        profile = load_profile(entry.read_text(encoding="utf-8"), package, where)
+        found[profile.name] = profile
     return found
 
 

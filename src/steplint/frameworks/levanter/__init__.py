@@ -1,8 +1,8 @@
-"""Levanter (stanford-crfm) trainer configs."""
+"""Levanter (stanford-crfm) trainer configs: all data, no code (profile.yaml)."""
 
 from __future__ import annotations
 
-from .reader import Levanter
+from ...profile import ProfileDialect, builtin_profiles
 
-DIALECTS = (Levanter(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["levanter"]),)
 RULES = ()

@@ -1,4 +1,7 @@
-"""Levanter (stanford-crfm) YAML: `trainer:` and `optimizer:` sections [levanter trainer.py
+"""The hand-written Levanter dialect steplint had before its profile (frameworks/levanter/profile.yaml):
+kept here as the reference the profile must reproduce (tests/test_profiles.py).
+
+Levanter (stanford-crfm) YAML: `trainer:` and `optimizer:` sections [levanter trainer.py
 `TrainerConfig`, optim/config.py `OptimizerConfig.lr_scheduler`, `_convert_frac_or_steps`].
 
     trainer.num_train_steps    optimizer steps
@@ -16,9 +19,9 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ...units import Unit
-from ...units import to_number as _to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
+from steplint.units import Unit
+from steplint.units import to_number as _to_number
+from steplint.frameworks.base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
 
 
 def to_number(value: Any) -> Optional[float]:
