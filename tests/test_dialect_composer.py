@@ -10,7 +10,9 @@ import pytest
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
 from steplint.frameworks.composer.reader import Composer, parse_time
-from steplint.frameworks.olmo.reader import Olmo, parse_max_duration
+from steplint.frameworks import DIALECTS
+
+from .reference_dialects.olmo import parse_max_duration
 from steplint.plan import derive
 from steplint.units import Unit
 
@@ -115,7 +117,7 @@ def test_mcli_run_file_maps_parameters_and_gpus():
 @needs_corpus
 def test_olmo_mapping_olmo_7b():
     path = CORPUS / "allenai__OLMo/configs/official-0724/OLMo-7B.yaml"
-    adapted = Olmo().adapt(load_data(path), Source(str(path)))
+    adapted = DIALECTS["olmo"].adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.max_steps.value, run.max_steps.unit) == (2e12, Unit.TOKEN)
     assert (run.schedule.warmup.value, run.schedule.warmup.unit) == (5000, Unit.STEP)
@@ -128,14 +130,14 @@ def test_olmo_mapping_olmo_7b():
 def test_olmo_checkpoint_is_the_most_frequent_interval():
     # llama7: sharded every 1000000 steps (never), unsharded every 500
     path = CORPUS / "allenai__OLMo/configs/llama7.yaml"
-    run = Olmo().adapt(load_data(path), Source(str(path))).run
+    run = DIALECTS["olmo"].adapt(load_data(path), Source(str(path))).run
     assert (run.checkpoint.value, run.checkpoint.key) == (500, "save_interval_unsharded")
 
 
 @needs_corpus
 def test_olmo_scheduler_in_tokens():
     path = CORPUS / "allenai__OLMo/configs/mitchish70.yaml"
-    adapted = Olmo().adapt(load_data(path), Source(str(path)))
+    adapted = DIALECTS["olmo"].adapt(load_data(path), Source(str(path)))
     plan = derive(adapted.run, adapted.semantics)
     assert adapted.run.schedule.warmup.unit is Unit.TOKEN
     assert plan.tokens_per_step == 512 * 4096

@@ -8,7 +8,7 @@ import csv
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
-from steplint.frameworks.litgpt.reader import Litgpt
+from steplint.frameworks import DIALECTS
 from steplint.units import Unit
 
 from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
@@ -69,7 +69,7 @@ def test_corpus_files_check_without_a_crash_and_without_warnings():
 @needs_corpus
 def test_mapping_lora_finetune():
     path = CORPUS / "Lightning-AI__litgpt/config_hub/finetune/llama-3-8b/lora.yaml"
-    run = Litgpt().adapt(load_data(path), Source(str(path))).run
+    run = DIALECTS["litgpt"].adapt(load_data(path), Source(str(path))).run
     assert (run.global_batch_size.value, run.global_batch_size.key) == (8, "train.global_batch_size")
     assert (run.train_loader.batch_size.value, run.train_loader.batch_size.key) == (1, "train.micro_batch_size")
     assert (run.epochs.value, run.epochs.key) == (2, "train.epochs")

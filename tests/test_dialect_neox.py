@@ -10,7 +10,7 @@ import pytest
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
-from steplint.frameworks.neox.reader import Neox
+from steplint.frameworks import DIALECTS
 
 from .conftest import CORPUS, ROOT, check_file, codes, corpus_files, lint, load_data, needs_corpus
 
@@ -56,7 +56,7 @@ def test_corpus_files_check_without_a_crash():
 @needs_corpus
 def test_mapping_dashed_keys_point_at_the_written_key():
     path = CORPUS / "EleutherAI__gpt-neox/configs/pythia/14M.yml"
-    adapted = Neox().adapt(load_data(path), Source(str(path)))
+    adapted = DIALECTS["gpt-neox"].adapt(load_data(path), Source(str(path)))
     run = adapted.run
     assert (run.max_steps.value, run.max_steps.key) == (143000, "train-iters")
     assert (run.schedule.horizon.value, run.schedule.horizon.key) == (143000, "lr-decay-iters")

@@ -23,7 +23,8 @@ import pytest
 from steplint import keymap
 from steplint.frameworks import DIALECTS, detect
 
-from .reference_dialects import levanter as levanter_reference
+from . import reference_dialects as reference
+from .reference_dialects import levanter, litgpt, neox, olmo, torchtune  # noqa: F401 - read through `reference`
 from steplint.frameworks.base import UNKNOWN_KEY, Semantics, Source, walk
 from steplint.interpolation import Budget, resolve
 from steplint.keymap import MAPPABLE_FIELDS, parse_key_path
@@ -41,7 +42,8 @@ COLLECTIONS = {"sample_configs": ROOT / "sample_configs", "corpus": SHARED / "co
 PROFILED = ["levanter", "litgpt", "olmo", "gpt-neox", "torchtune", "steplint"]
 # The hand-written dialect each profile must reproduce: the shipped one, or (for a framework whose
 # profile has replaced its code) the reference kept in tests/reference_dialects/.
-HAND = {**DIALECTS, "levanter": levanter_reference.Levanter()}
+HAND = {**DIALECTS, "levanter": reference.levanter.Levanter(), "litgpt": reference.litgpt.Litgpt(),
+        "olmo": reference.olmo.Olmo(), "gpt-neox": reference.neox.Neox(), "torchtune": reference.torchtune.Torchtune()}
 # torchtune reads --framework-version: <= 0.6 counts differently, and odd spellings must agree too
 SOURCES = {"torchtune": [Source()] + [Source(framework_versions=(("torchtune", v),))
                                       for v in ("0.6.1", "0.5", "v0.6", "0.6rc1", "0.7.0", "1.0")]}
@@ -213,7 +215,7 @@ def test_the_profile_looks_as_far_into_a_large_document_as_the_dialect(name, doc
 def test_the_known_difference_is_real():
     document = {"train_iters": 10.5, "train_samples": 1000, "seq_length": 2048, "lr_decay_iters": 100}
     assert KNOWN_DIFFERENCES["gpt-neox"][1](document)
-    hand = DIALECTS["gpt-neox"].adapt(document, Source()).run.max_steps
+    hand = HAND["gpt-neox"].adapt(document, Source()).run.max_steps
     profiled = ProfileDialect(builtin_profiles()["gpt-neox"]).adapt(document, Source()).run.max_steps
     assert (hand.value, hand.unit, hand.key) == (1000, Unit.SAMPLE, "train_samples")
     assert (profiled.value, profiled.unit, profiled.key) == (10.5, Unit.STEP, "train_iters")

@@ -1,9 +1,9 @@
-"""LitGPT finetune and pretrain configs."""
+"""LitGPT finetune and pretrain configs: a profile (profile.yaml) with a small hook (hooks.py) for what data cannot say."""
 
 from __future__ import annotations
 
+from ...profile import ProfileDialect, builtin_profiles
 from ..base import rules_in
-from .reader import Litgpt
 
-DIALECTS = (Litgpt(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["litgpt"]),)
 RULES = rules_in(__name__)

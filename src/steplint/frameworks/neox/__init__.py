@@ -1,9 +1,9 @@
-"""GPT-NeoX and Megatron-LM argument sets."""
+"""GPT-NeoX and Megatron-LM argument sets: a profile (profile.yaml) with a small hook (hooks.py) for what data cannot say."""
 
 from __future__ import annotations
 
+from ...profile import ProfileDialect, builtin_profiles
 from ..base import rules_in
-from .reader import Neox
 
-DIALECTS = (Neox(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["gpt-neox"]),)
 RULES = rules_in(__name__)

@@ -1,9 +1,9 @@
-"""OLMo TrainConfig YAML."""
+"""OLMo TrainConfig YAML: a profile (profile.yaml) with a small hook (hooks.py) for what data cannot say."""
 
 from __future__ import annotations
 
+from ...profile import ProfileDialect, builtin_profiles
 from ..base import rules_in
-from .reader import Olmo
 
-DIALECTS = (Olmo(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["olmo"]),)
 RULES = rules_in(__name__)

@@ -1,9 +1,9 @@
-"""torchtune recipe configs."""
+"""torchtune recipe configs: a profile (profile.yaml) with a small hook (hooks.py) for what data cannot say."""
 
 from __future__ import annotations
 
+from ...profile import ProfileDialect, builtin_profiles
 from ..base import rules_in
-from .reader import Torchtune
 
-DIALECTS = (Torchtune(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["torchtune"]),)
 RULES = rules_in(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import LitgptSettings
+from ..settings import LitgptSettings
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 

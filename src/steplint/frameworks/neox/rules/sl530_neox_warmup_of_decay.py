@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import NeoxSettings
+from ..settings import NeoxSettings
 from ....findings import Hit
 from ....rules.context import RuleContext, num
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import TorchtuneSettings
+from ..settings import TorchtuneSettings
 from ....findings import Hit
 from ....rules.context import RuleContext
 

@@ -1,4 +1,7 @@
-"""GPT-NeoX (JSON-like YAML with `#` comments, dashed or underscored keys) and Megatron-LM style keys.
+"""The hand-written GPT-NeoX and Megatron-LM argument sets dialect steplint had before its profile (frameworks/neox/profile.yaml),
+kept as the reference the profile must reproduce (tests/test_profiles.py).
+
+GPT-NeoX (JSON-like YAML with `#` comments, dashed or underscored keys) and Megatron-LM style keys.
 
 GPT-NeoX [S-NX megatron/neox_arguments/neox_args.py, arguments.py `calculate_batch_parameters`,
 megatron/training.py `get_learning_rate_scheduler`]:
@@ -20,9 +23,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...units import Unit
-from ...units import to_number as _to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from steplint.units import Unit
+from steplint.units import to_number as _to_number
+from steplint.frameworks.base import Adapted, Dialect, RunBuilder, Semantics, Source
+from steplint.frameworks.neox.settings import NeoxSettings
 
 
 def to_number(value: Any) -> Optional[float]:
@@ -39,20 +43,6 @@ _STRONG = {"lr_decay_iters", "lr_decay_style", "lr_decay_samples", "lr_decay_fra
            "max_position_embeddings", "num_layers", "hidden_size"}
 
 
-@dataclass(frozen=True)
-class NeoxSettings:
-    """What the NeoX / Megatron rules read (SL530-SL532)."""
-
-    megatron: bool = False  # Megatron-LM keys (lr_warmup_*) rather than NeoX's `warmup`
-    train_iters: Optional[int] = None
-    train_iters_key: Optional[str] = None
-    decay_iters: Optional[float] = None  # the horizon the warmup fraction multiplies
-    decay_key: Optional[str] = None
-    decay_how: str = ""  # "lr_decay_iters", "floor(train_iters × lr_decay_fraction)", "train_iters"
-    warmup: Optional[float] = None  # the fraction as written
-    warmup_key: Optional[str] = None
-    warmup_iters: Optional[float] = None  # Megatron lr_warmup_iters
-    warmup_iters_key: Optional[str] = None
 
 
 def normalize(data: dict) -> dict[str, str]:

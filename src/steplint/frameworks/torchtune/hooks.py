@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..frameworks.base import RunBuilder, Source
-from ..frameworks.torchtune.reader import TorchtuneSettings
-from ..units import to_number
+from ..base import RunBuilder, Source
+from .settings import TorchtuneSettings
+from ...units import to_number
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:

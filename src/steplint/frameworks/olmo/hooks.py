@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..frameworks.base import RunBuilder, Source
-from ..frameworks.olmo.reader import OlmoSettings
-from ..units import to_number
+from ..base import RunBuilder, Source
+from .settings import OlmoSettings
+from ...units import to_number
 
 
 def _number(value: Any) -> Optional[float]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..frameworks.base import RunBuilder, Source
-from ..frameworks.neox.reader import NeoxSettings
-from ..profile import find
-from ..units import Unit, to_number
+from ..base import RunBuilder, Source
+from .settings import NeoxSettings
+from ...profile import find
+from ...units import Unit, to_number
 
 
 def deepspeed(data: dict, b: RunBuilder, source: Source) -> dict:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..frameworks.base import RunBuilder, Source
-from ..frameworks.litgpt.reader import DEFAULT_WARMUP_STEPS, LitgptSettings
-from ..units import to_number
+from ..base import RunBuilder, Source
+from .settings import DEFAULT_WARMUP_STEPS, LitgptSettings
+from ...units import to_number
 
 
 def _number(value: Any) -> Optional[float]:

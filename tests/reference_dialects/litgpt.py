@@ -1,4 +1,7 @@
-"""LitGPT (jsonargparse YAML with `train:` and `eval:` sections) [S-LG litgpt/args.py `TrainArgs`,
+"""The hand-written LitGPT finetune and pretrain configs dialect steplint had before its profile (frameworks/litgpt/profile.yaml),
+kept as the reference the profile must reproduce (tests/test_profiles.py).
+
+LitGPT (jsonargparse YAML with `train:` and `eval:` sections) [S-LG litgpt/args.py `TrainArgs`,
 `EvalArgs`; litgpt/finetune/lora.py `fit`, `validate_args`; litgpt/pretrain.py `fit`].
 
     per-rank batch   = train.global_batch_size // (devices × num_nodes)      (floor, unchecked)
@@ -16,9 +19,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...units import Unit
-from ...units import to_number as _to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from steplint.units import Unit
+from steplint.units import to_number as _to_number
+from steplint.frameworks.base import Adapted, Dialect, RunBuilder, Semantics, Source
+from steplint.frameworks.litgpt.settings import LitgptSettings, DEFAULT_WARMUP_STEPS
 
 
 def to_number(value: Any) -> Optional[float]:
@@ -33,17 +37,8 @@ _TRAIN_KEYS = {"global_batch_size", "micro_batch_size", "lr_warmup_steps", "lr_w
 _EVAL_KEYS = {"interval", "max_iters", "max_new_tokens", "initial_validation", "final_validation", "evaluate_example"}
 _TOP_KEYS = {"checkpoint_dir", "out_dir", "model_name", "model_config", "precision", "devices", "num_nodes",
              "logger_name", "tokenizer_dir", "initial_checkpoint_dir", "resume", "quantize", "seed"}
-DEFAULT_WARMUP_STEPS = 100
 
 
-@dataclass(frozen=True)
-class LitgptSettings:
-    """What the LitGPT rules read (SL520)."""
-
-    warmup_steps: Optional[float] = None  # as the config leaves it: 100 when the key is absent
-    warmup_steps_key: Optional[str] = None  # None when the value is LitGPT's default
-    warmup_fraction: Optional[float] = None
-    warmup_fraction_key: Optional[str] = None
 
 
 class Litgpt(Dialect):

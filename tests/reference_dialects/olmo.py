@@ -1,4 +1,7 @@
-"""OLMo (ai2-olmo) `TrainConfig` YAML [S-OL olmo/config.py, olmo/train.py, scripts/train.py].
+"""The hand-written OLMo TrainConfig YAML dialect steplint had before its profile (frameworks/olmo/profile.yaml),
+kept as the reference the profile must reproduce (tests/test_profiles.py).
+
+OLMo (ai2-olmo) `TrainConfig` YAML [S-OL olmo/config.py, olmo/train.py, scripts/train.py].
 
     max_duration       an int = optimizer steps; "2e12T" = tokens; "2ep" = epochs; other text = steps
     stop_at            a hard stop, in steps
@@ -16,11 +19,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...loading import KeyPath, format_key_path
-from ...units import Unit
-from ...units import to_number as _to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
-from ..composer.reader import _looks_olmo
+from steplint.loading import KeyPath, format_key_path
+from steplint.units import Unit
+from steplint.units import to_number as _to_number
+from steplint.frameworks.base import Adapted, Dialect, RunBuilder, Semantics, Source
+from steplint.frameworks.olmo.settings import OlmoSettings
+from steplint.frameworks.composer.reader import _looks_olmo
 
 
 def to_number(value: Any) -> Optional[float]:
@@ -29,19 +33,6 @@ def to_number(value: Any) -> Optional[float]:
     return number if number is not None and math.isfinite(number) else None
 
 
-@dataclass(frozen=True)
-class OlmoSettings:
-    """What the OLMo rules read (SL510, SL511)."""
-
-    t_warmup: Optional[float] = None
-    t_warmup_key: Optional[str] = None
-    t_max: Optional[float] = None
-    t_max_key: Optional[str] = None
-    units: str = "steps"
-    global_batch: Optional[int] = None
-    global_batch_key: Optional[str] = None
-    microbatch: Optional[int] = None
-    microbatch_key: Optional[str] = None
 
 
 def parse_max_duration(value: Any) -> Optional[tuple[float, Unit]]:

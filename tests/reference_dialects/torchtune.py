@@ -1,4 +1,7 @@
-"""torchtune recipe configs (`tune run <recipe> --config <file>`): flat YAML with `_component_` nodes.
+"""The hand-written torchtune recipe configs dialect steplint had before its profile (frameworks/torchtune/profile.yaml),
+kept as the reference the profile must reproduce (tests/test_profiles.py).
+
+torchtune recipe configs (`tune run <recipe> --config <file>`): flat YAML with `_component_` nodes.
 
 What the SFT/LoRA/KD/DPO recipes do with the numbers (frameworks.md §4; torchtune
 recipes/full_finetune_distributed.py, lora_finetune_single_device.py, ... `_setup_data`, `train`):
@@ -25,27 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
+from steplint.units import Unit, to_number
+from steplint.frameworks.base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
+from steplint.frameworks.torchtune.settings import TorchtuneSettings
 
 RL_KEYS = {"ppo_epochs", "ppo_batch_size", "grpo_samples", "num_steps", "forward_batch_size"}
 TOP_KEYS = {"checkpointer", "tokenizer", "model", "dataset", "optimizer", "loss", "output_dir", "metric_logger"}
 
 
-@dataclass(frozen=True)
-class TorchtuneSettings:
-    version: Optional[str] = None  # --framework-version torchtune=...; None = HEAD behaviour
-    accumulation_key: Optional[str] = None
-    optimizer_in_bwd: bool = False
-    optimizer_in_bwd_key: Optional[str] = None
-    max_steps_per_epoch: Optional[int] = None
-
-    @property
-    def carries_leftovers(self) -> bool:
-        """torchtune <= 0.6: leftover micro-batches are run and carried into the next epoch."""
-        v = self.version or ""
-        parts = v.split(".")
-        return len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit() and int(parts[1]) <= 6
 
 
 def _component(node: Any) -> Optional[str]:
