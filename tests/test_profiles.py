@@ -23,8 +23,7 @@ import pytest
 from steplint import keymap
 from steplint.frameworks import DIALECTS, detect
 
-from . import reference_dialects as reference
-from .reference_dialects import levanter, litgpt, neox, olmo, torchtune  # noqa: F401 - read through `reference`
+from .reference_dialects import levanter, litgpt, neox, olmo, torchtune
 from steplint.frameworks.base import UNKNOWN_KEY, Semantics, Source, walk
 from steplint.interpolation import Budget, resolve
 from steplint.keymap import MAPPABLE_FIELDS, parse_key_path
@@ -42,8 +41,8 @@ COLLECTIONS = {"sample_configs": ROOT / "sample_configs", "corpus": SHARED / "co
 PROFILED = ["levanter", "litgpt", "olmo", "gpt-neox", "torchtune", "steplint"]
 # The hand-written dialect each profile must reproduce: the shipped one, or (for a framework whose
 # profile has replaced its code) the reference kept in tests/reference_dialects/.
-HAND = {**DIALECTS, "levanter": reference.levanter.Levanter(), "litgpt": reference.litgpt.Litgpt(),
-        "olmo": reference.olmo.Olmo(), "gpt-neox": reference.neox.Neox(), "torchtune": reference.torchtune.Torchtune()}
+HAND = {**DIALECTS, "levanter": levanter.Levanter(), "litgpt": litgpt.Litgpt(), "olmo": olmo.Olmo(),
+        "gpt-neox": neox.Neox(), "torchtune": torchtune.Torchtune()}
 # torchtune reads --framework-version: <= 0.6 counts differently, and odd spellings must agree too
 SOURCES = {"torchtune": [Source()] + [Source(framework_versions=(("torchtune", v),))
                                       for v in ("0.6.1", "0.5", "v0.6", "0.6rc1", "0.7.0", "1.0")]}

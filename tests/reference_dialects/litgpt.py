@@ -16,7 +16,6 @@ LitGPT (jsonargparse YAML with `train:` and `eval:` sections) [S-LG litgpt/args.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from steplint.units import Unit

@@ -20,7 +20,6 @@ micro_batch_size, save_interval, eval_interval, *_samples variants.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from steplint.units import Unit

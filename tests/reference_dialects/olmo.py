@@ -16,7 +16,6 @@ OLMo (ai2-olmo) `TrainConfig` YAML [S-OL olmo/config.py, olmo/train.py, scripts/
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from steplint.loading import KeyPath, format_key_path

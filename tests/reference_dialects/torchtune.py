@@ -25,7 +25,6 @@ their logging interval is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from steplint.units import Unit, to_number
