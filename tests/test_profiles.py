@@ -1,4 +1,4 @@
-"""Framework profiles (steplint/profile.py, steplint/profiles/*.yaml) against the hand-written
+"""Framework profiles (steplint/profile.py, steplint/frameworks/*/profile.yaml) against the hand-written
 dialects they describe, then the format itself.
 
 The differential tests: for every document of sample_configs/, ../shared/corpus and
@@ -23,7 +23,7 @@ import pytest
 from steplint import keymap
 from steplint.frameworks import DIALECTS, detect
 
-from .reference_dialects import levanter, litgpt, neox, olmo, torchtune
+from .reference_dialects import levanter, litgpt, native, neox, olmo, torchtune
 from steplint.frameworks.base import UNKNOWN_KEY, Semantics, Source, walk
 from steplint.interpolation import Budget, resolve
 from steplint.keymap import MAPPABLE_FIELDS, parse_key_path
@@ -34,15 +34,14 @@ from steplint.units import Unit
 
 from .conftest import ROOT, SHARED
 
-PROFILE_FILES = sorted((ROOT / "src" / "steplint" / "profiles").glob("*.yaml")) + \
-    sorted((ROOT / "src" / "steplint" / "frameworks").glob("*/profile.yaml"))
+PROFILE_FILES = sorted((ROOT / "src" / "steplint" / "frameworks").glob("*/profile.yaml"))
 COLLECTIONS = {"sample_configs": ROOT / "sample_configs", "corpus": SHARED / "corpus",
                "corpus-wild": SHARED / "corpus-wild"}
 PROFILED = ["levanter", "litgpt", "olmo", "gpt-neox", "torchtune", "steplint"]
 # The hand-written dialect each profile must reproduce: the shipped one, or (for a framework whose
 # profile has replaced its code) the reference kept in tests/reference_dialects/.
 HAND = {**DIALECTS, "levanter": levanter.Levanter(), "litgpt": litgpt.Litgpt(), "olmo": olmo.Olmo(),
-        "gpt-neox": neox.Neox(), "torchtune": torchtune.Torchtune()}
+        "gpt-neox": neox.Neox(), "torchtune": torchtune.Torchtune(), "steplint": native.Native()}
 # torchtune reads --framework-version: <= 0.6 counts differently, and odd spellings must agree too
 SOURCES = {"torchtune": [Source()] + [Source(framework_versions=(("torchtune", v),))
                                       for v in ("0.6.1", "0.5", "v0.6", "0.6rc1", "0.7.0", "1.0")]}

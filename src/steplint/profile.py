@@ -43,7 +43,6 @@ PROFILE_FIELDS: dict[str, str] = {
     "eval_loader.batch_size": "count", "eval_loader.drop_last": "flag",
 }
 UNITS = tuple(unit.value for unit in Unit)
-BUILTIN_PACKAGE = "steplint.profiles"
 _COMPONENT_KEYS = ["_target_", "class_path", "_component_"]
 
 
@@ -437,16 +436,14 @@ def profile_json_schema() -> dict:
 
 @lru_cache(maxsize=None)
 def builtin_profiles() -> dict[str, Profile]:
-    """The profiles shipped with steplint, by name: a framework package's `profile.yaml`
-    (frameworks/<name>/, its hooks beside it), and those in steplint/profiles/ still to move there."""
+    """The profiles shipped with steplint, by name: each framework package's `profile.yaml`
+    (frameworks/<name>/, its hooks beside it)."""
     from importlib import resources
 
     found = {}
     frameworks = resources.files("steplint.frameworks")
     shipped = [(entry / "profile.yaml", f"steplint.frameworks.{entry.name}", f"steplint/frameworks/{entry.name}/profile.yaml")
                for entry in frameworks.iterdir() if entry.is_dir() and (entry / "profile.yaml").is_file()]
-    shipped += [(entry, BUILTIN_PACKAGE, f"steplint/profiles/{entry.name}")
-                for entry in resources.files(BUILTIN_PACKAGE).iterdir() if entry.name.endswith(".yaml")]
     for entry, package, where in sorted(shipped, key=lambda item: item[2]):
         profile = load_profile(entry.read_text(encoding="utf-8"), package, where)
         found[profile.name] = profile

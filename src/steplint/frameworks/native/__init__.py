@@ -1,8 +1,9 @@
-"""steplint's own format (`steplint: 1`)."""
+"""steplint's own format (`steplint: 1`): a profile (profile.yaml); schema.py is its JSON Schema for
+editors (`steplint schema`), and a test keeps the two in step."""
 
 from __future__ import annotations
 
-from .reader import Native
+from ...profile import ProfileDialect, builtin_profiles
 
-DIALECTS = (Native(),)
+DIALECTS = (ProfileDialect(builtin_profiles()["steplint"]),)
 RULES = ()

@@ -1,4 +1,7 @@
-"""steplint's own config format: every duration says its unit, every section has one meaning.
+"""The hand-written reader of steplint's own format before its profile (frameworks/native/profile.yaml),
+kept as the reference the profile must reproduce (tests/test_profiles.py).
+
+steplint's own config format: every duration says its unit, every section has one meaning.
 
 The format is defined by the pydantic models in `native_schema.py`.
 """
@@ -7,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ...loading import KeyPath
-from ...units import Unit
-from ..base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Source
+from steplint.loading import KeyPath
+from steplint.units import Unit
+from steplint.frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Source
 
 
 class Native(Dialect):
@@ -92,7 +95,7 @@ class Native(Dialect):
                     where = f" in '{'.'.join(map(str, prefix))}'" if prefix else ""
                     problems.append(Problem(UNKNOWN_KEY, f"unknown key '{key}'{where}{hint}", prefix + (key,)))
 
-        from .schema import SECTIONS, NativeConfig
+        from steplint.frameworks.native.schema import SECTIONS, NativeConfig
 
         check(data, list(NativeConfig.model_fields), ())
         for name, model in SECTIONS.items():
