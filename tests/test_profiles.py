@@ -12,6 +12,7 @@ documented (KNOWN_DIFFERENCES) and pinned by its own test.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 import random
@@ -523,3 +524,20 @@ def test_the_worked_example_teaches_steplint_the_in_house_trainer():
     hits = {code: hit for code, check in CHECKS.items() for hit in check(ctx)}
     shown = _docs_block("# what steplint finds").strip().splitlines()
     assert [f"{code} {hits[code].key}: {hits[code].message}" for code in sorted(hits)] == shown
+
+
+def test_the_worked_example_through_steplint_check(tmp_path):
+    # The project names its profile in steplint.toml; `steplint check` then reads the in-house
+    # trainer's config and reports what the docs say it reports.
+    from .conftest import run_cli
+    (tmp_path / "steplint-profile.yaml").write_text(_docs_block("# steplint-profile.yaml"))
+    (tmp_path / "steplint.toml").write_text(DOCS.split("```toml\n# steplint.toml\n")[1].split("```")[0])
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "acme_base.yaml").write_text(_docs_block("# configs/acme_base.yaml"))
+    result = run_cli("check", "--format", "json", tmp_path / "configs" / "acme_base.yaml")
+    report = json.loads(result.stdout)
+    assert report["files"][0]["dialect"] == "acme"
+    shown = _docs_block("# what steplint finds").strip().splitlines()
+    assert sorted(f"{f['rule']} {f['key_path']}: {f['message']}" for f in report["findings"]) == shown
+    isolated = json.loads(run_cli("check", "--isolated", "--format", "json", tmp_path / "configs" / "acme_base.yaml").stdout)
+    assert isolated["files"][0]["dialect"] != "acme"

@@ -6,6 +6,7 @@ Nothing here prints or exits: the CLI does that.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
 import fnmatch
@@ -18,6 +19,7 @@ from .findings import Finding, Hit, Severity
 from .evidence import plausibly_training
 from .loading import Document, Span, format_key_path, load_bytes
 from .plan import derive
+from .profile import mentions, overlay
 from .rules import CHECKS, RuleContext
 from .values import FileResult, Options
 
@@ -53,16 +55,20 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
     source = Source(path=path, framework_versions=options.framework_versions)
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
+    own_dialects, overlays = project_profiles(options.profiles)
     for index, document in enumerate(loaded.documents):
-        dialect = detect(document.data, options.dialect)
-        if dialect is None and options.key_map and keymap.mentions(document.data, options.key_map):
-            dialect = DIALECTS["generic"]  # the team's own schema, described by its key map
+        dialect = detect(document.data, options.dialect, own_dialects)
+        if dialect is None and (options.key_map and keymap.mentions(document.data, options.key_map)
+                                or any(mentions(document.data, p) for p in overlays)):
+            dialect = DIALECTS["generic"]  # the team's own schema, described by its key map or overlay
         if dialect is None:
             continue
         hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
                     for p in loaded.problems if p.document == index)
         data = resolve(document.data, budget)
         adapted = dialect.adapt(data, source)
+        for profile in overlays:
+            adapted = overlay(adapted, data, profile)
         if options.key_map:
             adapted = keymap.overlay(adapted, data, options.key_map)
         plan = derive(adapted.run, adapted.semantics, options.context)
@@ -72,7 +78,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         for problem in adapted.problems:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics, adapted.settings)
-        own = FRAMEWORK_CHECKS[dialect.name] if adapted.settings is not None else ()
+        own = FRAMEWORK_CHECKS.get(dialect.name, ()) if adapted.settings is not None else ()
         for code, check in (*CHECKS.items(), *own):
             if not is_selected(options, code):
                 continue
@@ -88,6 +94,19 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     _suppress(result, loaded, lines, options)
     result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
+
+
+@lru_cache(maxsize=16)
+def project_profiles(paths: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """(dialects, overlays) of the project's own profiles, read once per run (the project config
+    already validated them)."""
+    if not paths:
+        return (), ()
+    from .profile import ProfileDialect, load_profile
+
+    profiles = [load_profile(path) for path in paths]
+    return (tuple(ProfileDialect(p) for p in profiles if not p.overlay),
+            tuple(p for p in profiles if p.overlay))
 
 
 def _suppress(result: FileResult, loaded, lines: list[str], options: Options) -> None:

@@ -66,6 +66,7 @@ class Resolver:
                                   if glob_match(path, loaded.root, p.files)),
             inline_ignores=cli.inline_ignores,
             included=included,
+            profiles=tuple(s.profiles),
         )
         self._options[cache_key] = options
         return options

@@ -57,6 +57,7 @@ class Options:
     per_key_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key-path glob -> rule codes
     inline_ignores: bool = True  # honour `# steplint: ignore[...]` comments
     included: bool = False  # the project's `include` globs name this file: it is meant to be a training config
+    profiles: tuple[str, ...] = ()  # the project's own framework profiles (absolute paths)
 
 
 @dataclass

@@ -42,13 +42,14 @@ def framework_version_problem(name: str, version: str) -> Optional[str]:
     return None
 
 
-def detect(data: object, forced: Optional[str] = None) -> Optional[Dialect]:
+def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = ()) -> Optional[Dialect]:
+    """`extra`: the project's own dialects (its profiles), scored after steplint's."""
     if not isinstance(data, dict):
         return None
     if forced is not None:
         return DIALECTS[forced]
     best, best_score = None, 0.0
-    for dialect in DIALECTS.values():
+    for dialect in (*DIALECTS.values(), *extra):
         score = dialect.score(data)
         if score > best_score:
             best, best_score = dialect, score
