@@ -434,20 +434,19 @@ def profile_json_schema() -> dict:
     return schema
 
 
-@lru_cache(maxsize=None)
-def builtin_profiles() -> dict[str, Profile]:
-    """The profiles shipped with steplint, by name: each framework package's `profile.yaml`
-    (frameworks/<name>/, its hooks beside it)."""
+def shipped_profile(package: str) -> Profile:
+    """A framework package's own profile (its `profile.yaml`, its hooks in the package)."""
     from importlib import resources
 
-    found = {}
-    frameworks = resources.files("steplint.frameworks")
-    shipped = [(entry / "profile.yaml", f"steplint.frameworks.{entry.name}", f"steplint/frameworks/{entry.name}/profile.yaml")
-               for entry in frameworks.iterdir() if entry.is_dir() and (entry / "profile.yaml").is_file()]
-    for entry, package, where in sorted(shipped, key=lambda item: item[2]):
-        profile = load_profile(entry.read_text(encoding="utf-8"), package, where)
-        found[profile.name] = profile
-    return found
+    where = package.replace(".", "/") + "/profile.yaml"
+    return load_profile((resources.files(package) / "profile.yaml").read_text(encoding="utf-8"), package, where)
+
+
+def builtin_profiles() -> dict[str, Profile]:
+    """The profiles shipped with steplint, by name: those the framework packages read with."""
+    from .frameworks import DIALECTS
+
+    return {d.profile.name: d.profile for d in DIALECTS.values() if isinstance(d, ProfileDialect)}
 
 
 # -- reading a document ------------------------------------------------------------------------------

@@ -22,16 +22,29 @@ def _packages() -> tuple:
                  for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name) if info.ispkg)
 
 
-PACKAGES = _packages()
-DIALECTS: dict[str, Dialect] = {d.name: d for package in PACKAGES for d in package.DIALECTS}
-# dialect name -> the checks of the rules its framework owns (run only on documents it read)
-FRAMEWORK_CHECKS: dict[str, tuple] = {d.name: tuple((m.CODE, m.check) for m in package.RULES)
-                                      for package in PACKAGES for d in package.DIALECTS}
+def __getattr__(name: str):
+    """PACKAGES, DIALECTS and FRAMEWORK_CHECKS (dialect name -> the checks of the rules its framework
+    owns, run only on documents it read) are built on first use, so that importing frameworks.base
+    (as a profile's hooks do) does not import every framework."""
+    if name not in ("PACKAGES", "DIALECTS", "FRAMEWORK_CHECKS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    packages = _packages()
+    globals().update(
+        PACKAGES=packages,
+        DIALECTS={d.name: d for package in packages for d in package.DIALECTS},
+        FRAMEWORK_CHECKS={d.name: tuple((m.CODE, m.check) for m in package.RULES)
+                          for package in packages for d in package.DIALECTS})
+    return globals()[name]
+
+
+def _dialects() -> dict[str, Dialect]:
+    found = globals().get("DIALECTS")
+    return found if found is not None else __getattr__("DIALECTS")
 
 
 def framework_version_problem(name: str, version: str) -> Optional[str]:
     """Why NAME=VERSION cannot be used (--framework-version, the project's framework-versions), or None."""
-    known = sorted({framework for d in DIALECTS.values() for framework in d.versions_read})
+    known = sorted({framework for d in _dialects().values() for framework in d.versions_read})
     if name not in known:
         import difflib
         close = difflib.get_close_matches(name, known, n=1)
@@ -46,10 +59,11 @@ def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...
     """`extra`: the project's own dialects (its profiles), scored after steplint's."""
     if not isinstance(data, dict):
         return None
+    dialects = _dialects()
     if forced is not None:
-        return DIALECTS[forced]
+        return dialects[forced]
     best, best_score = None, 0.0
-    for dialect in (*DIALECTS.values(), *extra):
+    for dialect in (*dialects.values(), *extra):
         score = dialect.score(data)
         if score > best_score:
             best, best_score = dialect, score

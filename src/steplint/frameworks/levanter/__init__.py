@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...profile import ProfileDialect, builtin_profiles
+from ...profile import ProfileDialect, shipped_profile
 
-DIALECTS = (ProfileDialect(builtin_profiles()["levanter"]),)
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
 RULES = ()

@@ -3,7 +3,7 @@ editors (`steplint schema`), and a test keeps the two in step."""
 
 from __future__ import annotations
 
-from ...profile import ProfileDialect, builtin_profiles
+from ...profile import ProfileDialect, shipped_profile
 
-DIALECTS = (ProfileDialect(builtin_profiles()["steplint"]),)
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
 RULES = ()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...profile import ProfileDialect, builtin_profiles
+from ...profile import ProfileDialect, shipped_profile
 from ..base import rules_in
 
-DIALECTS = (ProfileDialect(builtin_profiles()["torchtune"]),)
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
 RULES = rules_in(__name__)
