@@ -171,6 +171,8 @@ def test_a_parser_depth_error_is_the_depth_finding(monkeypatch):
             raise yaml.scanner.ScannerError("while increasing flow level", None, "exceeded maximum nesting depth",
                                             yaml.Mark("c.yaml", 0, 4, 7, None, None))
 
+        get_event = peek_event = check_event
+
     monkeypatch.setattr(loading, "_EventLoader", Refusing)
     loaded = load_text("c.yaml", "epochs: 3\n")
     assert [(p.code, p.span.line, p.span.column) for p in loaded.problems] == [("SL005", 5, 8)]
@@ -227,3 +229,64 @@ def test_strings_where_numbers_belong():
     assert codes(native) == ["SL003"]
     generic = lint("epochs: 3\nbatch_size: auto\n")  # other tools' sentinels are just unknown
     assert generic.findings == [] and generic.plan["micro_batch_size"] is None
+
+
+# What the loader collects in its one pass, so later stages need not walk the tree again.
+
+def _walked_keys(data) -> set:
+    from steplint.dialects.base import _walk
+    return {key for _, key, _ in _walk(data)}
+
+
+def _loaded_documents():
+    """Every document of the corpus and of the sample configs, with the name of its file."""
+    from .conftest import CORPUS, ROOT
+    paths = sorted((ROOT / "sample_configs").rglob("*.*"))
+    if CORPUS.is_dir():
+        paths += sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    for path in paths:
+        for document in load_bytes(str(path), path.read_bytes()).documents:
+            yield path.name, document
+
+
+def test_key_names_and_reference_flag_agree_with_a_walk_of_every_real_document():
+    from steplint.dialects.base import _walk
+    from steplint.interpolation import has_references
+    documents = list(_loaded_documents())
+    assert len(documents) > 500
+    for name, document in documents:
+        if document.key_names is not None:
+            assert document.key_names == _walked_keys(document.data), name
+        assert document.nodes >= len(_walk(document.data)), name
+        if not document.holds_references:
+            assert not has_references(document.data), name
+    assert sum(d.key_names is not None for _, d in documents) > 0.9 * len(documents)
+    assert sum(d.holds_references for _, d in documents) < len(documents)
+
+
+def test_key_names_are_every_key_of_the_tree():
+    text = "a:\n  b: 1\n  list:\n    - {x: 2}\n    - [{y: 3}]\nc: ${a.b}\n"
+    document = load_text("c.yaml", text).documents[0]
+    assert document.key_names == {"a", "b", "list", "x", "y", "c"}
+    assert document.holds_references
+    assert not load_text("c.yaml", "a: '$'\nb: '{x}'\n").documents[0].holds_references
+
+
+@pytest.mark.parametrize("text", [
+    "a: {gone: 1}\na: 2\n",  # a duplicate key drops the earlier value, and the keys inside it
+    "run:\n  <<: {a: {gone: 1}}\n  a: 2\n",  # so does a merged value that the mapping overrides
+])
+def test_key_names_are_unknown_where_a_value_was_dropped(text):
+    document = load_text("c.yaml", text).documents[0]
+    assert document.key_names is None
+    assert "gone" not in _walked_keys(document.data)
+
+
+def test_positions_are_made_only_from_the_marks_kept_per_key():
+    document = load_text("c.yaml", "a:\n  b: [1, {c: 2}]\n").documents[0]
+    assert document.position(("a", "b", 1, "c"))[:2] == (2, 11)
+    assert document.position(("a", "b", 1, "missing"))[:2] == (2, 10)  # the closest recorded ancestor
+    assert document.position(("nothing",)) is None
+    assert document.span(("nothing",))[:2] == (1, 1)  # the root mapping
+    assert document.positions == {path: document.span(path) for path in document.marks}
+

@@ -19,9 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, Optional, Union
 
-from .loading import MAX_EXPANDED_NODES
+from .loading import MAX_EXPANDED_NODES, REFERENCE as _REFERENCE
 
-_REFERENCE = "${"
 _RESOLVER_CALL = re.compile(r"\$\{\s*[A-Za-z_][\w.]*\s*:")
 _PLAIN_REFERENCE = re.compile(r"\$\{\s*(\.*)([\w.\[\]-]*)\s*\}")
 # The subset read without OmegaConf: absolute or relative dotted names, no indexes, no nesting.

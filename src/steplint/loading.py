@@ -19,8 +19,8 @@ import yaml
 from yaml import constructor as _yaml_constructor
 from yaml import resolver as _yaml_resolver
 
-try:  # the libyaml C parser is several times faster; the pure-Python one behaves the same
-    from yaml import CSafeLoader as _EventLoader
+try:  # libyaml's parser (alone: only its events are read) is several times faster; the pure-Python one behaves the same
+    from yaml.cyaml import CParser as _EventLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
@@ -78,16 +78,39 @@ class LoadProblem:
 @dataclass
 class Document:
     data: Any
-    positions: dict[KeyPath, Span] = field(default_factory=dict)
+    # Where each key path is: the parser's 0-based marks, made a Span only where one is asked for.
+    marks: dict[KeyPath, tuple[int, int, int, int]] = field(default_factory=dict)
+    # Every mapping key the tree holds, collected while loading (detection reads it instead of
+    # walking the tree); None when a duplicate or merge key may have dropped a value, and with it
+    # keys that are no longer in the tree.
+    key_names: Optional[set[str]] = None
+    # Values in the tree, each alias counted as the copy it stands for (as the limits count them):
+    # at least the number of entries a walk of the tree meets.
+    nodes: int = 0
+    # Whether some value was written with `${`: without one there is nothing to interpolate.
+    holds_references: bool = True
+
+    def position(self, path: KeyPath) -> Optional[Span]:
+        """The position of `path`, or of its closest recorded ancestor short of the root; None if none."""
+        while path:
+            found = self.marks.get(path)
+            if found is not None:
+                return _as_span(found)
+            path = path[:-1]
+        return None
 
     def span(self, path: KeyPath) -> Span:
         """The position of `path`, or of its closest recorded ancestor (aliases, merges)."""
-        while path:
-            found = self.positions.get(path)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return self.positions.get((), Span(1, 1, 1, 1))
+        found = self.position(path)
+        if found is not None:
+            return found
+        root = self.marks.get(())
+        return Span(1, 1, 1, 1) if root is None else _as_span(root)
+
+    @property
+    def positions(self) -> dict[KeyPath, Span]:
+        """Every recorded key path's position."""
+        return {path: _as_span(marks) for path, marks in self.marks.items()}
 
 
 @dataclass
@@ -102,6 +125,7 @@ class LoadedFile:
 
 
 _FIRST = Span(1, 1, 1, 1)
+REFERENCE = "${"  # what starts an OmegaConf interpolation, which interpolation.py resolves
 
 
 def format_key_path(path: KeyPath) -> str:
@@ -301,154 +325,243 @@ _CONSTRUCTORS = {
 }
 
 
-_SCALARS: dict[tuple, Any] = {}  # (tag, text, implicit) -> value: configs repeat true, 1, null...
+# Scalar text -> value, for untagged plain scalars (whose text alone says what they are) and for
+# tagged ones ((tag, text, implicit) -> value): configs repeat true, 1, null... Untagged quoted and
+# block scalars are their text.
+_PLAIN: dict[str, Any] = {}
+_TAGGED: dict[tuple, Any] = {}
+_PLAIN_IMPLICIT = (True, False)
 
 
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    memo = (event.tag, event.value, event.implicit)
-    found = _SCALARS.get(memo, _SCALARS)
-    if found is not _SCALARS:
-        return found
-    value = _construct(event)
-    if len(_SCALARS) > 4096:  # small: each worker process keeps its own, and memory must stay flat
-        _SCALARS.clear()
-    _SCALARS[memo] = value  # every constructed scalar is immutable: int, float, bool, None or str
+def _plain(text: str) -> Any:
+    value = _construct(None, text, _PLAIN_IMPLICIT)
+    if len(_PLAIN) > 4096:  # small: each worker process keeps its own, and memory must stay flat
+        _PLAIN.clear()
+    _PLAIN[text] = value  # every constructed scalar is immutable: int, float, bool, None or str
     return value
 
 
-def _construct(event: yaml.ScalarEvent) -> Any:
-    tag = event.tag
+def _tagged(event: yaml.ScalarEvent) -> Any:
+    memo = (event.tag, event.value, event.implicit)
+    found = _TAGGED.get(memo, _TAGGED)
+    if found is not _TAGGED:
+        return found
+    value = _construct(event.tag, event.value, event.implicit)
+    if len(_TAGGED) > 4096:
+        _TAGGED.clear()
+    _TAGGED[memo] = value
+    return value
+
+
+def _construct(tag: Optional[str], text: str, implicit: tuple[bool, bool]) -> Any:
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _resolver.resolve(yaml.ScalarNode, text, implicit)
     build = _CONSTRUCTORS.get(tag)
     if build is None:  # str, timestamps, binary and every unknown tag stay the text as written
-        return event.value
-    if tag == _INT and len(event.value) > MAX_INT_CHARS:
-        return event.value
+        return text
+    if tag == _INT and len(text) > MAX_INT_CHARS:
+        return text
     try:
-        return build(_constructor, yaml.ScalarNode(tag, event.value))
+        return build(_constructor, yaml.ScalarNode(tag, text))
     except Exception:  # noqa: BLE001 - PyYAML's constructors on hostile text (`!!int ` is an IndexError)
-        return event.value
+        return text
 
 
 def _span(event: Any) -> Span:
+    return _as_span(_marks(event))
+
+
+def _marks(event: Any) -> tuple[int, int, int, int]:
+    """Where an event is, as the parser gives it (0-based): kept per key instead of a Span, which is
+    built only for the few keys a finding points at."""
     start, end = event.start_mark, event.end_mark
-    if end.line != start.line or end.column <= start.column:  # underline one character
-        return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return start.line, start.column, end.line, end.column
+
+
+def _as_span(marks: tuple[int, int, int, int]) -> Span:
+    line, column, end_line, end_column = marks
+    if end_line != line or end_column <= column:  # underline one character
+        return Span(line + 1, column + 1, line + 1, column + 2)
+    return Span(line + 1, column + 1, end_line + 1, end_column + 1)
 
 
 class _Open:
     """A mapping or sequence being built."""
 
-    __slots__ = ("value", "is_map", "path", "anchor", "size", "pending_key", "pending_key_span", "merged")
+    __slots__ = ("value", "is_map", "path", "anchor", "size", "pending_key", "pending_key_marks", "merged")
 
-    def __init__(self, value: Any, path: KeyPath, anchor: Optional[str]) -> None:
+    def __init__(self, value: Any, is_map: bool, path: KeyPath, anchor: Optional[str]) -> None:
         self.value = value
-        self.is_map = isinstance(value, dict)
+        self.is_map = is_map
         self.path = path
         self.anchor = anchor
         self.size = 1
         self.pending_key: Optional[str] = None
-        self.pending_key_span: Optional[Span] = None
+        self.pending_key_marks: Optional[tuple[int, int, int, int]] = None
         self.merged: list[dict] = []
+
+
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocumentStart, _DocumentEnd, _StreamEnd = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent
 
 
 class _TreeBuilder:
     def __init__(self) -> None:
         self.documents: list[Document] = []
         self.problems: list[LoadProblem] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_containers: list[_Open] = []  # of the document being read, outermost first
 
     def run(self, text: str) -> None:
         loader = _EventLoader(text)
         try:
-            stack: list[_Open] = []
-            document: Document | None = None
-            # One budget for the whole file: a limit per document would let a file of many
-            # documents (or of many small alias bombs) add up to any size.
-            expanded = 0
-            while loader.check_event():
-                event = loader.get_event()
-                kind = type(event)
-                if kind is yaml.DocumentStartEvent:
-                    if len(self.documents) >= MAX_DOCUMENTS:
-                        self._limit(_span(event), f"more than {MAX_DOCUMENTS:,} documents; not checked")
-                    document = Document(None, {})
-                    stack = self.open_containers = []
-                    expanded += 1
-                    if expanded > MAX_EXPANDED_NODES:
-                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
-                    self.anchors = {}  # anchors are local to their document
-                    continue
-                if kind is yaml.DocumentEndEvent:
-                    if document is not None:
-                        self.documents.append(document)
-                    document = None
-                    continue
-                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent) or document is None:
-                    continue
+            self._read(loader.get_event)
+        finally:
+            loader.dispose()
 
-                if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                    done = stack.pop()
-                    if done.merged:
-                        for base in reversed(done.merged):
-                            for key, val in base.items():
-                                done.value.setdefault(key, val)
-                    if done.anchor is not None:
-                        self.anchors[done.anchor] = (done.value, done.size)
-                    self._attach(stack, document, done.value, done.size, None)
+    def _read(self, next_event: Any) -> None:
+        """One pass over the events, the commonest (scalars) tested first: with the parser, this
+        loop is the largest share of the time steplint spends on a file."""
+        stack: list[_Open] = []
+        top: Optional[_Open] = None  # the innermost open container: stack[-1]
+        document: Optional[Document] = None
+        anchors: dict[str, tuple[Any, int]] = {}
+        marks: dict[KeyPath, tuple[int, int, int, int]] = {}
+        keys: set[str] = set()
+        references = dropped = False
+        # One budget for the whole file: a limit per document would let a file of many
+        # documents (or of many small alias bombs) add up to any size.
+        expanded = first_node = 0
+        plain = _PLAIN
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is _ScalarEvent:
+                if top is not None and top.is_map and top.pending_key is None:  # a key names the entry
+                    top.pending_key = event.value
+                    start, end = event.start_mark, event.end_mark
+                    top.pending_key_marks = (start.line, start.column, end.line, end.column)
                     continue
-
-                parent = stack[-1] if stack else None
-                # Mapping keys: the scalar in key position names the entry.
-                if parent is not None and parent.is_map and parent.pending_key is None:
-                    if kind is yaml.ScalarEvent:
-                        parent.pending_key = event.value
-                        parent.pending_key_span = _span(event)
-                    else:
-                        raise yaml.MarkedYAMLError(None, None, "a mapping or list used as a key is not supported",
-                                                   event.start_mark)
-                    continue
-
-                if kind is yaml.AliasEvent:
-                    target = self.anchors.get(event.anchor)
-                    if target is None:
-                        raise yaml.MarkedYAMLError(None, None, f"alias *{event.anchor} refers to no finished anchor",
-                                                   event.start_mark)
-                    value, size = target
-                    expanded += size
-                    if expanded > MAX_EXPANDED_NODES:
-                        self._limit(Span(event.start_mark.line + 1, event.start_mark.column + 1,
-                                         event.start_mark.line + 1, event.start_mark.column + 2),
-                                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); not checked")
-                    self._attach(stack, document, value, size, event)
-                    continue
-
-                if kind is yaml.ScalarEvent:
-                    expanded += 1
-                    if expanded > MAX_EXPANDED_NODES:
-                        self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
-                    value = _scalar(event)
-                    if event.anchor is not None:
-                        self.anchors[event.anchor] = (value, 1)
-                    self._attach(stack, document, value, 1, event)
-                    continue
-
-                # A mapping or sequence starts.
-                path = self._child_path(stack)
+                expanded += 1
+                if expanded > MAX_EXPANDED_NODES:
+                    self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
+                text = event.value
+                if event.tag is not None:
+                    value = _tagged(event)
+                elif event.implicit[0]:  # plain
+                    value = plain.get(text, plain)
+                    if value is plain:
+                        value = _plain(text)
+                else:  # quoted, or a block
+                    value = text
+                references = references or REFERENCE in text
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                size, at = 1, event
+            elif kind is _MappingEnd or kind is _SequenceEnd:
+                done = stack.pop()
+                top = stack[-1] if stack else None
+                if done.merged:
+                    for base in reversed(done.merged):
+                        for key, val in base.items():
+                            done.value.setdefault(key, val)
+                if done.anchor is not None:
+                    anchors[done.anchor] = (done.value, done.size)
+                value, size, at = done.value, done.size, None
+            elif kind is _MappingStart or kind is _SequenceStart:
+                if top is not None and top.is_map and top.pending_key is None:
+                    raise yaml.MarkedYAMLError(None, None, "a mapping or list used as a key is not supported",
+                                               event.start_mark)
+                if top is None:
+                    path: KeyPath = ()
+                    marks[()] = _marks(event)
+                elif top.is_map:
+                    path = top.path + (top.pending_key,)
+                else:
+                    path = top.path + (len(top.value),)
+                    marks[path] = _marks(event)
                 if len(stack) >= MAX_DEPTH:
                     self._limit(_span(event), _DEPTH_MESSAGE)
                 expanded += 1
-                opened = _Open({} if kind is yaml.MappingStartEvent else [], path, event.anchor)
-                if parent is None:
-                    document.positions[()] = _span(event)
-                elif isinstance(parent.value, list):
-                    document.positions[path] = _span(event)
-                stack.append(opened)
-        finally:
-            loader.dispose()
+                is_map = kind is _MappingStart
+                top = _Open({} if is_map else [], is_map, path, event.anchor)
+                stack.append(top)
+                continue
+            elif kind is _AliasEvent:
+                if top is not None and top.is_map and top.pending_key is None:
+                    raise yaml.MarkedYAMLError(None, None, "a mapping or list used as a key is not supported",
+                                               event.start_mark)
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise yaml.MarkedYAMLError(None, None, f"alias *{event.anchor} refers to no finished anchor",
+                                               event.start_mark)
+                value, size = target
+                expanded += size
+                if expanded > MAX_EXPANDED_NODES:
+                    self._limit(Span(event.start_mark.line + 1, event.start_mark.column + 1,
+                                     event.start_mark.line + 1, event.start_mark.column + 2),
+                                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); not checked")
+                at = event
+            elif kind is _DocumentStart:
+                if len(self.documents) >= MAX_DOCUMENTS:
+                    self._limit(_span(event), f"more than {MAX_DOCUMENTS:,} documents; not checked")
+                marks, keys, references, dropped = {}, set(), False, False
+                first_node = expanded
+                document = Document(None, marks)
+                stack = self.open_containers = []
+                top = None
+                expanded += 1
+                if expanded > MAX_EXPANDED_NODES:
+                    self._limit(_span(event), f"more than {MAX_EXPANDED_NODES:,} values; not checked", True)
+                anchors = {}  # anchors are local to their document
+                continue
+            elif kind is _DocumentEnd:
+                if document is not None:
+                    document.key_names = None if dropped else keys
+                    document.holds_references = references
+                    document.nodes = expanded - first_node
+                    self.documents.append(document)
+                document = None
+                continue
+            elif kind is _StreamEnd or event is None:
+                return
+            else:  # the stream's start
+                continue
+
+            # The value just read (a scalar, an alias, a closed container) goes into its parent.
+            # `at`: the event whose position a list item or a scalar document keeps (mapping
+            # entries keep their key's); None for a closed container, whose start was recorded.
+            if top is None:
+                document.data = value
+                if at is not None:
+                    marks.setdefault((), _marks(at))
+                continue
+            top.size += size
+            if not top.is_map:
+                if at is not None:
+                    marks[top.path + (len(top.value),)] = _marks(at)
+                top.value.append(value)
+                continue
+            key = top.pending_key
+            top.pending_key = None
+            if key == "<<":  # YAML merge key: explicit keys of this mapping win over merged ones
+                dropped = True  # what a merged mapping holds under a key this one sets is not in the tree
+                for base in (value if isinstance(value, list) else [value]):
+                    if isinstance(base, dict):
+                        top.merged.append(base)
+                continue
+            path = top.path + (key,)
+            if key in top.value:
+                dropped = True  # the earlier value, and the keys inside it, are gone from the tree
+                first = _as_span(marks[path])
+                self.problems.append(LoadProblem(
+                    DUPLICATE_KEY,
+                    f"duplicate key '{key}' (first defined at line {first.line}); the earlier value is silently overwritten",
+                    _as_span(top.pending_key_marks), path, len(self.documents)))
+            keys.add(key)
+            top.value[key] = value
+            marks[path] = top.pending_key_marks  # the last one: its value is the one kept
 
     def _limit(self, span: Span, message: str, ordinary_size: bool = False) -> None:
         self.problems.append(LoadProblem(TOO_LARGE, message, span, ordinary_size=ordinary_size))
@@ -465,43 +578,3 @@ class _TreeBuilder:
                 opened.value.append(inner)
             inner = opened.value
         return inner
-
-    @staticmethod
-    def _child_path(stack: list[_Open]) -> KeyPath:
-        if not stack:
-            return ()
-        parent = stack[-1]
-        if not parent.is_map:
-            return parent.path + (len(parent.value),)
-        return parent.path + (parent.pending_key,)
-
-    def _attach(self, stack: list[_Open], document: Document, value: Any, size: int, event: Any) -> None:
-        """`event`: the scalar or alias just read, whose position is kept for list items and a
-        scalar document (mapping entries keep their key's position); None for a closed container."""
-        if not stack:
-            document.data = value
-            if event is not None:
-                document.positions.setdefault((), _span(event))
-            return
-        parent = stack[-1]
-        parent.size += size
-        if not parent.is_map:
-            if event is not None:
-                document.positions[parent.path + (len(parent.value),)] = _span(event)
-            parent.value.append(value)
-            return
-        key, key_span = parent.pending_key, parent.pending_key_span
-        parent.pending_key = None
-        if key == "<<":  # YAML merge key: explicit keys of this mapping win over merged ones
-            for base in (value if isinstance(value, list) else [value]):
-                if isinstance(base, dict):
-                    parent.merged.append(base)
-            return
-        if key in parent.value:
-            first = document.positions[parent.path + (key,)]
-            self.problems.append(LoadProblem(
-                DUPLICATE_KEY,
-                f"duplicate key '{key}' (first defined at line {first.line}); the earlier value is silently overwritten",
-                key_span, parent.path + (key,), len(self.documents)))
-        parent.value[key] = value
-        document.positions[parent.path + (key,)] = key_span  # the last one: its value is the one kept
