@@ -290,3 +290,30 @@ def test_positions_are_made_only_from_the_marks_kept_per_key():
     assert document.span(("nothing",))[:2] == (1, 1)  # the root mapping
     assert document.positions == {path: document.span(path) for path in document.marks}
 
+
+def test_detection_told_the_key_names_is_detection_by_walking():
+    import copy
+    from steplint.dialects import base, detect
+    for name, document in _loaded_documents():
+        untold = copy.deepcopy(document.data)  # a tree the loader told nothing about
+        walked = detect(untold)
+        told = detect(document.data, None, document)
+        assert (told and told.name) == (walked and walked.name), name
+        if isinstance(untold, dict):
+            assert base.key_names(document.data, 20_000) == {k for _, k, _ in base.walk(untold, 20_000)}, name
+            for keys in (("_target_",), ("_component_", "class_path")):
+                assert base.walk(document.data, 5_000, keys) == \
+                    tuple(e for e in base.walk(untold, 5_000) if e[1] in keys), name
+
+
+def test_a_findings_key_is_placed_as_the_table_of_every_formatted_key_places_it():
+    from steplint.engine import _KeySpans, lookup_span
+    from steplint.loading import format_key_path
+    dotted = "a: {b: 1, 'c.d': 2}\n'a.b': 3\nl: [{x: 1}, [2]]\n'': {e: 4}\n"  # keys that format alike
+    documents = [d for _, d in _loaded_documents()] + load_text("c.yaml", dotted).documents
+    for document in documents:
+        table = {format_key_path(k): v for k, v in document.positions.items()}
+        spans = _KeySpans(document)
+        for path in document.marks:
+            for key in (format_key_path(path), format_key_path(path + ("unknown",)), format_key_path(path + (3,))):
+                assert spans(key) == lookup_span(table, key), key

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional
 import fnmatch
 
 from . import catalogue, keymap, suppressions
+from .keymap import parse_key_path
 from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
 from .frameworks.base import Source
 from .interpolation import Budget, resolve
@@ -57,7 +58,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
     own_dialects, overlays = project_profiles(options.profiles)
     for index, document in enumerate(loaded.documents):
-        dialect = detect(document.data, options.dialect, own_dialects)
+        dialect = detect(document.data, options.dialect, own_dialects, document)
         if dialect is None and (options.key_map and keymap.mentions(document.data, options.key_map)
                                 or any(mentions(document.data, p) for p in overlays)):
             dialect = DIALECTS["generic"]  # the team's own schema, described by its key map or overlay
@@ -65,7 +66,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             continue
         hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
                     for p in loaded.problems if p.document == index)
-        data = resolve(document.data, budget)
+        data = resolve(document.data, budget) if document.holds_references else document.data
         adapted = dialect.adapt(data, source)
         for profile in overlays:
             adapted = overlay(adapted, data, profile)
@@ -146,14 +147,40 @@ def _all_running(selectors: tuple[str, ...], options: Options) -> bool:
                for selector in selectors for code in suppressions.rules_named(selector))
 
 
-def _findings(path: str, hits, options: Options) -> list[Finding]:
-    tables: dict[int, dict[str, Span]] = {}
+class _KeySpans:
+    """The span of a dotted key in one document, or of its closest ancestor (values reached through
+    an alias). Where no key holds '.', '[' or ']' (or is empty), a dotted key names one key path, so
+    it is read back into that path; otherwise every path is formatted to be matched as text."""
 
-    def table_of(document: Document) -> dict[str, Span]:
-        table = tables.get(id(document))
-        if table is None:
-            table = tables[id(document)] = {format_key_path(k): v for k, v in document.positions.items()}
-        return table
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        names = document.key_names
+        if names is None:
+            names = {p[-1] for p in document.marks if p and isinstance(p[-1], str)}
+        joined = "\n".join(names)
+        plain = "" not in names and "." not in joined and "[" not in joined and "]" not in joined
+        self.table = None if plain else self._formatted()
+
+    def _formatted(self) -> dict[str, Span]:
+        return {format_key_path(k): v for k, v in self.document.positions.items()}
+
+    def __call__(self, key: str) -> Optional[Span]:
+        if self.table is None:
+            key_path = parse_key_path(key)
+            if format_key_path(key_path) == key:
+                return self.document.position(key_path)
+            self.table = self._formatted()
+        return lookup_span(self.table, key)
+
+
+def _findings(path: str, hits, options: Options) -> list[Finding]:
+    spans: dict[int, _KeySpans] = {}
+
+    def span_of(document: Document, key: str) -> Optional[Span]:
+        found = spans.get(id(document))
+        if found is None:
+            found = spans[id(document)] = _KeySpans(document)
+        return found(key)
 
     findings = []
     for document, code, hit, span in hits:
@@ -163,8 +190,8 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
         if span is None:
             span = Span(1, 1, 1, 2)
             if hit.key and document is not None:
-                span = lookup_span(table_of(document), hit.key) or document.span(())
-        related = [lookup_span(table_of(document), key) for key in hit.related] if document is not None \
+                span = span_of(document, hit.key) or document.span(())
+        related = [span_of(document, key) for key in hit.related] if document is not None \
             else [None] * len(hit.related)
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,

@@ -47,7 +47,7 @@ class Torchtune(Dialect):
     description = "torchtune recipe configs (top-level epochs, batch_size, gradient_accumulation_steps; `_component_` nodes)"
 
     def score(self, data: dict) -> float:
-        components = [v for _, k, v in walk(data, max_nodes=5_000) if k == "_component_" and isinstance(v, str)]
+        components = [v for _, k, v in walk(data, max_nodes=5_000, keys=("_component_",)) if k == "_component_" and isinstance(v, str)]
         if any(c.startswith("torchtune.") for c in components):
             return 0.9
         if components and len(set(map(str, data)) & TOP_KEYS) >= 3:

@@ -13,7 +13,8 @@ import pkgutil
 import re
 from typing import Optional
 
-from .base import Adapted, Dialect, Semantics
+from ..loading import Document
+from .base import Adapted, Dialect, Semantics, describe
 
 
 def _packages() -> tuple:
@@ -55,13 +56,17 @@ def framework_version_problem(name: str, version: str) -> Optional[str]:
     return None
 
 
-def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = ()) -> Optional[Dialect]:
-    """`extra`: the project's own dialects (its profiles), scored after steplint's."""
+def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = (),
+           loaded: Optional["Document"] = None) -> Optional[Dialect]:
+    """`extra`: the project's own dialects (its profiles), scored after steplint's. `loaded`: the
+    document `data` was loaded as, whose key names spare the scorers a walk."""
     if not isinstance(data, dict):
         return None
     dialects = _dialects()
     if forced is not None:
         return dialects[forced]
+    if loaded is not None:
+        describe(data, loaded.key_names, loaded.nodes)
     best, best_score = None, 0.0
     for dialect in (*dialects.values(), *extra):
         score = dialect.score(data)

@@ -208,12 +208,33 @@ def _show(value: Any) -> str:
 
 _WALK_LIMIT = 200_000
 _last_walk: list = [None, ()]  # (data, entries): detection walks one document many times
+_described: list = [None, None, 0]  # (data, key names, nodes): what the loader knows of the tree being detected
 
 
-def walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, Any], ...]:
+def describe(data: Any, key_names: Optional[set[str]], nodes: int) -> None:
+    """Tell the scorers what the loader collected about `data` (its key names, None if unknown, and
+    how many values it has), so that those looking for keys need not walk it."""
+    _described[:] = [data, key_names, nodes]
+
+
+def key_names(data: Any, max_nodes: int = _WALK_LIMIT) -> set[str]:
+    """The keys of the entries `walk(data, max_nodes)` gives: the loader's, when it has them and
+    the tree is small enough for the walk to reach every entry."""
+    if _described[0] is data and _described[1] is not None and _described[2] <= max_nodes:
+        return _described[1]
+    return {key for _, key, _ in walk(data, max_nodes)}
+
+
+def walk(data: Any, max_nodes: int = _WALK_LIMIT,
+         keys: Optional[tuple[str, ...]] = None) -> tuple[tuple[KeyPath, str, Any], ...]:
     """The (path, key, value) of the mapping entries in a tree, breadth first (shallow first), the
-    first `max_nodes` of them. The last tree's walk is kept: every dialect's scorer walks the same
-    document, and loaded documents are never modified."""
+    first `max_nodes` of them; `keys`: only the entries with one of these keys, and no walk at all
+    when the loader says the tree has none. The last tree's walk is kept: every dialect's scorer
+    walks the same document, and loaded documents are never modified."""
+    if keys is not None:
+        if _described[0] is data and _described[1] is not None and _described[1].isdisjoint(keys):
+            return ()
+        return tuple(entry for entry in walk(data, max_nodes) if entry[1] in keys)
     if _last_walk[0] is not data:
         _last_walk[:] = [data, _walk(data)]
     entries = _last_walk[1]

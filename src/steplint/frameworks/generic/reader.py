@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ...loading import KeyPath
 from ...units import Unit, parse_duration, to_number
-from ..base import Source, Adapted, Dialect, RunBuilder, walk
+from ..base import Source, Adapted, Dialect, RunBuilder, key_names, walk
 
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
 _SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule", re.I)
@@ -114,7 +114,7 @@ class Generic(Dialect):
     def score(self, data: dict) -> float:
         if any(marker <= data.keys() for marker in NOT_TRAINING):
             return 0.0
-        keys = {str(k).lower() for _, k, _ in walk(data, max_nodes=20_000)}
+        keys = {str(k).lower() for k in key_names(data, max_nodes=20_000)}
         has_duration = bool(keys & (EPOCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS))
         has_other = bool(keys & (BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KEYS)
                                  | set(CHECKPOINT_KEYS) | set(EVAL_KEYS) | ACCUM_KEYS))

@@ -175,7 +175,7 @@ def _is_nemo(data: dict) -> bool:
     if isinstance(data.get("trainer"), dict) and (isinstance(model.get("optim"), dict)
                                                  or isinstance(model.get("train_ds"), dict)):
         return True
-    for _, key, value in walk(data, max_nodes=5_000):
+    for _, key, value in walk(data, max_nodes=5_000, keys=("_target_",)):
         if key == "_target_" and isinstance(value, str) and _NEMO_TARGET.match(value):
             return True
     return False
@@ -183,7 +183,7 @@ def _is_nemo(data: dict) -> bool:
 
 def _lightning_score(data: dict) -> float:
     root, _ = _cli_root(data)
-    targets = [v for _, k, v in walk(data, max_nodes=5_000)
+    targets = [v for _, k, v in walk(data, max_nodes=5_000, keys=("_target_", "class_path"))
                if k in ("_target_", "class_path") and isinstance(v, str)]
     if any(t.startswith("litgpt.") for t in targets) or isinstance(data.get("train"), dict) \
             and isinstance(data.get("eval"), dict):
