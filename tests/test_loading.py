@@ -317,3 +317,11 @@ def test_a_findings_key_is_placed_as_the_table_of_every_formatted_key_places_it(
         for path in document.marks:
             for key in (format_key_path(path), format_key_path(path + ("unknown",)), format_key_path(path + (3,))):
                 assert spans(key) == lookup_span(table, key), key
+
+
+@pytest.mark.parametrize("path,dotted", [
+    ((), ""), (("a",), "a"), (("a", "b"), "a.b"), (("a", 0, "b"), "a[0].b"), ((0,), "[0]"), (("a", "", "b"), "a..b"),
+    (("", "a"), "a"), (("a", ""), "a."), (("", ""), ""),  # a leading empty key gets no dot
+])
+def test_key_paths_are_written_dotted_with_list_indexes_in_brackets(path, dotted):
+    assert loading.format_key_path(path) == dotted

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
 import fnmatch
+import re
 
 from . import catalogue, keymap, suppressions
 from .keymap import parse_key_path
@@ -40,6 +41,22 @@ def is_selected(options: Options, code: str) -> bool:
     if options.select and not _matches(options.select, code):
         return False
     return not _matches(options.ignore, code)
+
+
+_selected: list = [None, {}]  # the last options, and per dialect the (code, check) of the rules they select
+
+
+def _selected_checks(options: Options, framework: Optional[str]) -> tuple:
+    """(code, check) of the rules that run on a document `framework` read (None: generic rules
+    only): the files of one run mostly share their options, so selection is done once."""
+    if _selected[0] is not options:
+        _selected[:] = [options, {}]
+    checks = _selected[1].get(framework)
+    if checks is None:
+        own = FRAMEWORK_CHECKS.get(framework, ()) if framework is not None else ()
+        checks = _selected[1][framework] = tuple(
+            (code, check) for code, check in (*CHECKS.items(), *own) if is_selected(options, code))
+    return checks
 
 
 def display_path(path: str) -> str:
@@ -79,10 +96,7 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         for problem in adapted.problems:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics, adapted.settings)
-        own = FRAMEWORK_CHECKS.get(dialect.name, ()) if adapted.settings is not None else ()
-        for code, check in (*CHECKS.items(), *own):
-            if not is_selected(options, code):
-                continue
+        for code, check in _selected_checks(options, dialect.name if adapted.settings is not None else None):
             for hit in check(ctx):
                 hits.append((document, code, hit, None))
     file_problems = [p for p in loaded.problems if p.document is None]
@@ -91,9 +105,10 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         file_problems = [p for p in file_problems if not p.needs_evidence]
     hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span) for p in file_problems)
     result.findings = _findings(path, hits, options)
-    lines = loaded.text.splitlines()
-    _suppress(result, loaded, lines, options)
-    result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
+    _suppress(result, loaded, options)
+    if result.findings:
+        lines = loaded.text.splitlines()
+        result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
 
 
@@ -110,15 +125,20 @@ def project_profiles(paths: tuple[str, ...]) -> tuple[tuple, tuple]:
             tuple(p for p in profiles if p.overlay))
 
 
-def _suppress(result: FileResult, loaded, lines: list[str], options: Options) -> None:
+# What every suppression comment begins with (suppressions._DIRECTIVE matches only where this does).
+_SUPPRESSION_COMMENT = re.compile(r"#\s*steplint:")
+
+
+def _suppress(result: FileResult, loaded, options: Options) -> None:
     if options.per_key_ignores:
         kept = [f for f in result.findings if not any(
             fnmatch.fnmatchcase(f.key_path, pattern) and any(f.rule.startswith(c.upper()) or c == f.name for c in codes)
             for pattern, codes in options.per_key_ignores)]
         result.suppressed += len(result.findings) - len(kept)
         result.findings = kept
-    if not options.inline_ignores or "steplint:" not in loaded.text:
-        return
+    if not options.inline_ignores or not _SUPPRESSION_COMMENT.search(loaded.text):
+        return  # (a native config's `steplint:` key is no comment)
+    lines = loaded.text.splitlines()
     key_at_line: dict[int, str] = {}
     for document in loaded.documents:
         for key, span in document.positions.items():

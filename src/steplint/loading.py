@@ -130,6 +130,11 @@ REFERENCE = "${"  # what starts an OmegaConf interpolation, which interpolation.
 
 def format_key_path(path: KeyPath) -> str:
     """Dotted, with list indices in brackets: trainer.callbacks[0].init_args.every_n_train_steps."""
+    if path and path[0] != "":
+        try:  # the common case, keys only (a leading empty key gets no dot below)
+            return ".".join(path)  # type: ignore[arg-type]
+        except TypeError:  # a list index
+            pass
     out = ""
     for part in path:
         if isinstance(part, int):

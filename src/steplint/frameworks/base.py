@@ -157,7 +157,7 @@ class RunBuilder:
         node = self.raw
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = {k: v for k, v in leaf.items() if v is not None}
+        node[last] = {k: v for k, v in leaf.items() if v is not None} if None in leaf.values() else leaf
 
     def _invalid(self, path: KeyPath, value: Any, why: str) -> None:
         self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(value)} for '{path[-1]}': {why}", path))
@@ -249,14 +249,15 @@ def _walk(data: Any, max_nodes: int = _WALK_LIMIT) -> tuple[tuple[KeyPath, str, 
         next_queue: list[tuple[KeyPath, Any]] = []
         for path, node in queue:
             if isinstance(node, dict):
+                seen += len(node)
                 for key, value in node.items():
-                    seen += 1
-                    entries.append((path + (key,), key, value))
+                    child = path + (key,)
+                    entries.append((child, key, value))
                     if isinstance(value, (dict, list)):
-                        next_queue.append((path + (key,), value))
+                        next_queue.append((child, value))
             elif isinstance(node, list):
+                seen += len(node)
                 for index, value in enumerate(node):
-                    seen += 1
                     if isinstance(value, (dict, list)):
                         next_queue.append((path + (index,), value))
         queue = next_queue

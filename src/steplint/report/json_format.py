@@ -20,8 +20,8 @@ from . import Summary
 VERSION = 1
 
 
-def _dump(value: dict) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str)  # one, not one per call
+_dump = _ENCODER.encode
 
 
 class JsonReporter:

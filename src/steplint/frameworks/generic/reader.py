@@ -92,6 +92,10 @@ NOT_TRAINING = [
     {"swagger"}, {"dependencies", "channels"}, {"hosts", "tasks"}, {"stages", "script"}, {"repos"},
     {"name", "version", "scripts"}, {"name", "version", "dependencies"}, {"$schema", "properties"},
 ]
+# What score() looks for anywhere in the tree: a duration, and another training setting (built once).
+_DURATION_KEYS = frozenset(EPOCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS)
+_OTHER_KEYS = frozenset(BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KEYS) | set(CHECKPOINT_KEYS)
+                        | set(EVAL_KEYS) | ACCUM_KEYS)
 
 
 def _eval_path(path: KeyPath) -> bool:
@@ -115,9 +119,8 @@ class Generic(Dialect):
         if any(marker <= data.keys() for marker in NOT_TRAINING):
             return 0.0
         keys = {str(k).lower() for k in key_names(data, max_nodes=20_000)}
-        has_duration = bool(keys & (EPOCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS))
-        has_other = bool(keys & (BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KEYS)
-                                 | set(CHECKPOINT_KEYS) | set(EVAL_KEYS) | ACCUM_KEYS))
+        has_duration = bool(keys & _DURATION_KEYS)
+        has_other = bool(keys & _OTHER_KEYS)
         return 0.3 if has_duration and has_other else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
