@@ -234,7 +234,7 @@ def test_strings_where_numbers_belong():
 # What the loader collects in its one pass, so later stages need not walk the tree again.
 
 def _walked_keys(data) -> set:
-    from steplint.dialects.base import _walk
+    from steplint.frameworks.base import _walk
     return {key for _, key, _ in _walk(data)}
 
 
@@ -250,7 +250,7 @@ def _loaded_documents():
 
 
 def test_key_names_and_reference_flag_agree_with_a_walk_of_every_real_document():
-    from steplint.dialects.base import _walk
+    from steplint.frameworks.base import _walk
     from steplint.interpolation import has_references
     documents = list(_loaded_documents())
     assert len(documents) > 500
@@ -293,11 +293,11 @@ def test_positions_are_made_only_from_the_marks_kept_per_key():
 
 def test_detection_told_the_key_names_is_detection_by_walking():
     import copy
-    from steplint.dialects import base, detect
+    from steplint.frameworks import base, detect
     for name, document in _loaded_documents():
         untold = copy.deepcopy(document.data)  # a tree the loader told nothing about
         walked = detect(untold)
-        told = detect(document.data, None, document)
+        told = detect(document.data, None, (), document)
         assert (told and told.name) == (walked and walked.name), name
         if isinstance(untold, dict):
             assert base.key_names(document.data, 20_000) == {k for _, k, _ in base.walk(untold, 20_000)}, name
