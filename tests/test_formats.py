@@ -133,7 +133,7 @@ def test_golden_github(in_root, tmp_path):
 
 def test_golden_junit(in_root):
     out = io.StringIO()
-    text = render(JunitReporter(out, fail_on=Severity.WARNING), golden_results(), out)
+    text = render(JunitReporter(out), golden_results(), out)  # each result fails at WARNING, Options' default
     ET.fromstring(text.encode("utf-8"))
     check_golden("junit.xml", text)
 
@@ -164,8 +164,7 @@ def test_the_format_registry_and_the_reporter_modules_agree():
         assert set(_FORMATS[name][2]) <= accepted, name  # the options the table passes exist
         assert codecs.lookup_error(encoding_fallback(name))
     assert isinstance(make_reporter("sarif", io.StringIO()), SarifReporter)
-    junit = make_reporter("junit", io.StringIO(), ReportOptions(fail_on=Severity.ERROR))
-    assert isinstance(junit, JunitReporter) and junit.fail_on is Severity.ERROR
+    assert isinstance(make_reporter("junit", io.StringIO(), ReportOptions()), JunitReporter)
 
 
 def test_every_format_through_the_command_line(in_root):
@@ -412,9 +411,9 @@ def test_github_unwritable_step_summary_is_not_fatal(tmp_path, capsys):
 
 # --- junit ---------------------------------------------------------------------------------------
 
-def junit_of(results, **kwargs) -> ET.Element:
+def junit_of(results) -> ET.Element:
     out = io.StringIO()
-    text = render(JunitReporter(out, **kwargs), results, out)
+    text = render(JunitReporter(out), results, out)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return ET.fromstring(text.encode("utf-8"))  # well-formed, or this raises
 
@@ -444,8 +443,8 @@ def test_junit_structure_and_counts():
 
 def test_junit_findings_below_the_fail_level_pass():
     root = junit_of([FileResult("a.yaml", findings=[finding(severity=Severity.INFO),
-                                                    finding(line=2, severity=Severity.ERROR)])],
-                    fail_on=Severity.WARNING)
+                                                    finding(line=2, severity=Severity.ERROR)],
+                                fail_on=Severity.WARNING)])
     cases = root.findall("testsuite/testcase")
     assert cases[0].find("failure") is None and "SL201 [info]" in cases[0].find("system-out").text
     assert cases[1].find("failure") is not None

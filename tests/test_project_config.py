@@ -149,4 +149,27 @@ def test_invalid_configuration_exits_2_naming_file_and_key(tmp_path, toml, messa
 def test_output_format_from_config_and_github_actions_default(tmp_path, monkeypatch):
     write(tmp_path / "steplint.toml", 'output-format = "json"\n')
     f = write(tmp_path / "c.yaml", WARNS)
+    monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(cli.main, ["check", str(f)]).output.startswith("{")
+
+
+def test_the_output_format_is_the_current_directorys_whatever_path_comes_first(tmp_path, monkeypatch):
+    """One format for the run: a first path in another project must not switch the report."""
+    write(tmp_path / "steplint.toml", 'output-format = "concise"\n')
+    write(tmp_path / "other" / "steplint.toml", 'output-format = "json"\n')
+    first = write(tmp_path / "other" / "c.yaml", WARNS)
+    second = write(tmp_path / "c.yaml", WARNS)
+    monkeypatch.chdir(tmp_path)
+    output = CliRunner().invoke(cli.main, ["check", str(first), str(second)]).output
+    assert not output.startswith("{") and output.count(": SL") >= 2, output
+
+
+def test_junit_fails_each_file_at_its_own_projects_fail_level(tmp_path):
+    import xml.etree.ElementTree as ET
+    write(tmp_path / "strict" / "steplint.toml", 'fail-on = "info"\n')
+    write(tmp_path / "lenient" / "steplint.toml", 'fail-on = "error"\n')
+    strict = write(tmp_path / "strict" / "c.yaml", WARNS)
+    lenient = write(tmp_path / "lenient" / "c.yaml", WARNS)
+    root = ET.fromstring(CliRunner().invoke(cli.main, ["check", "--format", "junit", str(lenient), str(strict)]).output)
+    failures = {suite.get("name").split("/")[-2]: int(suite.get("failures")) for suite in root}
+    assert failures["strict"] > 0 and failures["lenient"] == 0, failures

@@ -67,7 +67,7 @@ def display_path(path: str) -> str:
 def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     path = display_path(path)
     loaded = load_bytes(path, raw)
-    result = FileResult(path=path)
+    result = FileResult(path=path, fail_on=options.fail_on)
     # (document, code, hit, span): the span is known for problems found while loading.
     # Problems of one document (duplicate keys) count only if it turns out to be a training config.
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []

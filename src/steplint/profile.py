@@ -608,10 +608,26 @@ class _Reader:
             return False
         if match.components is not None:
             keys, prefixes = match.components.keys, match.components.prefixes
-            values = [v for _, k, v in walk(self.data, self.profile.scan_limit) if k in keys and isinstance(v, str)]
+            values = [v for _, _, v in walk(self.data, self.profile.scan_limit, tuple(keys)) if isinstance(v, str)]
             if not any(prefixes is None or v.startswith(tuple(prefixes)) for v in values):
                 return False
         return True
+
+
+def _first_keys(match: Match, dashes: bool) -> tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+    """What a match needs of the top-level keys: the first part of each required key, and per
+    at_least group its count and the first part of each of its keys (an upper bound on the keys of
+    the group present). A necessary condition only: `matches` decides."""
+    def first(dotted: str) -> Optional[str]:
+        part = parse_key_path(dotted)[0] if dotted else None
+        if not isinstance(part, str):
+            return None
+        return part.replace("-", "_") if dashes else part
+
+    required = tuple(k for k in map(first, match.required) if k is not None)
+    groups = tuple((g.count, tuple(first(k) for k in g.of)) for g in match.at_least
+                   if all(first(k) is not None for k in g.of))
+    return required, groups
 
 
 def _same(value: Any, literal: Scalar) -> bool:
@@ -641,11 +657,18 @@ class ProfileDialect(Dialect):
         self.name = profile.name
         self.description = profile.description
         self.versions_read = tuple(profile.versions_read)
+        self._first_keys = tuple(_first_keys(m, profile.dashes_match_underscores) for m in profile.signature.match)
 
     def score(self, data: dict, file_name: Optional[str] = None) -> float:
         """As a hand-written dialect's; a file name matching `file_names` adds its bonus to a match."""
-        reader = _Reader(self.profile, data)
-        for match in self.profile.signature.match:
+        reader = None
+        top = data if not self.profile.dashes_match_underscores else {str(k).replace("-", "_") for k in data}
+        for match, (required, groups) in zip(self.profile.signature.match, self._first_keys):
+            # Most documents are another framework's: the top-level keys alone rule most matches out.
+            if not all(k in top for k in required) or any(sum(k in top for k in firsts) < count for count, firsts in groups):
+                continue
+            if reader is None:
+                reader = _Reader(self.profile, data)
             if reader.matches(match):
                 hints = self.profile.signature.file_names
                 if file_name is not None and hints is not None and _name_matches(file_name, hints.patterns):

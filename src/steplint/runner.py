@@ -18,7 +18,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def run_check(request: CheckRequest) -> int:
     from .config import ConfigError
-    from .engine import check_bytes, exit_code
+    from .engine import check_bytes, failed
     from .output_encoding import guard
     from .project import Resolver
     from .report import FORMATS, ReportOptions, Summary, encoding_fallback, make_reporter
@@ -32,7 +32,7 @@ def run_check(request: CheckRequest) -> int:
     resolver = Resolver(command_line)
     first_path = paths[0] if paths and paths != ("-",) else "."
     try:
-        output_format = request.output_format or _default_format(first_path, command_line)
+        output_format = request.output_format or _default_format(command_line)
         if output_format not in FORMATS:
             raise UsageProblem(f"--format: '{output_format}' is not one of {', '.join(FORMATS)}")
         if paths == ("-",):
@@ -48,8 +48,7 @@ def run_check(request: CheckRequest) -> int:
             if out is sys.stdout:
                 guard(out, encoding_fallback(output_format))
             reporter = make_reporter(output_format, out, ReportOptions(
-                color=request.color and out.isatty(), quiet=request.quiet,
-                fail_on=resolver.options(paths[0] if paths else ".").fail_on, base=root))
+                color=request.color and out.isatty(), quiet=request.quiet, base=root))
             summary = Summary()
             failing = broken = False
             for result in results:
@@ -58,7 +57,7 @@ def run_check(request: CheckRequest) -> int:
                     broken = True
                 summary.add(result)
                 reporter.file(result)
-                failing = failing or exit_code([result], resolver.options(result.path)) == EXIT_FINDINGS
+                failing = failing or failed([result], result.fail_on)  # each file by its project's fail level
             reporter.finish(summary)
             if request.statistics:  # machine-readable reports stay parseable: statistics go to stderr
                 _print_statistics(summary, out if output_format in ("text", "concise") else sys.stderr)
@@ -73,10 +72,12 @@ def run_check(request: CheckRequest) -> int:
     return EXIT_CLEAN if request.exit_zero or not failing else EXIT_FINDINGS
 
 
-def _default_format(first_path: str, command_line) -> str:
+def _default_format(command_line) -> str:
+    """One format for the whole run, so it comes from the project config of the directory steplint
+    runs in (as ruff takes its run-wide settings), not from whichever path happens to come first."""
     from .config import settings_for
 
-    configured = settings_for(first_path, command_line.config, command_line.isolated)
+    configured = settings_for("-", command_line.config, command_line.isolated)  # "-": the current directory's
     return (configured.settings and configured.settings.output_format) or (
         "github" if os.environ.get("GITHUB_ACTIONS") == "true" else
         "azure" if os.environ.get("TF_BUILD", "").lower() == "true" else  # Azure Pipelines sets TF_BUILD=True

@@ -71,3 +71,4 @@ class FileResult:
     # only those, so a result stays small when it crosses from a worker process.
     source: dict[int, str] = field(default_factory=dict)
     suppressed: int = 0  # findings silenced by inline comments or per-key ignores
+    fail_on: Severity = Severity.WARNING  # the level that fails this file (its project config's)

@@ -44,7 +44,6 @@ class Reporter(Protocol):
 class ReportOptions:
     color: bool = False
     quiet: bool = False
-    fail_on: Optional[Severity] = None
     base: Optional[str] = None  # the folder CI formats make paths relative to (the repository root)
 
 
@@ -57,7 +56,7 @@ _FORMATS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
     "json": ("json_format", "JsonReporter", (), "steplint-json"),
     "sarif": ("sarif", "SarifReporter", ("base",), "steplint-json"),
     "github": ("github", "GithubReporter", ("base",), "steplint-ascii"),  # appends to $GITHUB_STEP_SUMMARY
-    "junit": ("junit", "JunitReporter", ("fail_on",), "xmlcharrefreplace"),
+    "junit": ("junit", "JunitReporter", (), "xmlcharrefreplace"),
     "gitlab": ("gitlab", "GitlabReporter", ("base",), "steplint-json"),
     "azure": ("azure", "AzureReporter", ("base",), "steplint-ascii"),
 }

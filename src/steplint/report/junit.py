@@ -6,7 +6,7 @@
           <failure message="warmup is ..." type="SL203">conf/a.yaml:5:3: SL203 [error] warmup is ...</failure>
 
 A file without findings gets one passing testcase, so dashboards count it. Findings below the fail
-level (`fail_on`) are passing testcases whose message is in <system-out>, so the dashboard agrees
+level of the file's project config (`fail-on`) are passing testcases whose message is in <system-out>, so the dashboard agrees
 with the exit code. A file steplint could not read is a testcase with an <error>.
 """
 
@@ -30,9 +30,8 @@ def _clean(text: str) -> str:
 
 
 class JunitReporter:
-    def __init__(self, out: IO[str], fail_on: Optional[Severity] = None) -> None:
+    def __init__(self, out: IO[str]) -> None:
         self.out = out
-        self.fail_on = fail_on if fail_on is not None else Severity.INFO
         self.root = ET.Element("testsuites", name="steplint")
         self.tests = self.failures = self.errors = 0
 
@@ -53,7 +52,7 @@ class JunitReporter:
                                  file=path, line=str(f.line))
             text = _clean(f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {f.message}")
             tests += 1
-            if f.severity >= self.fail_on:
+            if f.severity >= result.fail_on:
                 failure = ET.SubElement(case, "failure", message=_clean(f.message), type=f.rule)
                 failure.text = text
                 failures += 1
