@@ -657,6 +657,7 @@ class ProfileDialect(Dialect):
         self.name = profile.name
         self.description = profile.description
         self.versions_read = tuple(profile.versions_read)
+        self._known_keys: Optional[dict[KeyPath, list[str]]] = None  # of a closed profile, once
         self._first_keys = tuple(_first_keys(m, profile.dashes_match_underscores) for m in profile.signature.match)
 
     def score(self, data: dict, file_name: Optional[str] = None) -> float:
@@ -682,7 +683,9 @@ class ProfileDialect(Dialect):
         builder = RunBuilder(strict=p.strict)
         variant = next((v for v in p.variants if all(reader.holds(c, None) for c in v.when)), None)
         if p.closed:
-            builder.problems.extend(_unknown_keys(p, data))
+            if self._known_keys is None:
+                self._known_keys = _known_keys(p)
+            builder.problems.extend(_unknown_keys(self._known_keys, data))
         _read_fields(p, reader, builder, variant.only if variant else None, overlay=False)
         if variant is not None:
             builder.assumptions.extend(variant.assumptions)
@@ -855,9 +858,9 @@ def _read_eval_loader(p: Profile, reader: _Reader, b: RunBuilder, only: Optional
         b.eval_loader(found.get("eval_loader.batch_size"), found.get("eval_loader.drop_last"))
 
 
-def _unknown_keys(p: Profile, data: dict) -> list[Problem]:
-    """SL004 for every key a closed profile does not know, with the closest known one."""
-    known: dict[KeyPath, list[str]] = {}  # section -> its known keys, in the order the profile names them
+def _known_keys(p: Profile) -> dict[KeyPath, list[str]]:
+    """Section -> the keys the profile names in it, in the order it names them."""
+    known: dict[KeyPath, list[str]] = {}
 
     def learn(dotted: str) -> None:
         path = parse_key_path(dotted)
@@ -874,6 +877,11 @@ def _unknown_keys(p: Profile, data: dict) -> list[Problem]:
             learn(key)
         if entry.unit_from is not None:
             learn(entry.unit_from.key)
+    return known
+
+
+def _unknown_keys(known: dict[KeyPath, list[str]], data: dict) -> list[Problem]:
+    """SL004 for every key a closed profile does not know, with the closest known one."""
     problems = []
     for section, allowed in known.items():
         mapping = data if not section else (find(data, section) or (None, None))[1]
