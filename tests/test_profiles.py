@@ -21,15 +21,18 @@ from functools import lru_cache
 
 import pytest
 
-from steplint import keymap
 from steplint.frameworks import DIALECTS, detect
 
 from .reference_dialects import levanter, litgpt, native, neox, olmo, torchtune
 from steplint.frameworks.base import UNKNOWN_KEY, Semantics, Source, walk
 from steplint.interpolation import Budget, resolve
-from steplint.keymap import MAPPABLE_FIELDS, parse_key_path
+from steplint.loading import parse_key_path
+
+from .reference_dialects import keymap
+from .reference_dialects.keymap import MAPPABLE_FIELDS
 from steplint.loading import load_bytes, load_text
-from steplint.profile import (PROFILE_FIELDS, ProfileDialect, ProfileError, SemanticsSpec, builtin_profiles,
+from steplint.model import FIELDS
+from steplint.profile import (ProfileDialect, ProfileError, SemanticsSpec, builtin_profiles,
                               load_profile, mentions, overlay, profile_from_key_map, profile_json_schema)
 from steplint.units import Unit
 
@@ -505,7 +508,7 @@ def test_the_docs_document_every_option_of_the_format():
                   SemanticsSpec, KeyRef, Variant):
         for name, info in model.model_fields.items():
             assert f"`{info.alias or name}`" in DOCS, (model.__name__, name)
-    for field in PROFILE_FIELDS:
+    for field in FIELDS:
         assert f"`{field}`" in DOCS, field
 
 
@@ -541,3 +544,12 @@ def test_the_worked_example_through_steplint_check(tmp_path):
     assert sorted(f"{f['rule']} {f['key_path']}: {f['message']}" for f in report["findings"]) == shown
     isolated = json.loads(run_cli("check", "--isolated", "--format", "json", tmp_path / "configs" / "acme_base.yaml").stdout)
     assert isolated["files"][0]["dialect"] != "acme"
+
+
+def test_an_overlay_keeps_the_frameworks_settings_so_its_own_rules_still_run():
+    """An overlay (a project profile or the key map) used to rebuild the run without the settings,
+    and the engine runs a framework's own rules only when it has them."""
+    data = {"num_train_epochs": 3, "save_steps": 500, "ours": {"ckpt_every": 2000}}
+    adapted = DIALECTS["hf-trainer"].adapt(data, Source())
+    profile = profile_from_key_map((("ours.ckpt_every", "checkpoint", "step"),))
+    assert adapted.settings is not None and overlay(adapted, data, profile).settings is adapted.settings

@@ -36,13 +36,13 @@ def test_ci_runs_the_readme_test_command():
 
 def test_config_keys_are_documented_from_the_model():
     from steplint.config_schema import ContextSettings, Settings
-    from steplint.keymap import MAPPABLE_FIELDS
+    from steplint.model import FIELDS
     table = README.split("<!-- config-keys")[1].split("<!-- end config-keys")[0]
     for name, field in Settings.model_fields.items():
         assert f"`{field.alias or name}`" in table, name
     for name, field in ContextSettings.model_fields.items():
         assert f"`{field.alias or name}`" in table, name
-    for name in MAPPABLE_FIELDS:
+    for name in FIELDS:
         assert f"`{name}`" in table, name
 
 

@@ -8,7 +8,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .keymap import MAPPABLE_FIELDS
+from .model import FIELDS
 
 Level = Literal["error", "warning", "info"]
 
@@ -19,14 +19,14 @@ class _Strict(BaseModel):
 
 
 class KeyMapEntry(_Strict):
-    field: str = Field(description="canonical field: " + ", ".join(MAPPABLE_FIELDS))
+    field: str = Field(description="canonical field: " + ", ".join(FIELDS))
     unit: Optional[str] = Field(None, description="for durations: epoch, step, batch, sample, token or dur")
 
     @field_validator("field")
     @classmethod
     def _known_field(cls, value: str) -> str:
-        if value not in MAPPABLE_FIELDS:
-            raise ValueError(f"unknown field '{value}'; one of: {', '.join(MAPPABLE_FIELDS)}")
+        if value not in FIELDS:
+            raise ValueError(f"unknown field '{value}'; one of: {', '.join(FIELDS)}")
         return value
 
     @field_validator("unit")
@@ -92,8 +92,8 @@ class Settings(_Strict):
     @field_validator("key_map")
     @classmethod
     def _names_a_key(cls, key_map: dict[str, KeyMapEntry]) -> dict[str, KeyMapEntry]:
-        from .keymap import parse_key_path
+        from .loading import parse_key_path
         for key in key_map:
-            if not parse_key_path(key):  # "" or ".": there is no key to read (and keymap.py would crash)
+            if not parse_key_path(key):  # "" or ".": there is no key to read
                 raise ValueError(f"'{key}' names no key (write e.g. trainer.ckpt_every)")
         return key_map

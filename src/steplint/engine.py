@@ -12,14 +12,13 @@ from typing import Callable, Iterable, Iterator, Optional
 import fnmatch
 import re
 
-from . import catalogue, keymap, suppressions
-from .keymap import parse_key_path
+from . import catalogue, suppressions
 from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
 from .frameworks.base import Source
 from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
 from .evidence import plausibly_training
-from .loading import Document, Span, format_key_path, load_bytes
+from .loading import Document, Span, format_key_path, load_bytes, parse_key_path
 from .plan import derive
 from .profile import mentions, overlay
 from .rules import CHECKS, RuleContext
@@ -73,11 +72,10 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
     source = Source(path=path, framework_versions=options.framework_versions)
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
-    own_dialects, overlays = project_profiles(options.profiles)
+    own_dialects, overlays = project_profiles(options.profiles, options.key_map)
     for index, document in enumerate(loaded.documents):
         dialect = detect(document.data, options.dialect, own_dialects, document)
-        if dialect is None and (options.key_map and keymap.mentions(document.data, options.key_map)
-                                or any(mentions(document.data, p) for p in overlays)):
+        if dialect is None and any(mentions(document.data, p) for p in overlays):
             dialect = DIALECTS["generic"]  # the team's own schema, described by its key map or overlay
         if dialect is None:
             continue
@@ -87,8 +85,6 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         adapted = dialect.adapt(data, source)
         for profile in overlays:
             adapted = overlay(adapted, data, profile)
-        if options.key_map:
-            adapted = keymap.overlay(adapted, data, options.key_map)
         plan = derive(adapted.run, adapted.semantics, options.context)
         plan.assumptions.extend(adapted.assumptions)
         if result.dialect is None:
@@ -113,16 +109,16 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
 
 
 @lru_cache(maxsize=16)
-def project_profiles(paths: tuple[str, ...]) -> tuple[tuple, tuple]:
+def project_profiles(paths: tuple[str, ...], key_map: tuple = ()) -> tuple[tuple, tuple]:
     """(dialects, overlays) of the project's own profiles, read once per run (the project config
-    already validated them)."""
-    if not paths:
+    already validated them); its key map is one more overlay, applied last."""
+    if not paths and not key_map:
         return (), ()
-    from .profile import ProfileDialect, load_profile
+    from .profile import ProfileDialect, load_profile, profile_from_key_map
 
     profiles = [load_profile(path) for path in paths]
     return (tuple(ProfileDialect(p) for p in profiles if not p.overlay),
-            tuple(p for p in profiles if p.overlay))
+            tuple(p for p in profiles if p.overlay) + ((profile_from_key_map(key_map),) if key_map else ()))
 
 
 # What every suppression comment begins with (suppressions._DIRECTIVE matches only where this does).

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import keymap
 from .frameworks import detect
 from .loading import SYNTAX_ERROR, LoadedFile
 
@@ -48,5 +47,9 @@ def plausibly_training(loaded: LoadedFile, options: "Options", read_a_training_d
     if read_a_training_document or options.included:
         return True
     partial = loaded.partial
-    return detect(partial) is not None or bool(options.key_map) and isinstance(partial, dict) \
-        and keymap.mentions(partial, options.key_map)
+    from .engine import project_profiles
+    from .profile import mentions
+    own_dialects, overlays = project_profiles(options.profiles, options.key_map)
+    if detect(partial, None, own_dialects) is not None:
+        return True
+    return isinstance(partial, dict) and any(mentions(partial, p) for p in overlays)

@@ -128,6 +128,14 @@ _FIRST = Span(1, 1, 1, 1)
 REFERENCE = "${"  # what starts an OmegaConf interpolation, which interpolation.py resolves
 
 
+_KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_key_path(dotted: str) -> KeyPath:
+    """`a.b[0].c` as ("a", "b", 0, "c"): how the project config and profiles name a key."""
+    return tuple(int(index) if index else name for name, index in _KEY_PART.findall(dotted))
+
+
 def format_key_path(path: KeyPath) -> str:
     """Dotted, with list indices in brackets: trainer.callbacks[0].init_args.every_n_train_steps."""
     if path and path[0] != "":

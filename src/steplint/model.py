@@ -105,3 +105,25 @@ class TrainingRun(BaseModel):
     eval: Optional[Duration] = None
     logging: Optional[Duration] = None
     batchnorm: Optional[Flag] = None
+
+
+_KINDS = {Count: "count", Flag: "flag", Name: "name", Duration: "duration", Milestones: "milestones"}
+
+
+def _leaf_fields(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)]
+        kind = _KINDS.get(inner[0]) if len(inner) == 1 else None
+        if kind is not None:
+            fields[prefix + name] = kind
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields.update(_leaf_fields(annotation, f"{prefix}{name}."))
+    return fields
+
+
+# Every canonical field a reader, a profile or a key map can fill, with the kind of value it holds,
+# read off the model. Evaluation loaders are a list; a profile or key map describes one of them.
+FIELDS: dict[str, str] = {**_leaf_fields(TrainingRun),
+                          "eval_loader.batch_size": "count", "eval_loader.drop_last": "flag"}

@@ -30,18 +30,10 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk
-from .keymap import MAPPABLE_FIELDS, parse_key_path
-from .loading import KeyPath, format_key_path, load_text
-from .model import Duration
+from .loading import KeyPath, format_key_path, load_text, parse_key_path
+from .model import FIELDS, Duration
 from .units import Unit, parse_duration, parse_unit, to_number
 
-# Canonical fields a profile may fill, with the kind of value each holds: the key-map's fields, and
-# the TrainingRun fields only a profile needs (one evaluation loader, milestones, shuffle, a dataset name).
-PROFILE_FIELDS: dict[str, str] = {
-    **MAPPABLE_FIELDS,
-    "dataset_name": "name", "train_loader.shuffle": "flag", "schedule.milestones": "milestones",
-    "eval_loader.batch_size": "count", "eval_loader.drop_last": "flag",
-}
 UNITS = tuple(unit.value for unit in Unit)
 _COMPONENT_KEYS = ["_target_", "class_path", "_component_"]
 
@@ -53,10 +45,10 @@ class ProfileError(Exception):
 # -- building blocks of the format ------------------------------------------------------------------
 
 def _known_field(name: str) -> str:
-    if name not in PROFILE_FIELDS:
-        close = difflib.get_close_matches(name, list(PROFILE_FIELDS), n=1)
+    if name not in FIELDS:
+        close = difflib.get_close_matches(name, list(FIELDS), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        raise ValueError(f"unknown field '{name}'; {hint}one of: {', '.join(PROFILE_FIELDS)}")
+        raise ValueError(f"unknown field '{name}'; {hint}one of: {', '.join(FIELDS)}")
     return name
 
 
@@ -70,7 +62,7 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-FieldName = Annotated[str, AfterValidator(_known_field), WithJsonSchema({"enum": list(PROFILE_FIELDS)})]
+FieldName = Annotated[str, AfterValidator(_known_field), WithJsonSchema({"enum": list(FIELDS)})]
 KeyPathText = Annotated[str, AfterValidator(_key_path)]
 _KEYS_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 # One key path, or several: the first one present is read (alternatives, or spellings).
@@ -171,7 +163,7 @@ class FieldEntry(_Model):
 
     @model_validator(mode="after")
     def _fits_its_field(self) -> "FieldEntry":
-        kind = PROFILE_FIELDS[self.field]
+        kind = FIELDS[self.field]
         set_ = self.model_fields_set
         for option, kinds in _OPTION_KINDS.items():
             if option in set_ and kind not in kinds:
@@ -179,7 +171,7 @@ class FieldEntry(_Model):
         if kind in ("duration", "milestones") and self.unit is None and self.unit_from is None and self.field != "epochs":
             raise ValueError(f"{self.field} is a duration: say its unit (unit: one of {', '.join(UNITS)})")
         for unit, target in self.field_by_unit.items():
-            if PROFILE_FIELDS[target] != "duration":
+            if FIELDS[target] != "duration":
                 raise ValueError(f"field_by_unit: {target} is not a duration field")
         if self.pick == "smallest" and (len(self.key) < 2 or kind != "duration"):
             raise ValueError("pick: smallest chooses among several keys of a duration")
@@ -729,7 +721,7 @@ def _candidates(p: Profile, reader: _Reader, entry: FieldEntry) -> list[tuple[Ke
 
 
 def _read_entry(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, overlay: bool) -> None:
-    kind = PROFILE_FIELDS[entry.field]
+    kind = FIELDS[entry.field]
     candidates = _candidates(p, reader, entry)
     if "value" in entry.model_fields_set:
         if candidates:
@@ -947,7 +939,7 @@ def overlay(adapted: Adapted, data: Any, profile: Profile) -> Adapted:
     builder.problems = list(adapted.problems)
     builder.assumptions = list(adapted.assumptions)
     _read_fields(profile, _Reader(profile, data), builder, None, overlay=True)
-    return builder.build(adapted.semantics)
+    return builder.build(adapted.semantics, adapted.settings)  # the framework's rules still run
 
 
 def mentions(data: Any, profile: Profile) -> bool:
@@ -964,7 +956,7 @@ def profile_from_key_map(key_map: tuple[tuple[str, str, Optional[str]], ...]) ->
         if not path:
             continue  # names no key ("", "."): nothing to read
         entry: dict[str, Any] = {"key": format_key_path(path), "field": field}
-        if MAPPABLE_FIELDS[field] == "duration":
+        if FIELDS[field] in ("duration", "milestones"):
             entry["unit"] = parse_unit(unit).value if unit else ("epoch" if field == "epochs" else "step")
         fields.append(entry)
     return Profile.model_validate({
@@ -972,5 +964,5 @@ def profile_from_key_map(key_map: tuple[tuple[str, str, Optional[str]], ...]) ->
         "description": "the project config's key-map", "sources": ["the project configuration"], "fields": fields})
 
 
-__all__ = ["PROFILE_FIELDS", "Profile", "ProfileDialect", "ProfileError", "builtin_profiles", "find", "load_profile",
+__all__ = ["Profile", "ProfileDialect", "ProfileError", "builtin_profiles", "find", "load_profile",
            "mentions", "overlay", "profile_from_key_map", "profile_json_schema"]

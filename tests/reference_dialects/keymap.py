@@ -1,4 +1,6 @@
-"""A team's own keys, mapped onto canonical fields by the project config's `key-map`.
+"""The project config's `key-map` as steplint first read it (hand-written), kept as the reference that
+`profile.profile_from_key_map` must reproduce (tests/test_profiles.py). A team's own keys, mapped
+onto canonical fields:
 
     [tool.steplint.key-map]
     "trainer.ckpt_every" = { field = "checkpoint", unit = "step" }
@@ -12,13 +14,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
-from .loading import KeyPath
-from .units import Unit, parse_unit
+from steplint.loading import KeyPath
+from steplint.units import Unit, parse_unit
 
 if TYPE_CHECKING:
-    from .frameworks.base import Adapted
+    from steplint.frameworks.base import Adapted
 
-# Canonical fields a key map may target, with the kind of value each one holds.
+# The canonical fields the first key map could target, with the kind of value each one holds.
 MAPPABLE_FIELDS = {
     "dataset_size": "count", "world_size": "count", "gradient_accumulation": "count",
     "global_batch_size": "count", "train_loader.batch_size": "count", "train_loader.drop_last": "flag",
@@ -54,8 +56,7 @@ def mentions(data: Any, key_map: KeyMap) -> bool:
 
 
 def overlay(adapted: "Adapted", data: Any, key_map: KeyMap) -> "Adapted":
-    # imported here: the frameworks import this module's field list (profiles name the same fields)
-    from .frameworks.base import RunBuilder
+    from steplint.frameworks.base import RunBuilder
 
     builder = RunBuilder(strict=True)
     builder.raw = adapted.run.model_dump(exclude_none=True)
