@@ -70,7 +70,7 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
         level = ""
         if family == PERIODIC and s.warmup is None:  # closed form: eta_min + (peak - eta_min)(1 + cos(pi t / T_max)) / 2
             level = f" (the cosine is still {(1 + math.cos(math.pi * share)) / 2:.0%} of the way from its floor to its peak)"
-        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({key}) but the run is {scale.run_text}: "
+        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}: "
                       f"the LR stops at {reached} of its schedule and never finishes decaying{level}", key)
         return
     if horizon >= run * 0.9999:
@@ -80,7 +80,7 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
         return
     if s.name is None or not _PERIODIC.search(s.name.value):
         return
-    short = f"the cosine horizon is {scale.amount(horizon)} ({key}) but the run is {scale.run_text}"
+    short = f"the cosine horizon is {scale.amount(horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}"
     if s.warmup is None:
         yield ctx.hit(f"{short}: after {_at(scale, horizon)} the LR climbs back up", key)
         return
@@ -116,7 +116,7 @@ def _short(ctx: RuleContext, scale: _Scale, family: str) -> Iterator[Hit]:
     decay run after a warmup (SequentialLR) fits when it is the run minus the warmup."""
     s = ctx.run.schedule
     key, unit = s.horizon.key, scale.unit.rstrip("s")
-    head = f"the schedule is sized for {scale.amount(scale.horizon)} ({key}) but the run is {scale.run_text}"
+    head = f"the schedule is sized for {scale.amount(scale.horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}"
     if family == ONE_CYCLE:
         yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key, severity=Severity.ERROR)
         return
@@ -126,6 +126,13 @@ def _short(ctx: RuleContext, scale: _Scale, family: str) -> Iterator[Hit]:
         return  # warmup, then the decay over the rest of the run
     yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key,
                   s.warmup.key if s.warmup is not None else None)
+
+
+def _source(horizon) -> str:
+    """The horizon's key, and how it was derived when the config wrote its factors (OneCycleLR's
+    `epochs × steps_per_epoch`): the factor that differs from the run is then in plain sight."""
+    note = horizon.note
+    return f"{horizon.key}: {note}" if note and "×" in note else str(horizon.key)
 
 
 def _scale(ctx: RuleContext) -> Optional[_Scale]:
