@@ -180,3 +180,23 @@ def test_a_horizon_against_a_run_of_no_stated_length_is_silent():
             "total_steps: 24000\n")
     assert schedule(text).horizon.value == 24000
     assert findings(text, "SL205") == []
+
+
+LIGHTNING_HYDRA = """\
+trainer: {max_epochs: 10, accelerator: gpu}
+model:
+  _target_: src.models.mnist_module.MNISTLitModule
+  optimizer: {_target_: torch.optim.Adam, _partial_: true, lr: 0.001}
+  scheduler: {_target_: torch.optim.lr_scheduler.CosineAnnealingLR, _partial_: true, T_max: {t_max}}
+data: {_target_: src.data.mnist_datamodule.MNISTDataModule, batch_size: 64}
+"""
+
+
+def test_a_lightning_module_scheduler_is_weighed_both_ways():
+    """The LightningModule's configure_optimizers picks the interval: the Hydra config does not say."""
+    [hit] = findings(LIGHTNING_HYDRA.replace("{t_max}", "50"), "SL210", dataset_size=55000)
+    assert hit.severity.label == "warning" and hit.key_path == "model.scheduler.T_max"
+    assert "as epochs, the schedule is sized for 50 epochs but the run is 10" in hit.message
+    assert "as steps, the LR climbs back up after step 50 (CosineAnnealingLR is periodic), in the run of 8600 steps" \
+        in hit.message
+    assert findings(LIGHTNING_HYDRA.replace("{t_max}", "10"), "SL210", dataset_size=55000) == []
