@@ -200,3 +200,28 @@ def test_a_lightning_module_scheduler_is_weighed_both_ways():
     assert "as steps, the LR climbs back up after step 50 (CosineAnnealingLR is periodic), in the run of 8600 steps" \
         in hit.message
     assert findings(LIGHTNING_HYDRA.replace("{t_max}", "10"), "SL210", dataset_size=55000) == []
+
+
+MMF = """\
+optimizer: {{type: adam_w, params: {{lr: 5e-5}}}}
+scheduler:
+  type: warmup_linear
+  params: {{num_warmup_steps: 2000, num_training_steps: {horizon}}}
+training: {{batch_size: 480, max_updates: 60000}}
+"""
+
+
+def test_a_linear_decay_longer_than_the_run_says_how_high_the_lr_stays():
+    """mmf's warmup_linear is transformers' get_linear_schedule_with_warmup: 0 at num_training_steps."""
+    [hit] = findings(MMF.format(horizon=88000), "SL205")
+    assert hit.message == (
+        "the schedule is sized for 88000 steps (scheduler.params.num_training_steps) but the run is 60000 steps: "
+        "the LR stops at 68% of its schedule and never finishes decaying (the linear decay is still at 33% of "
+        "its peak LR)")
+
+
+def test_a_linear_decay_shorter_than_the_run_sits_at_zero():
+    [hit] = findings(MMF.format(horizon=50000), "SL205")
+    assert hit.severity.label == "warning" and hit.message.endswith(
+        "the LR reaches 0 at step 50000 and stays there for the last 10000 steps (17% of the run)")
+    assert findings(MMF.format(horizon=60000), "SL205") == []

@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 from ..findings import Hit, Severity
 from ..plan import to_steps
 from ..units import Unit
-from .context import ONE_CYCLE, PERIODIC, POLYNOMIAL, RuleContext, after_horizon, num, schedule_family
+from .context import LINEAR, ONE_CYCLE, PERIODIC, POLYNOMIAL, RuleContext, after_horizon, num, schedule_family
 
 CODE = "SL205"
 _PERIODIC = re.compile(r"cosineannealinglr$|^cosine$", re.I)  # closed form keeps following cos past T_max
@@ -70,12 +70,15 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
         level = ""
         if family == PERIODIC and s.warmup is None:  # closed form: eta_min + (peak - eta_min)(1 + cos(pi t / T_max)) / 2
             level = f" (the cosine is still {(1 + math.cos(math.pi * share)) / 2:.0%} of the way from its floor to its peak)"
+        elif family == LINEAR and (s.warmup is None or scale.warmup is not None) and horizon > (scale.warmup or 0):
+            warmup = scale.warmup or 0  # counted inside the horizon: the decay runs from its end to the horizon
+            level = f" (the linear decay is still at {(horizon - run) / (horizon - warmup):.0%} of its peak LR)"
         yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}: "
                       f"the LR stops at {reached} of its schedule and never finishes decaying{level}", key)
         return
     if horizon >= run * 0.9999:
         return
-    if family in (ONE_CYCLE, POLYNOMIAL):
+    if family in (ONE_CYCLE, POLYNOMIAL, LINEAR):
         yield from _short(ctx, scale, family)
         return
     if s.name is None or not _PERIODIC.search(s.name.value):
@@ -111,18 +114,21 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _short(ctx: RuleContext, scale: _Scale, family: str) -> Iterator[Hit]:
-    """A OneCycleLR or polynomial horizon shorter than the run. OneCycleLR counts its warmup
-    (pct_start) inside total_steps, so it raises whatever warmup the config also names; a polynomial
-    decay run after a warmup (SequentialLR) fits when it is the run minus the warmup."""
+    """A OneCycleLR, polynomial or linear-decay horizon shorter than the run. OneCycleLR counts its
+    warmup (pct_start) inside total_steps, and transformers' linear schedule its warmup steps inside
+    num_training_steps, so neither fits short of the run whatever warmup the config names; a
+    polynomial decay run after a warmup (SequentialLR) fits when it is the run minus the warmup."""
     s = ctx.run.schedule
     key, unit = s.horizon.key, scale.unit.rstrip("s")
     head = f"the schedule is sized for {scale.amount(scale.horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}"
     if family == ONE_CYCLE:
         yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key, severity=Severity.ERROR)
         return
-    if s.warmup is not None and scale.warmup is None:
+    if family == LINEAR:  # the warmup is inside its horizon: the horizon alone must be the run
+        pass
+    elif s.warmup is not None and scale.warmup is None:
         return  # the warmup may make up the difference, in a unit this scale cannot place
-    if scale.warmup and math.isclose(scale.horizon + scale.warmup, scale.run, rel_tol=1e-4):
+    elif scale.warmup and math.isclose(scale.horizon + scale.warmup, scale.run, rel_tol=1e-4):
         return  # warmup, then the decay over the rest of the run
     yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key,
                   s.warmup.key if s.warmup is not None else None)
