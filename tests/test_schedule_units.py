@@ -114,6 +114,9 @@ def test_a_sequential_schedulers_parts_are_not_the_runs_horizon():
     text = ("max_steps: 20\nbatch_size: 8\nlr: 0.1\nschedulers:\n- SequentialLR:\n    schedulers:\n"
             "    - LinearLR: {total_iters: 2000}\n    - CosineDecayLR: {total_iters: 85}\n")
     assert schedule(text).unitless == []
+    single = "max_steps: 20\nbatch_size: 8\nlr: 0.1\nschedulers:\n- CosineDecayLR: {total_iters: 2000}\n"
+    [horizon] = schedule(single).unitless  # one scheduler in the list is the run's (Cerebras modelzoo)
+    assert horizon.values == [2000] and horizon.role == "horizon"
 
 
 def test_audiocraft_cycle_length_is_a_fraction_not_a_horizon():

@@ -110,10 +110,18 @@ def _in_lr_config(path: KeyPath) -> bool:
     return len(path) >= 2 and str(path[-2]).lower() == "lr_config"
 
 
-def _in_sequence(path: KeyPath) -> bool:
-    """Inside one of the `schedulers` of a SequentialLR or ChainedScheduler: its horizon is a part of
-    the run (a warmup, a decay after it), not the run's."""
-    return any(str(p).lower() == "schedulers" for p in path[:-1])
+def _in_sequence(data: Any, path: KeyPath) -> bool:
+    """Inside one of several `schedulers` (a SequentialLR's or ChainedScheduler's): its horizon is a
+    part of the run (a warmup, a decay after it), not the run's."""
+    node = data
+    for i, part in enumerate(path[:-1]):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+        if str(part).lower() == "schedulers" and isinstance(node, list) and len(node) > 1 and i + 1 < len(path) - 1:
+            return True
+    return False
 
 
 def _under(path: KeyPath, pattern: re.Pattern) -> bool:
@@ -292,11 +300,11 @@ class _Found:
         if role == "milestones":
             if unit is not None:
                 b.milestones(field, value, path, unit)
-            elif not _in_sequence(path):
+            elif not _in_sequence(self.data, path):
                 b.unitless(role, value, path)
         elif unit is not None or parse_duration(value, None) is not None:
             b.duration(field, value, path, unit)
-        elif to_number(value) is not None and not _in_sequence(path):
+        elif to_number(value) is not None and not _in_sequence(self.data, path):
             b.unitless(role, value, path)
 
     def _mapping(self, path: KeyPath) -> dict:
