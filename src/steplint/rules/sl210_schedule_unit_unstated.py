@@ -59,7 +59,8 @@ def _reading(ctx: RuleContext, amount: Unitless, unit: str) -> tuple[Optional[bo
             return None, ""  # they may all fall in the first epoch
         if run > per_epoch and max(values) <= per_epoch:
             every = "the decay happens" if len(values) == 1 else f"all {len(values)} decays happen"
-            return False, f"{every} in the first epoch of {per_epoch} steps ({run_text})"
+            epochs = plan.epochs if plan.epochs is not None else run / per_epoch
+            return False, f"{every} in the first of {num(round(epochs, 2))} epochs of {per_epoch} steps"
         return True, ""
     value = values[0]
     if amount.role == "step_size":
