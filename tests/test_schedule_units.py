@@ -227,3 +227,17 @@ def test_a_linear_decay_shorter_than_the_run_sits_at_zero():
     assert hit.severity.label == "warning" and hit.message.endswith(
         "the LR reaches 0 at step 50000 and stays there for the last 10000 steps (17% of the run)")
     assert findings(MMF.format(horizon=60000), "SL205") == []
+
+
+def test_lightning_cli_one_cycle_stepped_per_epoch_raises_after_its_total():
+    """LightningCLI returns the scheduler with Lightning's default interval "epoch": OneCycleLR(total_steps=8)
+    is stepped once per epoch and raises at the 9th call."""
+    text = ("trainer: {max_epochs: 10}\nmodel: {class_path: my.Model}\n"
+            "data: {class_path: my.Data, init_args: {batch_size: 32}}\n"
+            "optimizer: {class_path: torch.optim.SGD, init_args: {lr: 0.1}}\n"
+            "lr_scheduler: {class_path: torch.optim.lr_scheduler.OneCycleLR, init_args: {max_lr: 0.1, total_steps: 8}}\n")
+    [hit] = findings(text, "SL205")
+    assert hit.severity.label == "error" and hit.message == (
+        "the schedule is sized for 8 epochs (lr_scheduler.init_args.total_steps) but the run is 10 epochs: "
+        "OneCycleLR raises ValueError when stepped at the end of epoch 9")
+    assert findings(text.replace("total_steps: 8", "total_steps: 10"), "SL205") == []
