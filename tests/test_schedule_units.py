@@ -241,3 +241,23 @@ def test_lightning_cli_one_cycle_stepped_per_epoch_raises_after_its_total():
         "the schedule is sized for 8 epochs (lr_scheduler.init_args.total_steps) but the run is 10 epochs: "
         "OneCycleLR raises ValueError when stepped at the end of epoch 9")
     assert findings(text.replace("total_steps: 8", "total_steps: 10"), "SL205") == []
+
+
+OPENPCDET = """\
+OPTIMIZATION:
+  BATCH_SIZE_PER_GPU: 4
+  NUM_EPOCHS: 80
+  OPTIMIZER: {optimizer}
+  LR: 0.003
+  DECAY_STEP_LIST: [35, 85]
+  LR_DECAY: 0.1
+"""
+
+
+def test_openpcdet_decay_step_list_counts_epochs_for_adam_and_sgd_only():
+    """tools/train_utils/optimization/__init__.py: [x * total_iters_each_epoch for x in DECAY_STEP_LIST]
+    feeds the LambdaLR of adam and sgd; adam_onecycle never reads the list."""
+    [hit] = findings(OPENPCDET.format(optimizer="adam"), "SL205")
+    assert hit.key_path == "OPTIMIZATION.DECAY_STEP_LIST"
+    assert hit.message.startswith("milestones 85 are at or past the end of the run (80 epochs)")
+    assert findings(OPENPCDET.format(optimizer="adam_onecycle"), "SL205", "SL210") == []

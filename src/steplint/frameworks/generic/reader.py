@@ -167,6 +167,9 @@ class _Found:
     def see(self, path: KeyPath, key: str, value: Any) -> None:
         k = key.lower()
         b = self.b
+        if k == "decay_step_list" and isinstance(value, list):
+            self._openpcdet_decays(value, path)
+            return
         if isinstance(value, (dict, list)) and k != "milestones" and not (k == "step" and _in_lr_config(path)):
             if k in SCHEDULER_HOLDERS and isinstance(value, dict) and self.scheduler_path is None:
                 self.scheduler_path = path
@@ -306,6 +309,14 @@ class _Found:
             b.duration(field, value, path, unit)
         elif to_number(value) is not None and not _in_sequence(self.data, path):
             b.unitless(role, value, path)
+
+    def _openpcdet_decays(self, value: list, path: KeyPath) -> None:
+        """OpenPCDet `OPTIMIZATION.DECAY_STEP_LIST`: epochs, multiplied by the iterations of an epoch
+        for the LambdaLR of the `adam` and `sgd` optimizers; the other optimizers' schedulers
+        (adam_onecycle...) never read it [tools/train_utils/optimization/__init__.py build_scheduler]."""
+        optimizer = next((v for k, v in self._mapping(path).items() if str(k).lower() == "optimizer"), None)
+        if optimizer in ("adam", "sgd") and self.first("schedule.milestones"):
+            self.b.milestones("schedule.milestones", value, path, Unit.EPOCH)
 
     def _mapping(self, path: KeyPath) -> dict:
         """The mapping that holds the key at `path`."""
