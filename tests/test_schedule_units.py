@@ -261,3 +261,12 @@ def test_openpcdet_decay_step_list_counts_epochs_for_adam_and_sgd_only():
     assert hit.key_path == "OPTIMIZATION.DECAY_STEP_LIST"
     assert hit.message.startswith("milestones 85 are at or past the end of the run (80 epochs)")
     assert findings(OPENPCDET.format(optimizer="adam_onecycle"), "SL205", "SL210") == []
+
+
+def test_a_horizon_of_unknown_shape_longer_than_both_readings_says_only_how_far_it_gets():
+    """LinearLR is as often a warmup as a decay: past the run it never peaks, or never finishes decaying."""
+    [hit] = findings(run(epochs=3) + "scheduler:\n  name: LinearLR\n  total_iters: 5000\n", "SL210")
+    assert hit.message == (
+        "scheduler.total_iters = 5000 has no unit and is wrong both ways: as epochs, the schedule is sized for 5000 "
+        "epochs but the run is 3: the LR stops at 0.06% of it; as steps, the schedule is sized for 5000 steps but the "
+        "run is 1173: the LR stops at 23% of it; write the unit the scheduler is stepped in (e.g. interval: epoch)")

@@ -67,10 +67,10 @@ def _reading(ctx: RuleContext, amount: Unitless, unit: str) -> tuple[Optional[bo
         if value >= run:
             return False, f"a step of {num(value)} {unit}s never decays the LR in {run_text}"
         return True, ""
-    if value > run * 1.0001:
-        return False, (f"the schedule is sized for {num(value)} {unit}s but the run is {num(run)}: "
-                       f"the LR stops at {run / value:.0%} of it and never finishes decaying")
     family = schedule_family(ctx.run.schedule.name.value if ctx.run.schedule.name else None, amount.key)
+    if value > run * 1.0001:  # a decay that never ends; an unnamed schedule may be a warmup, that never peaks
+        return False, (f"the schedule is sized for {num(value)} {unit}s but the run is {num(run)}: the LR stops at "
+                       f"{_share(run / value)} of it{' and never finishes decaying' if family else ''}")
     if family is None or value >= run * 0.9999:
         return True, ""
     warmup = _warmup(ctx, unit)
@@ -91,6 +91,10 @@ def _warmup(ctx: RuleContext, unit: str) -> Optional[float]:
     if warmup.unit.value == "dur" and epochs is not None:
         return warmup.value * epochs
     return ctx.in_epochs(warmup)
+
+
+def _share(share: float) -> str:
+    return f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
 
 
 def _listed(values: list[float]) -> str:
