@@ -270,3 +270,8 @@ def test_a_horizon_of_unknown_shape_longer_than_both_readings_says_only_how_far_
         "scheduler.total_iters = 5000 has no unit and is wrong both ways: as epochs, the schedule is sized for 5000 "
         "epochs but the run is 3: the LR stops at 0.06% of it; as steps, the schedule is sized for 5000 steps but the "
         "run is 1173: the LR stops at 23% of it; write the unit the scheduler is stepped in (e.g. interval: epoch)")
+
+
+def test_a_horizon_in_tokens_is_stated_not_unitless():
+    read = schedule(run() + "scheduler:\n  name: cosine\n  t_max: 2000000\n  units: tokens\n")
+    assert read.unitless == [] and read.horizon.unit.value == "token"

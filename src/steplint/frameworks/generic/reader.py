@@ -349,7 +349,7 @@ class _Found:
                 return Unit.EPOCH if mapping["by_epoch"] else Unit.STEP
             for word in ("interval", "unit", "units"):
                 unit = parse_unit(mapping[word]) if isinstance(mapping.get(word), str) else None
-                if unit in (Unit.EPOCH, Unit.STEP):
+                if unit is not None:  # tokens, samples...: stated, so not weighed as epochs or steps
                     return unit
         if _in_lr_config(path):
             return Unit.EPOCH  # mmcv: by_epoch defaults to true
