@@ -68,13 +68,15 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
         share = run / horizon
         reached = f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
         level = ""
-        if family == PERIODIC and s.warmup is None:  # closed form: eta_min + (peak - eta_min)(1 + cos(pi t / T_max)) / 2
-            level = f" (the cosine is still {(1 + math.cos(math.pi * share)) / 2:.0%} of the way from its floor to its peak)"
+        if family == PERIODIC and s.warmup is None:  # eta_min + (peak - eta_min)(1 + cos(pi t / T_max)) / 2
+            still = (1 + math.cos(math.pi * share)) / 2
+            level = f" (the cosine is still {still:.0%} of the way from its floor to its peak)"
         elif family == LINEAR and (s.warmup is None or scale.warmup is not None) and horizon > (scale.warmup or 0):
             warmup = scale.warmup or 0  # counted inside the horizon: the decay runs from its end to the horizon
             level = f" (the linear decay is still at {(horizon - run) / (horizon - warmup):.0%} of its peak LR)"
-        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}: "
-                      f"the LR stops at {reached} of its schedule and never finishes decaying{level}", key)
+        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({_source(s.horizon)}) but the run is "
+                      f"{scale.run_text}: the LR stops at {reached} of its schedule and never finishes decaying{level}",
+                      key)
         return
     if horizon >= run * 0.9999:
         return
@@ -120,7 +122,8 @@ def _short(ctx: RuleContext, scale: _Scale, family: str) -> Iterator[Hit]:
     polynomial decay run after a warmup (SequentialLR) fits when it is the run minus the warmup."""
     s = ctx.run.schedule
     key, unit = s.horizon.key, scale.unit.rstrip("s")
-    head = f"the schedule is sized for {scale.amount(scale.horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}"
+    head = (f"the schedule is sized for {scale.amount(scale.horizon)} ({_source(s.horizon)}) but the run is "
+            f"{scale.run_text}")
     if family == ONE_CYCLE:
         yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key, severity=Severity.ERROR)
         return

@@ -30,7 +30,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.hit(f"{written} has no unit and is wrong both ways: as epochs, {as_epochs}; as steps, "
                           f"{as_steps}; write the unit the scheduler is stepped in (e.g. interval: epoch)", amount.key)
         elif {epochs_ok, steps_ok} == {False, None}:
-            wrong, reading, other = (as_epochs, "epochs", "steps") if epochs_ok is False else (as_steps, "steps", "epochs")
+            wrong, reading, other = ((as_epochs, "epochs", "steps") if epochs_ok is False
+                                     else (as_steps, "steps", "epochs"))
             yield ctx.needs_dataset_size(f"{written} (no unit; as {reading}, {wrong}) read as {other}", amount.key)
 
 

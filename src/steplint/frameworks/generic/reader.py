@@ -16,7 +16,8 @@ from ...units import Unit, parse_duration, parse_unit, to_number
 from ..base import Source, Adapted, Dialect, RunBuilder, walk
 
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
-_SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule|^lr_config$|^lr$", re.I)  # a mapping under `lr` (PaddleClas)
+# `lr_config`: mmcv's schedule; a mapping under `lr` is one too (PaddleClas `Optimizer.lr`)
+_SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule|^lr_config$|^lr$", re.I)
 _CKPT_PART = re.compile(r"ckpt|checkpoint|save", re.I)
 
 EPOCH_KEYS = {"epochs", "num_epochs", "max_epochs", "train_epochs", "n_epochs", "num_train_epochs",
