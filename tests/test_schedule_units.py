@@ -275,3 +275,10 @@ def test_a_horizon_of_unknown_shape_longer_than_both_readings_says_only_how_far_
 def test_a_horizon_in_tokens_is_stated_not_unitless():
     read = schedule(run() + "scheduler:\n  name: cosine\n  t_max: 2000000\n  units: tokens\n")
     assert read.unitless == [] and read.horizon.unit.value == "token"
+
+
+def test_a_unit_beside_says_what_total_steps_counts():
+    """OneCycleLR's total_steps counts calls to scheduler.step(): stepped per epoch, they are epochs."""
+    text = run() + "scheduler:\n  name: OneCycleLR\n  total_steps: {n}\n{beside}"
+    assert schedule(text.format(n=100, beside="  interval: epoch\n")).horizon.unit.value == "epoch"
+    assert schedule(text.format(n=39100, beside="")).horizon.unit.value == "step"

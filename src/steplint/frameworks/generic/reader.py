@@ -335,14 +335,11 @@ class _Found:
         key = str(path[-1]).lower()
         if HORIZON_KEYS.get(key):
             return HORIZON_KEYS[key]
-        if re.search(r"_epochs?$", key):
-            return Unit.EPOCH
-        if key.endswith("_steps"):
-            return Unit.STEP
+        # A unit beside says what one call to scheduler.step() is, which `total_steps` and
+        # `num_training_steps` count whatever their names say; without one, the name is the unit.
+        named = Unit.EPOCH if re.search(r"_epochs?$", key) else Unit.STEP if key.endswith("_steps") else None
         roots = [i for i, p in enumerate(path[:-1]) if isinstance(p, str) and _SCHED_PART.search(p)]
-        if not roots:
-            return None
-        for depth in range(len(path), roots[0] + 1, -1):
+        for depth in range(len(path), roots[0] + 1 if roots else len(path), -1):
             mapping = self._mapping(path[:depth])
             if "step_each_epoch" in mapping:
                 return Unit.EPOCH  # PaddleClas converts epochs to iterations itself
@@ -354,7 +351,7 @@ class _Found:
                     return unit
         if _in_lr_config(path):
             return Unit.EPOCH  # mmcv: by_epoch defaults to true
-        return None
+        return named
 
     def _ambiguous_unit(self, value: Any) -> Unit:
         """`save_every: 5` in a 100-epoch run means epochs; `eval_interval: 2000` means steps."""
