@@ -8,7 +8,7 @@ a NaN epoch count becomes an SL003 finding at that key instead of a wrong plan.
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -67,6 +67,20 @@ class Milestones(_Leaf):
     unit: Unit
 
 
+class Unitless(_Leaf):
+    """Schedule numbers written with no unit (no `interval`, `unit`, `by_epoch`, `_epochs`/`_steps` in
+    the key or beside it): rules weigh them as epochs and as steps, never pick one."""
+    values: list[float] = Field(min_length=1)
+    role: Literal["horizon", "milestones", "step_size"]
+
+    @field_validator("values")
+    @classmethod
+    def _positive(cls, values: list[float]) -> list[float]:
+        if not all(math.isfinite(v) and 0 < v <= MAX_COUNT for v in values):
+            raise ValueError("must be positive numbers")
+        return values
+
+
 class Loader(BaseModel):
     model_config = ConfigDict(extra="forbid")
     batch_size: Optional[Count] = None
@@ -85,6 +99,7 @@ class Schedule(BaseModel):
     milestones: Optional[Milestones] = None
     step_size: Optional[Duration] = None
     stepped_per: Optional[Name] = None  # "step" (every optimizer step) or "epoch"
+    unitless: list[Unitless] = []  # horizon, milestones or step size whose unit nobody wrote
 
 
 class TrainingRun(BaseModel):

@@ -127,6 +127,15 @@ class RunBuilder:
         elif self.strict:
             self._invalid(path, value, "must be a list of numbers")
 
+    def unitless(self, role: str, value: Any, path: KeyPath) -> None:
+        """Schedule numbers written with no unit (`schedule.unitless`): a number or a list of numbers."""
+        values = value if isinstance(value, list) else [value]
+        numbers = [to_number(v) for v in values]
+        # a value that is not a positive number is left to what the framework makes of it (-1, 0: "off")
+        if numbers and all(n is not None and 0 < n <= 2**53 for n in numbers):
+            leaf = {"values": numbers, "role": role, "key": format_key_path(path)}
+            self.raw.setdefault("schedule", {}).setdefault("unitless", []).append(leaf)
+
     def eval_loader(self, batch: tuple[Any, KeyPath] | None, drop_last: tuple[Any, KeyPath] | None) -> None:
         """Adds one evaluation loader; each argument is (value, key path) or None."""
         sub = RunBuilder(self.strict)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -71,3 +73,52 @@ def as_written(duration: Duration, steps: float) -> str:
     if duration.unit is Unit.STEP:
         return f"{num(steps)} steps"
     return f"{duration.describe()} ({num(steps)} steps)"
+
+
+# What an LR schedule does once stepped past its horizon, by family (torch/optim/lr_scheduler.py):
+# CosineAnnealingLR follows cos past T_max, so the LR climbs back up (period 2 × T_max); OneCycleLR's
+# get_lr raises ValueError("Tried to step X times. The specified number of total steps is Y") once
+# stepped more than total_steps times; PolynomialLR holds base_lr × (1 - min(t, total_iters) /
+# total_iters) ** power, which is 0 from total_iters on. transformers' get_linear_schedule_with_warmup
+# (optimization.py; mmf's `warmup_linear` is it, mmf/modules/schedulers.py; DeepSpeed's WarmupDecayLR
+# likewise, deepspeed/runtime/lr_schedules.py) decays linearly from the end of the warmup, which it
+# counts inside the horizon, to 0 and holds it there. Other schedulers (a cosine with a floor, LinearLR
+# used as a warmup, StepLR...) have no consequence past the horizon that steplint can state.
+PERIODIC = "periodic"
+ONE_CYCLE = "one-cycle"
+POLYNOMIAL = "polynomial"
+LINEAR = "linear"  # linear decay to 0 over the horizon, the warmup counted inside it
+_FAMILIES = (
+    (re.compile(r"cosineannealinglr$|^cosine$", re.I), PERIODIC),
+    (re.compile(r"(^|\.)onecyclelr$", re.I), ONE_CYCLE),
+    (re.compile(r"(^|\.)(polynomiallr|poly|polynomial|polynomial_decay)$", re.I), POLYNOMIAL),
+    (re.compile(r"(^|\.)(warmup_linear|linear_schedule_with_warmup|get_linear_schedule_with_warmup|"
+                r"warmupdecaylr)$", re.I), LINEAR),
+)
+
+
+def schedule_family(name: Optional[str], key: Optional[str] = None) -> Optional[str]:
+    """The family of the schedule named `name` (or, unnamed, of the argument `key`: T_max is
+    CosineAnnealingLR's), None when what it does past its horizon is unknown."""
+    if name:
+        return next((family for pattern, family in _FAMILIES if pattern.search(name.strip())), None)
+    if key and key.rsplit(".", 1)[-1].lower() == "t_max":
+        return PERIODIC
+    return None
+
+
+def after_horizon(family: str, horizon: float, run: float, unit: str) -> str:
+    """What the LR does from the end of a horizon shorter than the run (`unit`: "step" or "epoch")."""
+    at, rest = num(round(horizon, 2)), num(round(run - horizon, 2))
+    if family == ONE_CYCLE:
+        if unit == "step":
+            return (f"OneCycleLR raises ValueError at step {num(math.floor(horizon) + 1)} (\"Tried to step "
+                    f"{num(math.floor(horizon) + 1)} times. The specified number of total steps is {at}\")")
+        return f"OneCycleLR raises ValueError when stepped at the end of epoch {num(math.floor(horizon) + 1)}"
+    if family == LINEAR:
+        return (f"the LR reaches 0 at {unit} {at} and stays there for the last {rest} {unit}s "
+                f"({(run - horizon) / run:.0%} of the run)")
+    if family == POLYNOMIAL:
+        return (f"the LR reaches its end value (0 unless set) at {unit} {at} and stays there for the last "
+                f"{rest} {unit}s ({(run - horizon) / run:.0%} of the run)")
+    return f"the LR climbs back up after {unit} {at} (CosineAnnealingLR is periodic)"

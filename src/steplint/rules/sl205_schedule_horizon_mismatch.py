@@ -9,6 +9,11 @@ argument that counts the warmup itself (transformers `get_*_schedule_with_warmup
 `num_training_steps`), only the first fits. The other dialects that read a warmup and a horizon
 (NeMo, Composer, OLMo, GPT-NeoX) name their own schedulers, which count the warmup inside the
 horizon and are not matched as periodic here.
+
+Shorter than the run, the other schedules whose behaviour past the horizon torch fixes are findings
+too (torch/optim/lr_scheduler.py): `OneCycleLR` raises ValueError once stepped past total_steps (an
+error), `PolynomialLR` and polynomial decays sit at their end LR (0 by default) for the rest of the
+run. Longer than the run, a cosine's message says where its closed form leaves the LR.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ..findings import Hit
+from ..findings import Hit, Severity
 from ..plan import to_steps
 from ..units import Unit
-from .context import RuleContext, num
+from .context import LINEAR, ONE_CYCLE, PERIODIC, POLYNOMIAL, RuleContext, after_horizon, num, schedule_family
 
 CODE = "SL205"
 _PERIODIC = re.compile(r"cosineannealinglr$|^cosine$", re.I)  # closed form keeps following cos past T_max
@@ -52,19 +57,35 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
     s = ctx.run.schedule
     key = s.horizon.key
     scale = _scale(ctx)
+    if scale is None and ctx.run.epochs is None and ctx.run.max_steps is None:
+        return  # a run of no stated length: the dataset size would not tell it
     if scale is None:
         yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run", key)
         return
     horizon, run = scale.horizon, scale.run
+    family = schedule_family(s.name.value if s.name else None)
     if horizon > run * 1.0001:
         share = run / horizon
         reached = f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
-        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({key}) but the run is {scale.run_text}: "
-                      f"the LR stops at {reached} of its schedule and never finishes decaying", key)
+        level = ""
+        if family == PERIODIC and s.warmup is None:  # eta_min + (peak - eta_min)(1 + cos(pi t / T_max)) / 2
+            still = (1 + math.cos(math.pi * share)) / 2
+            level = f" (the cosine is still {still:.0%} of the way from its floor to its peak)"
+        elif family == LINEAR and (s.warmup is None or scale.warmup is not None) and horizon > (scale.warmup or 0):
+            warmup = scale.warmup or 0  # counted inside the horizon: the decay runs from its end to the horizon
+            level = f" (the linear decay is still at {(horizon - run) / (horizon - warmup):.0%} of its peak LR)"
+        yield ctx.hit(f"the schedule is sized for {scale.amount(horizon)} ({_source(s.horizon)}) but the run is "
+                      f"{scale.run_text}: the LR stops at {reached} of its schedule and never finishes decaying{level}",
+                      key)
         return
-    if horizon >= run * 0.9999 or s.name is None or not _PERIODIC.search(s.name.value):
+    if horizon >= run * 0.9999:
         return
-    short = f"the cosine horizon is {scale.amount(horizon)} ({key}) but the run is {scale.run_text}"
+    if family in (ONE_CYCLE, POLYNOMIAL, LINEAR):
+        yield from _short(ctx, scale, family)
+        return
+    if s.name is None or not _PERIODIC.search(s.name.value):
+        return
+    short = f"the cosine horizon is {scale.amount(horizon)} ({_source(s.horizon)}) but the run is {scale.run_text}"
     if s.warmup is None:
         yield ctx.hit(f"{short}: after {_at(scale, horizon)} the LR climbs back up", key)
         return
@@ -92,6 +113,35 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
                       f"counted from the start, the LR climbs back up after {_at(scale, horizon)}; started when "
                       f"the warmup ends, the cosine stops at {after_warmup / horizon:.0%} of its horizon",
                       key, s.warmup.key)
+
+
+def _short(ctx: RuleContext, scale: _Scale, family: str) -> Iterator[Hit]:
+    """A OneCycleLR, polynomial or linear-decay horizon shorter than the run. OneCycleLR counts its
+    warmup (pct_start) inside total_steps, and transformers' linear schedule its warmup steps inside
+    num_training_steps, so neither fits short of the run whatever warmup the config names; a
+    polynomial decay run after a warmup (SequentialLR) fits when it is the run minus the warmup."""
+    s = ctx.run.schedule
+    key, unit = s.horizon.key, scale.unit.rstrip("s")
+    head = (f"the schedule is sized for {scale.amount(scale.horizon)} ({_source(s.horizon)}) but the run is "
+            f"{scale.run_text}")
+    if family == ONE_CYCLE:
+        yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key, severity=Severity.ERROR)
+        return
+    if family == LINEAR:  # the warmup is inside its horizon: the horizon alone must be the run
+        pass
+    elif s.warmup is not None and scale.warmup is None:
+        return  # the warmup may make up the difference, in a unit this scale cannot place
+    elif scale.warmup and math.isclose(scale.horizon + scale.warmup, scale.run, rel_tol=1e-4):
+        return  # warmup, then the decay over the rest of the run
+    yield ctx.hit(f"{head}: {after_horizon(family, scale.horizon, scale.run, unit)}", key,
+                  s.warmup.key if s.warmup is not None else None)
+
+
+def _source(horizon) -> str:
+    """The horizon's key, and how it was derived when the config wrote its factors (OneCycleLR's
+    `epochs × steps_per_epoch`): the factor that differs from the run is then in plain sight."""
+    note = horizon.note
+    return f"{horizon.key}: {note}" if note and "×" in note else str(horizon.key)
 
 
 def _scale(ctx: RuleContext) -> Optional[_Scale]:

@@ -12,11 +12,12 @@ import re
 from typing import Any, Optional
 
 from ...loading import KeyPath
-from ...units import Unit, parse_duration, to_number
+from ...units import Unit, parse_duration, parse_unit, to_number
 from ..base import Source, Adapted, Dialect, RunBuilder, key_names, walk
 
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
-_SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule", re.I)
+# `lr_config`: mmcv's schedule; a mapping under `lr` is one too (PaddleClas `Optimizer.lr`)
+_SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule|^lr_config$|^lr$", re.I)
 _CKPT_PART = re.compile(r"ckpt|checkpoint|save", re.I)
 
 EPOCH_KEYS = {"epochs", "num_epochs", "max_epochs", "train_epochs", "n_epochs", "num_train_epochs",
@@ -80,7 +81,9 @@ SCHEDULER_HOLDERS = {"scheduler", "lr_scheduler", "lr_schedule", "sched", "sched
                      "schedule", "lr_policy", "lr_decay_style", "decay_style"}
 SCHEDULER_NAME_KEYS = {"name", "type", "_target_", "class_path", "target", "scheduler", "policy"}
 HORIZON_KEYS = {"t_max": None, "total_iters": None, "total_steps": None, "num_training_steps": None,
-                "decay_steps": None, "lr_decay_iters": Unit.STEP, "t_0": None, "cycle_length": None}
+                "decay_steps": None, "lr_decay_iters": Unit.STEP, "total_num_update": Unit.STEP, "t_0": None}
+# (audiocraft's cosine `cycle_length` is a fraction of total_steps, not a horizon:
+# audiocraft/optim/cosine_lr_scheduler.py `CosineLRScheduler`)
 KNOWN_SCHEDULERS = re.compile(
     r"cosine|linear|step|multistep|onecycle|one_cycle|poly|exponential|constant|plateau|cyclic|inverse_sqrt|"
     r"warmup|wsd|rsqrt|noam|lambda|sequential|anneal", re.I)
@@ -107,6 +110,25 @@ def _positive_int(value: Any) -> bool:
     return isinstance(number, int) and number > 0
 
 
+def _in_lr_config(path: KeyPath) -> bool:
+    """An mmcv `lr_config` mapping (mmcv/runner/hooks/lr_updater.py)."""
+    return len(path) >= 2 and str(path[-2]).lower() == "lr_config"
+
+
+def _in_sequence(data: Any, path: KeyPath) -> bool:
+    """Inside one of several `schedulers` (a SequentialLR's or ChainedScheduler's): its horizon is a
+    part of the run (a warmup, a decay after it), not the run's."""
+    node = data
+    for i, part in enumerate(path[:-1]):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+        if str(part).lower() == "schedulers" and isinstance(node, list) and len(node) > 1 and i + 1 < len(path) - 1:
+            return True
+    return False
+
+
 def _under(path: KeyPath, pattern: re.Pattern) -> bool:
     return any(isinstance(p, str) and pattern.search(p) for p in path[:-1])
 
@@ -124,7 +146,7 @@ class Generic(Dialect):
         return 0.3 if has_duration and has_other else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        found = _Found()
+        found = _Found(data)
         for path, key, value in walk(data):
             found.see(path, str(key), value)
         return found.build()
@@ -133,7 +155,8 @@ class Generic(Dialect):
 class _Found:
     """First (shallowest) candidate per canonical field."""
 
-    def __init__(self) -> None:
+    def __init__(self, data: dict) -> None:
+        self.data = data
         self.b = RunBuilder(strict=False)
         self.ambiguous: list[tuple[str, Any, KeyPath]] = []  # intervals whose unit the key does not say
         self.horizons: list[tuple[Any, KeyPath]] = []
@@ -148,7 +171,10 @@ class _Found:
     def see(self, path: KeyPath, key: str, value: Any) -> None:
         k = key.lower()
         b = self.b
-        if isinstance(value, (dict, list)) and k not in ("milestones",):
+        if k == "decay_step_list" and isinstance(value, list):
+            self._openpcdet_decays(value, path)
+            return
+        if isinstance(value, (dict, list)) and k != "milestones" and not (k == "step" and _in_lr_config(path)):
             if k in SCHEDULER_HOLDERS and isinstance(value, dict) and self.scheduler_path is None:
                 self.scheduler_path = path
             if k == "norm_cfg" and isinstance(value, dict) and BATCHNORM_VALUE.match(str(value.get("type", ""))):
@@ -204,13 +230,16 @@ class _Found:
             self._interval("eval", value, path, EVAL_KEYS[k])
         elif k in LOG_KEYS and self.first("logging"):
             self._interval("logging", value, path, LOG_KEYS[k])
-        elif k == "milestones" and in_sched and self.first("schedule.milestones"):
+        elif k in ("milestones", "step_size") and in_sched:
             self.horizons.append((value, path))
-        elif k == "step_size" and in_sched and self.first("schedule.step_size"):
-            self.horizons.append((value, path))
+        elif k == "step" and _in_lr_config(path) and (to_number(value) is not None or isinstance(value, list)):
+            self.horizons.append((value, path))  # mmcv StepLrUpdaterHook: a step size
+        elif k == "steps_per_epoch" and in_sched:
+            self.horizons.append((value, path))  # OneCycleLR(epochs, steps_per_epoch)
         elif k == "interval" and in_sched and value in ("step", "epoch") and self.first("schedule.stepped_per"):
             b.name("schedule.stepped_per", value, path)
-        elif k == "by_epoch" and in_sched and isinstance(value, bool) and self.first("schedule.stepped_per"):
+        elif k == "by_epoch" and in_sched and isinstance(value, bool) and self.first("schedule.stepped_per") \
+                and "step_each_epoch" not in self._mapping(path):  # PaddleClas: by_epoch does not change the unit
             b.name("schedule.stepped_per", "epoch" if value else "step", path)
         elif (k in SCHEDULER_HOLDERS or (k in SCHEDULER_NAME_KEYS and in_sched)) and isinstance(value, str) \
                 and KNOWN_SCHEDULERS.search(value) and self.first("schedule.name"):
@@ -247,20 +276,8 @@ class _Found:
                 b.count("world_size", nodes * per_node, self.nodes[1], note=f"{nodes} nodes × {per_node}")
         if self.eval_batch is not None or self.eval_drop is not None:
             b.eval_loader(self.eval_batch, self.eval_drop)
-        stepped = b.get("schedule.stepped_per")
-        stepped_unit = {"step": Unit.STEP, "epoch": Unit.EPOCH}.get(stepped["value"]) if stepped else None
         for value, path in self.horizons:
-            key = str(path[-1]).lower()
-            if key == "milestones":
-                if stepped_unit:
-                    b.milestones("schedule.milestones", value, path, stepped_unit)
-            elif key == "step_size":
-                if stepped_unit:
-                    b.duration("schedule.step_size", value, path, stepped_unit)
-            elif not b.has("schedule.horizon"):
-                unit = HORIZON_KEYS.get(key) or stepped_unit
-                if unit is not None or parse_duration(value, None) is not None:
-                    b.duration("schedule.horizon", value, path, unit)
+            self._schedule_amount(value, path)
         for field, value, path in self.ambiguous:
             if b.has(field):
                 continue
@@ -269,6 +286,75 @@ class _Found:
             if b.has(field):
                 b.assumptions.append(f"'{path[-1]}' read as {unit.value}s (the key does not say)")
         return b.build()
+
+    def _schedule_amount(self, value: Any, path: KeyPath) -> None:
+        """A horizon, milestones or step size: with the unit its key or its mapping states, else unitless."""
+        b, key = self.b, str(path[-1]).lower()
+        role = "milestones" if key == "milestones" or isinstance(value, list) else (
+            "step_size" if key in ("step_size", "step") else "horizon")
+        field = {"milestones": "schedule.milestones", "step_size": "schedule.step_size"}.get(role, "schedule.horizon")
+        if b.has(field) or any(u["role"] == role for u in b.get("schedule.unitless") or ()):
+            return  # the first schedule found is the run's
+        if key == "steps_per_epoch":
+            if self._mapping(path).get("total_steps") is not None:
+                return  # OneCycleLR takes total_steps first
+            epochs, per_epoch = to_number(self._mapping(path).get("epochs")), to_number(value)
+            if isinstance(epochs, int) and isinstance(per_epoch, int) and epochs > 0 and per_epoch > 0:
+                b.duration(field, epochs * per_epoch, path, Unit.STEP,
+                           note=f"epochs {epochs} × steps_per_epoch {per_epoch}")
+            return
+        unit = self._stated_unit(path)
+        if role == "milestones":
+            if unit is not None:
+                b.milestones(field, value, path, unit)
+            elif not _in_sequence(self.data, path):
+                b.unitless(role, value, path)
+        elif unit is not None or parse_duration(value, None) is not None:
+            b.duration(field, value, path, unit)
+        elif to_number(value) is not None and not _in_sequence(self.data, path):
+            b.unitless(role, value, path)
+
+    def _openpcdet_decays(self, value: list, path: KeyPath) -> None:
+        """OpenPCDet `OPTIMIZATION.DECAY_STEP_LIST`: epochs, multiplied by the iterations of an epoch
+        for the LambdaLR of the `adam` and `sgd` optimizers; the other optimizers' schedulers
+        (adam_onecycle...) never read it [tools/train_utils/optimization/__init__.py build_scheduler]."""
+        optimizer = next((v for k, v in self._mapping(path).items() if str(k).lower() == "optimizer"), None)
+        if optimizer in ("adam", "sgd") and self.first("schedule.milestones"):
+            self.b.milestones("schedule.milestones", value, path, Unit.EPOCH)
+
+    def _mapping(self, path: KeyPath) -> dict:
+        """The mapping that holds the key at `path`."""
+        node: Any = self.data
+        for part in path[:-1]:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        return node if isinstance(node, dict) else {}
+
+    def _stated_unit(self, path: KeyPath) -> Optional[Unit]:
+        """The unit a schedule amount's key says, or one written beside it in the schedule's mapping
+        (the nearest mapping first, up to the schedule's own)."""
+        key = str(path[-1]).lower()
+        if HORIZON_KEYS.get(key):
+            return HORIZON_KEYS[key]
+        # A unit beside says what one call to scheduler.step() is, which `total_steps` and
+        # `num_training_steps` count whatever their names say; without one, the name is the unit.
+        named = Unit.EPOCH if re.search(r"_epochs?$", key) else Unit.STEP if key.endswith("_steps") else None
+        roots = [i for i, p in enumerate(path[:-1]) if isinstance(p, str) and _SCHED_PART.search(p)]
+        for depth in range(len(path), roots[0] + 1 if roots else len(path), -1):
+            mapping = self._mapping(path[:depth])
+            if "step_each_epoch" in mapping:
+                return Unit.EPOCH  # PaddleClas converts epochs to iterations itself
+            if isinstance(mapping.get("by_epoch"), bool):
+                return Unit.EPOCH if mapping["by_epoch"] else Unit.STEP
+            for word in ("interval", "unit", "units"):
+                unit = parse_unit(mapping[word]) if isinstance(mapping.get(word), str) else None
+                if unit is not None:  # tokens, samples...: stated, so not weighed as epochs or steps
+                    return unit
+        if _in_lr_config(path):
+            return Unit.EPOCH  # mmcv: by_epoch defaults to true
+        return named
 
     def _ambiguous_unit(self, value: Any) -> Unit:
         """`save_every: 5` in a 100-epoch run means epochs; `eval_interval: 2000` means steps."""

@@ -479,6 +479,13 @@ class Lightning(Dialect):
             cls = _class_name(sched)
             if cls:
                 r.b.name("schedule.name", cls.rsplit(".", 1)[-1], prefix + ("model", "scheduler", "_target_"))
+                # The LightningModule's configure_optimizers picks the interval (Lightning's default
+                # "epoch", or "step"): the config does not say, so SL210 weighs both readings.
+                where = prefix + ("model", "scheduler")
+                for key in (*HORIZON_ARGS, "milestones", "step_size"):
+                    if key in sched:
+                        role = {"milestones": "milestones", "step_size": "step_size"}.get(key, "horizon")
+                        r.b.unitless(role, sched[key], where + (key,))
         return r.build(SEMANTICS_NAME)
 
 
