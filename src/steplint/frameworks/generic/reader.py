@@ -9,6 +9,7 @@ optimizer or learning rate, a checkpoint or eval interval). Files that are plain
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...loading import KeyPath
@@ -92,6 +93,12 @@ NOT_TRAINING = [
     {"swagger"}, {"dependencies", "channels"}, {"hosts", "tasks"}, {"stages", "script"}, {"repos"},
     {"name", "version", "scripts"}, {"name", "version", "dependencies"}, {"$schema", "properties"},
 ]
+
+
+@dataclass(frozen=True)
+class GenericSettings:
+    """What the research-config rules read beyond the canonical run: nothing yet, but a document the
+    generic dialect read is one whose training loop is hand-written (its rules say so)."""
 
 
 def _eval_path(path: KeyPath) -> bool:
@@ -265,7 +272,7 @@ class _Found:
             b.duration(field, value, path, unit, note=f"unit assumed: {unit.value}")
             if b.has(field):
                 b.assumptions.append(f"'{path[-1]}' read as {unit.value}s (the key does not say)")
-        return b.build()
+        return b.build(settings=GenericSettings())
 
     def _ambiguous_unit(self, value: Any) -> Unit:
         """`save_every: 5` in a 100-epoch run means epochs; `eval_interval: 2000` means steps."""
