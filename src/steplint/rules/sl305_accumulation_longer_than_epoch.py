@@ -29,8 +29,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         return
     ranks = f" on each of {plan.world_size} ranks" if plan.world_size > 1 else ""
     yield ctx.hit(f"{run.gradient_accumulation.key} {ga} is more than the {batches} micro-batches of an epoch{ranks} "
-                  f"(N={plan.dataset_size}, batch {plan.micro_batch_size}): {ctx.semantics.framework_name} steps at "
-                  f"the end of each epoch, so every epoch is one optimizer step over {batches} micro-batches, an "
+                  f"(N={plan.dataset_size}, batch {plan.micro_batch_size}): each epoch ends with an optimizer step "
+                  f"({ctx.semantics.framework_name}), so every epoch is one optimizer step over {batches} micro-batches, an "
                   f"effective batch {batches}/{ga} of the one configured; the run is {ctx.run_length()}",
                   run.gradient_accumulation.key,
                   run.train_loader.batch_size.key if run.train_loader.batch_size else None)
