@@ -301,6 +301,47 @@ _CONSTRUCTORS = {
 }
 
 
+_PYTHON_TAG = _TAG + "python/"
+
+
+class TaggedText(str):
+    """A scalar written with a `!!python/...` tag, kept as its text: what a safe YAML loader
+    (yaml.safe_load, OmegaConf, jsonargparse) refuses and an unsafe one builds a Python object
+    from. `yaml_tag` is the tag as written (`!!python/object/apply:eval`)."""
+
+    yaml_tag = ""
+
+    def __reduce__(self):  # for --jobs workers: keep the tag
+        return _tagged_text, (str(self), self.yaml_tag)
+
+
+def _tagged_text(text: str, tag: str) -> "TaggedText":
+    value = TaggedText(text)
+    value.yaml_tag = tag
+    return value
+
+
+class TaggedMapping(dict):
+    """A mapping written with a `!!python/...` tag (`!!python/object:Foo {a: 1}`)."""
+
+    yaml_tag = ""
+
+
+class TaggedList(list):
+    """A sequence written with a `!!python/...` tag (`!!python/object/apply:eval ["[1, 2]"]`)."""
+
+    yaml_tag = ""
+
+
+def python_tag(value: Any) -> str:
+    """The `!!python/...` tag a value was written with, or ''."""
+    return getattr(value, "yaml_tag", "") if isinstance(value, (TaggedText, TaggedMapping, TaggedList)) else ""
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
 _SCALARS: dict[tuple, Any] = {}  # (tag, text, implicit) -> value: configs repeat true, 1, null...
 
 
@@ -322,13 +363,21 @@ def _construct(event: yaml.ScalarEvent) -> Any:
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     build = _CONSTRUCTORS.get(tag)
     if build is None:  # str, timestamps, binary and every unknown tag stay the text as written
-        return event.value
+        return _tagged_text(event.value, _short_tag(tag)) if tag.startswith(_PYTHON_TAG) else event.value
     if tag == _INT and len(event.value) > MAX_INT_CHARS:
         return event.value
     try:
         return build(_constructor, yaml.ScalarNode(tag, event.value))
     except Exception:  # noqa: BLE001 - PyYAML's constructors on hostile text (`!!int ` is an IndexError)
         return event.value
+
+
+def _container(is_map: bool, tag: Optional[str]) -> Any:
+    if tag and tag.startswith(_PYTHON_TAG):
+        tagged = TaggedMapping() if is_map else TaggedList()
+        tagged.yaml_tag = _short_tag(tag)
+        return tagged
+    return {} if is_map else []
 
 
 def _span(event: Any) -> Span:
@@ -441,7 +490,7 @@ class _TreeBuilder:
                 if len(stack) >= MAX_DEPTH:
                     self._limit(_span(event), _DEPTH_MESSAGE)
                 expanded += 1
-                opened = _Open({} if kind is yaml.MappingStartEvent else [], path, event.anchor)
+                opened = _Open(_container(kind is yaml.MappingStartEvent, event.tag), path, event.anchor)
                 if parent is None:
                     document.positions[()] = _span(event)
                 elif isinstance(parent.value, list):

@@ -58,7 +58,7 @@ class Litgpt(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="LitGPT")
         train = data.get("train") if isinstance(data.get("train"), dict) else {}
         evals = data.get("eval") if isinstance(data.get("eval"), dict) else {}
         t = lambda key: ("train", key)  # noqa: E731

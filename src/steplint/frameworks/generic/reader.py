@@ -138,7 +138,8 @@ class _Found:
     """First (shallowest) candidate per canonical field."""
 
     def __init__(self) -> None:
-        self.b = RunBuilder(strict=False)
+        # hand-written code may load YAML any way, yaml.unsafe_load included
+        self.b = RunBuilder(strict=False, framework="the training code", unsafe_yaml=True)
         self.ambiguous: list[tuple[str, Any, KeyPath]] = []  # intervals whose unit the key does not say
         self.horizons: list[tuple[Any, KeyPath]] = []
         self.eval_batch: Optional[tuple[Any, KeyPath]] = None

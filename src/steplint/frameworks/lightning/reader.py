@@ -221,7 +221,9 @@ class _Reader:
     def __init__(self, data: dict, flavour: str) -> None:
         self.data = data
         self.flavour = flavour
-        self.b = RunBuilder(strict=False)
+        # LightningCLI reads YAML with jsonargparse (PyYAML underneath); Hydra and NeMo with OmegaConf
+        self.b = RunBuilder(strict=False, framework="NeMo" if flavour == "nemo" else "PyTorch Lightning",
+                            yaml_loader="pyyaml" if flavour == "cli" else "omegaconf")
         self.s: dict[str, Any] = {"flavour": flavour}
         self.sem: dict[str, Any] = {}
         self.checkpoints: list[CheckpointSettings] = []
@@ -252,7 +254,8 @@ class _Reader:
             s["max_epochs"] = 1000
 
         ga = trainer.get("accumulate_grad_batches")
-        if ga is not None and not megatron:
+        # a mapping is Lightning 1.x's accumulation schedule ({epoch: factor}; 2.0 refuses it): not a count
+        if ga is not None and not megatron and not isinstance(ga, dict):
             b.count("gradient_accumulation", ga, at("accumulate_grad_batches"))
 
         self._world(trainer, prefix)
