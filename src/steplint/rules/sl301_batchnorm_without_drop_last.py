@@ -56,16 +56,17 @@ def _condition(batch: Optional[int], world: int, sampler_drop: bool) -> str:
     """Which dataset sizes N give a last batch of 1 sample, as a condition: the size is not known."""
     if batch is None:
         return ("unless the dataset size N divides into full batches, the last batch of each epoch is short, "
-                "and if it has 1 sample BatchNorm raises 'Expected more than 1 value per channel when training' "
-                "(pass --dataset-size to check)")
+                "and if it has 1 sample PyTorch's BatchNorm raises 'Expected more than 1 value per channel when "
+                "training' (BatchNorm1d, or any BatchNorm after pooling) (pass --dataset-size to check)")
     span, low, high = one_sample_residues(batch, world, sampler_drop)
     if world == 1:
-        which = f"N mod {batch} = 1 (N = {batch + 1}, {2 * batch + 1}, ...)"
+        which = f"N mod {batch} = 1 (on one rank: N = {batch + 1}, {2 * batch + 1}, ...)"
     else:
         which = (f"N mod {span} is {low} to {high} ({batch} per batch × {world} ranks; "
                  f"N = {span + low}..{span + high}, ...)")
     full = f"unless N is a multiple of {batch}" if world == 1 else \
         f"unless {'floor' if sampler_drop else 'ceil'}(N / {world}) is a multiple of {batch}"
-    return (f"if the dataset size {which}, the last batch has 1 sample and BatchNorm raises 'Expected more "
-            f"than 1 value per channel when training' at the end of the first epoch; {full} the last batch is "
-            f"short and its statistics noisy (pass --dataset-size to check)")
+    return (f"if the dataset size {which}, the last batch has 1 sample, on which PyTorch's BatchNorm raises "
+            f"'Expected more than 1 value per channel when training' (BatchNorm1d, or any BatchNorm after "
+            f"pooling) at the end of the first epoch; {full} the last batch is short and its statistics noisy "
+            f"(pass --dataset-size to check)")

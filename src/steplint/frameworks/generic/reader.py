@@ -16,6 +16,8 @@ from ...loading import KeyPath
 from ...units import Unit, parse_duration, to_number
 from ..base import Source, Adapted, Dialect, RunBuilder, walk
 
+# Sections that configure inference, never the train loader (PaddleClas `Infer.batch_size`).
+_INFER_PART = re.compile(r"^(infer|inference|predict|prediction|export|deploy)($|_)", re.I)
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
 _SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule", re.I)
 _CKPT_PART = re.compile(r"ckpt|checkpoint|save", re.I)
@@ -163,7 +165,7 @@ class _Found:
         if k in EPOCH_KEYS and not in_sched and self.first("epochs") and not _eval_path(path):
             if (to_number(value) or 0) >= 0:  # -1 = "no epoch limit" (Lightning, NeMo)
                 b.duration("epochs", value, path, Unit.EPOCH)
-        elif k in BATCH_KEYS and not _eval_path(path):
+        elif k in BATCH_KEYS and not _eval_path(path) and not _under(path, _INFER_PART):
             if self.first("train_loader.batch_size") and to_number(value) != -1:  # -1: "use the default"
                 b.count("train_loader.batch_size", value, path)
         elif (k in EVAL_BATCH_KEYS or k in BATCH_KEYS) and self.eval_batch is None and to_number(value) is not None:

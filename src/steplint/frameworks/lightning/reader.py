@@ -221,9 +221,13 @@ class _Reader:
     def __init__(self, data: dict, flavour: str) -> None:
         self.data = data
         self.flavour = flavour
-        # LightningCLI reads YAML with jsonargparse (PyYAML underneath); Hydra and NeMo with OmegaConf
+        # LightningCLI reads YAML with jsonargparse (PyYAML underneath); Hydra and NeMo with OmegaConf.
+        # A file without class_path may still be a LightningCLI one: only a Hydra defaults list or
+        # `_target_` says OmegaConf for certain.
+        hydra = flavour == "nemo" or flavour == "hydra" and (
+            isinstance(data.get("defaults"), list) or any(k == "_target_" for _, k, _ in walk(data, 5000)))
         self.b = RunBuilder(strict=False, framework="NeMo" if flavour == "nemo" else "PyTorch Lightning",
-                            yaml_loader="pyyaml" if flavour == "cli" else "omegaconf")
+                            yaml_loader="omegaconf" if hydra else "pyyaml")
         self.s: dict[str, Any] = {"flavour": flavour}
         self.sem: dict[str, Any] = {}
         self.checkpoints: list[CheckpointSettings] = []
