@@ -40,3 +40,24 @@ def test_warmup_longer_than_the_run_is_a_warning_no_framework_refuses_it():
 def test_a_project_severity_still_overrides_the_framework_s():
     result = lint(TORCHTUNE, severity=(("SL002", Severity.WARNING),))
     assert [f.severity for f in result.findings if f.rule == "SL002"] == [Severity.WARNING]
+
+
+LITGPT = ("devices: {devices}\ntrain:\n  global_batch_size: {batch}\n  micro_batch_size: 3\n  epochs: 1\n"
+          "checkpoint_dir: checkpoints/meta-llama/Llama-2-7b-hf\nout_dir: out/finetune/lora\n")
+
+
+@pytest.mark.parametrize("devices,batch,severity,words", [
+    (1, 512, Severity.WARNING, "floors the accumulation to 512 // 1 // 3 = 170, so every optimizer step trains 510"),
+    (4, 512, Severity.WARNING, "512 // 4 // 3 = 42, so every optimizer step trains 504 samples"),
+    (4, 8, Severity.ERROR, "8 // 4 // 3 = 0 and its assertion fails at start"),
+])
+def test_litgpt_floors_a_global_batch_that_does_not_divide(devices, batch, severity, words):
+    [found] = [f for f in lint(LITGPT.format(devices=devices, batch=batch)).findings if f.rule == "SL303"]
+    assert found.severity is severity and words in found.message, found.message
+    assert not [f for f in lint(LITGPT.format(devices=4, batch=480)).findings if f.rule == "SL303"]
+
+
+def test_deepspeed_refuses_a_batch_triple_that_does_not_multiply_out():
+    config = '{"train_batch_size": 100, "train_micro_batch_size_per_gpu": 8, "gradient_accumulation_steps": 4}'
+    found = [f for f in lint(config, "ds_config.json", world_size=2).findings if f.rule == "SL303"]
+    assert [f.severity for f in found] == [Severity.ERROR]

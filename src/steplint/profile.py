@@ -267,6 +267,7 @@ class SemanticsSpec(_Model):
     batch_is_global: Optional[bool] = None
     tokens_per_sample: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_from_global: Optional[bool] = None
+    global_batch_floored: Optional[bool] = None
     sharding: Optional[Literal["sampler", "accelerate"]] = None
     final_events: Optional[list[Literal["checkpoint", "eval"]]] = None
     epoch_end_events: Optional[bool] = None

@@ -88,6 +88,7 @@ class Litgpt(Dialect):
             "unchecked); steps per epoch = len(loader) // accumulation; the first of epochs and max_steps ends the run",
             accumulation_rounding="drop",
             accumulation_from_global=True,
+            global_batch_floored=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
         )
