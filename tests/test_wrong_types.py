@@ -52,8 +52,13 @@ def test_hf_wrong_types_are_errors_naming_what_the_trainer_does(line, key, words
     assert key in found and words in found[key], found
 
 
+def test_hf_epochs_as_text_fail_in_the_trainer_even_when_max_steps_replaces_them():
+    found = sl003(HF + "num_train_epochs: three\nmax_steps: 100\n")
+    assert "`args.max_steps > 0 and args.num_train_epochs > 0`" in found["num_train_epochs"]
+    assert "math.ceil" in sl003(HF + "num_train_epochs: three\n")["num_train_epochs"]
+
+
 @pytest.mark.parametrize("line", [
-    'num_train_epochs: three\nmax_steps: 100\n',  # a positive max_steps replaces it: never computed with
     'save_steps: "500"\n',  # save_strategy epoch: save_steps is never compared
     'eval_steps: "100"\n',  # eval_strategy defaults to "no"
     'gradient_accumulation_steps: "${GA}"\n',  # a reference: unknown, not wrong

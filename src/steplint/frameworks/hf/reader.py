@@ -76,7 +76,8 @@ AXOLOTL_MARKERS = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler
                    "lora_r", "wandb_project", "pad_to_sequence_len", "special_tokens", "base_model_config"}
 
 # TrainingArguments fields steplint reads, as the dataclass types them, and where the Trainer fails
-# on a value of another type (transformers 5.24 trainer.py / training_args.py; 4.x the same lines):
+# on a value of another type (transformers 5.24 and 4.57.1 trainer.py / training_args.py, read for
+# this: the same lines in both):
 # HfArgumentParser.parse_yaml_file / parse_dict build the dataclass with `dtype(**inputs)`, so
 # a YAML value arrives as written ("4" stays text). The `*_steps` intervals fail only where their
 # strategy (key, default) is "steps" (the comparison is behind the strategy test).
@@ -87,9 +88,10 @@ TYPED_FIELDS: dict[str, tuple[str, str, Optional[tuple[tuple[str, str], ...]]]] 
                                     "args.gradient_accumulation_steps` (trainer.py) when training starts", None),
     "num_train_epochs": ("a float", "the Trainer fails with TypeError at `math.ceil(args.num_train_epochs * "
                          "num_update_steps_per_epoch)` (trainer.py) when training starts", None),
-    "max_steps": ("an int", "the Trainer fails with TypeError at `args.max_steps < 0` (trainer.py) when training "
-                  "starts", None),
-    "warmup_steps": ("a number", "TrainingArguments fails with TypeError comparing it with 0 (__post_init__)", None),
+    "max_steps": ("an int", "the Trainer fails with TypeError at `args.max_steps > 0` (trainer.py Trainer.__init__)",
+                  None),
+    "warmup_steps": ("a number", "TrainingArguments refuses it in __post_init__ (4.x: ValueError, `not "
+                     "isinstance(self.warmup_steps, int)`; 5.x: TypeError at `self.warmup_steps < 0`)", None),
     "save_steps": ("a number", "TrainingArguments fails with TypeError at `self.save_steps > 1` (__post_init__)",
                    (("save_strategy", "steps"),)),
     "logging_steps": ("a number", "TrainingArguments fails with TypeError at `self.logging_steps > 1` "
@@ -346,7 +348,9 @@ class _Reader:
                                              for k, default in needs):
                 continue  # behind a strategy that does not read it
             if name == "num_train_epochs" and (to_number(data.get("max_steps")) or 0) > 0:
-                continue  # a positive max_steps replaces it: the Trainer never computes with it
+                # a positive max_steps replaces it, but Trainer.__init__ still compares it
+                failure = ("the Trainer fails with TypeError at `args.max_steps > 0 and args.num_train_epochs > 0` "
+                           "(trainer.py Trainer.__init__)")
             tag = python_tag(value)
             if tag:  # yaml.safe_load refuses every !!python/ tag, even !!python/int
                 kind = f"a {tag.split(':')[0]} value"
