@@ -18,7 +18,7 @@ from .frameworks.base import Source
 from .interpolation import Budget, resolve
 from .findings import Finding, Hit, Severity
 from .evidence import plausibly_training
-from .loading import Document, Span, format_key_path, load_bytes, parse_key_path
+from .loading import DUPLICATE_KEY, Document, Span, format_key_path, load_bytes, parse_key_path
 from .plan import derive
 from .profile import mentions, overlay
 from .rules import CHECKS, RuleContext
@@ -79,10 +79,9 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             dialect = DIALECTS["generic"]  # the team's own schema, described by its key map or overlay
         if dialect is None:
             continue
-        hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path)), p.span)
-                    for p in loaded.problems if p.document == index)
         data = resolve(document.data, budget) if document.holds_references else document.data
         adapted = dialect.adapt(data, source)
+        hits.extend((None, p.code, _document_problem(p, adapted), p.span) for p in loaded.problems if p.document == index)
         for profile in overlays:
             adapted = overlay(adapted, data, profile)
         plan = derive(adapted.run, adapted.semantics, options.context)
@@ -106,6 +105,19 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         lines = loaded.text.splitlines()
         result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
+
+
+def _document_problem(problem, adapted) -> Hit:
+    """A problem found while loading a document, as the framework that reads it sees it: a key
+    written twice keeps its last value under PyYAML and json (a warning), and OmegaConf refuses
+    the file (omegaconf/_utils.py get_yaml_loader: ConstructorError "found duplicate key")."""
+    hit = Hit(problem.message, format_key_path(problem.key_path))
+    if problem.code == DUPLICATE_KEY and adapted.yaml_loader == "omegaconf":
+        message = problem.message.replace("the earlier value is silently overwritten",
+                                          "OmegaConf, which loads this file, refuses it (ConstructorError: found "
+                                          "duplicate key)")
+        return Hit(message, hit.key, hit.related, Severity.ERROR)
+    return hit
 
 
 @lru_cache(maxsize=16)

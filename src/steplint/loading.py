@@ -338,6 +338,47 @@ _CONSTRUCTORS = {
 }
 
 
+_PYTHON_TAG = _TAG + "python/"
+
+
+class TaggedText(str):
+    """A scalar written with a `!!python/...` tag, kept as its text: what a safe YAML loader
+    (yaml.safe_load, OmegaConf, jsonargparse) refuses and an unsafe one builds a Python object
+    from. `yaml_tag` is the tag as written (`!!python/object/apply:eval`)."""
+
+    yaml_tag = ""
+
+    def __reduce__(self):  # for --jobs workers: keep the tag
+        return _tagged_text, (str(self), self.yaml_tag)
+
+
+def _tagged_text(text: str, tag: str) -> "TaggedText":
+    value = TaggedText(text)
+    value.yaml_tag = tag
+    return value
+
+
+class TaggedMapping(dict):
+    """A mapping written with a `!!python/...` tag (`!!python/object:Foo {a: 1}`)."""
+
+    yaml_tag = ""
+
+
+class TaggedList(list):
+    """A sequence written with a `!!python/...` tag (`!!python/object/apply:eval ["[1, 2]"]`)."""
+
+    yaml_tag = ""
+
+
+def python_tag(value: Any) -> str:
+    """The `!!python/...` tag a value was written with, or ''."""
+    return getattr(value, "yaml_tag", "") if isinstance(value, (TaggedText, TaggedMapping, TaggedList)) else ""
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
 # Scalar text -> value, for untagged plain scalars (whose text alone says what they are) and for
 # tagged ones ((tag, text, implicit) -> value): configs repeat true, 1, null... Untagged quoted and
 # block scalars are their text.
@@ -371,13 +412,21 @@ def _construct(tag: Optional[str], text: str, implicit: tuple[bool, bool]) -> An
         tag = _resolver.resolve(yaml.ScalarNode, text, implicit)
     build = _CONSTRUCTORS.get(tag)
     if build is None:  # str, timestamps, binary and every unknown tag stay the text as written
-        return text
+        return _tagged_text(text, _short_tag(tag)) if tag.startswith(_PYTHON_TAG) else text
     if tag == _INT and len(text) > MAX_INT_CHARS:
         return text
     try:
         return build(_constructor, yaml.ScalarNode(tag, text))
     except Exception:  # noqa: BLE001 - PyYAML's constructors on hostile text (`!!int ` is an IndexError)
         return text
+
+
+def _container(is_map: bool, tag: Optional[str]) -> Any:
+    if tag and tag.startswith(_PYTHON_TAG):
+        tagged = TaggedMapping() if is_map else TaggedList()
+        tagged.yaml_tag = _short_tag(tag)
+        return tagged
+    return {} if is_map else []
 
 
 def _span(event: Any) -> Span:
@@ -498,7 +547,7 @@ class _TreeBuilder:
                     self._limit(_span(event), _DEPTH_MESSAGE)
                 expanded += 1
                 is_map = kind is _MappingStart
-                top = _Open({} if is_map else [], is_map, path, event.anchor)
+                top = _Open(_container(is_map, event.tag), is_map, path, event.anchor)
                 stack.append(top)
                 continue
             elif kind is _AliasEvent:

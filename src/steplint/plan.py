@@ -90,6 +90,11 @@ class Semantics:
     # LitGPT, GPT-NeoX (DeepSpeed): when the config sets no accumulation, it is derived from the
     # global batch: GA = global // world // micro-batch (floor) [S-LG fit, S-DS].
     accumulation_from_global: bool = False
+    # LitGPT floors global // ranks // micro-batch into the accumulation without checking that it
+    # divides (TrainArgs.gradient_accumulation_iters asserts only > 0): a global batch that does not
+    # multiply out trains a smaller batch, silently. False: the framework refuses it (DeepSpeed
+    # _batch_assertion, Megatron), or steplint cannot say.
+    global_batch_floored: bool = False
     # Per-rank batches with several ranks.
     sharding: Sharding = Sharding.SAMPLER
     # Events also fired at the run's last step when it does not fall on one (Hugging Face forces a

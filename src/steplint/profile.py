@@ -259,6 +259,7 @@ class SemanticsSpec(_Model):
     batch_is_global: Optional[bool] = None
     tokens_per_sample: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_from_global: Optional[bool] = None
+    global_batch_floored: Optional[bool] = None
     sharding: Optional[Literal["sampler", "accelerate"]] = None
     final_events: Optional[list[Literal["checkpoint", "eval"]]] = None
     epoch_end_events: Optional[bool] = None
@@ -314,6 +315,9 @@ class Profile(_Model):
     strict: bool = Field(False, description="a value of the wrong shape is SL003 (otherwise text such as 'auto' leaves the field unknown)")
     closed: bool = Field(False, description="every key is known: one no field reads is SL004")
     dashes_match_underscores: bool = Field(False, description="`train-iters` is `train_iters` (GPT-NeoX)")
+    yaml_loader: Literal["pyyaml", "omegaconf"] = Field(
+        "pyyaml", description="how the framework loads its YAML: pyyaml keeps a duplicate key's last value "
+                              "silently, omegaconf refuses the file")
     infinite_numbers: Literal["reported", "unset"] = Field(
         "reported", description="where only numbers are read: inf and nan are handed on (and reported), or mean unset")
     scan_limit: int = Field(5000, ge=1, le=200_000, description="keys looked at, breadth first, by patterns and components")
@@ -672,7 +676,7 @@ class ProfileDialect(Dialect):
     def adapt(self, data: dict, source: Source) -> Adapted:
         p = self.profile
         reader = _Reader(p, data)
-        builder = RunBuilder(strict=p.strict)
+        builder = RunBuilder(strict=p.strict, framework=p.framework, yaml_loader=p.yaml_loader)
         variant = next((v for v in p.variants if all(reader.holds(c, None) for c in v.when)), None)
         if p.closed:
             if self._known_keys is None:

@@ -46,7 +46,7 @@ class Levanter(Dialect):
         return 0.8 if _TRAINER_MARKERS & trainer.keys() else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="Levanter")
         trainer: dict[str, Any] = data["trainer"] if isinstance(data.get("trainer"), dict) else {}
         optimizer: dict[str, Any] = data["optimizer"] if isinstance(data.get("optimizer"), dict) else {}
         model: dict[str, Any] = data["model"] if isinstance(data.get("model"), dict) else {}

@@ -58,7 +58,7 @@ class Litgpt(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="LitGPT")
         train = data.get("train") if isinstance(data.get("train"), dict) else {}
         evals = data.get("eval") if isinstance(data.get("eval"), dict) else {}
         t = lambda key: ("train", key)  # noqa: E731
@@ -88,6 +88,7 @@ class Litgpt(Dialect):
             "unchecked); steps per epoch = len(loader) // accumulation; the first of epochs and max_steps ends the run",
             accumulation_rounding="drop",
             accumulation_from_global=True,
+            global_batch_floored=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
             final_events=("checkpoint",),
         )

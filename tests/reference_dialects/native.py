@@ -23,7 +23,7 @@ class Native(Dialect):
         return 1.0 if "steplint" in data else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=True)
+        b = RunBuilder(strict=True, framework="PyTorch DataLoader + DistributedSampler")
         self._unknown_keys(data, b.problems)
 
         def section(name: str) -> dict:

@@ -68,7 +68,7 @@ class Neox(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="GPT-NeoX (DeepSpeed)")
         keys = normalize(data)
         megatron = bool({"lr_warmup_iters", "lr_warmup_fraction", "lr_warmup_samples", "global_batch_size",
                          "micro_batch_size", "train_samples"} & keys.keys()) and "warmup" not in keys

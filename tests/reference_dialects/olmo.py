@@ -61,7 +61,7 @@ class Olmo(Dialect):
         return 0.9 if _looks_olmo(data) else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="OLMo", yaml_loader="omegaconf")
         settings: dict[str, Any] = {}
 
         def section(name: str) -> dict:

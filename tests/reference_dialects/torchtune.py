@@ -55,7 +55,7 @@ class Torchtune(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="torchtune recipe", yaml_loader="omegaconf")
         version = source.version("torchtune")
         rl = bool(set(map(str, data)) & RL_KEYS)
         sem: dict[str, Any] = {}

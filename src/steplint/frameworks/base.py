@@ -8,18 +8,48 @@ the pydantic model and turns what fails into an SL003 finding at the user's key.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pydantic import ValidationError
 
-from ..loading import KeyPath, format_key_path
+from ..loading import KeyPath, format_key_path, python_tag
 from ..model import TrainingRun
 from ..plan import PYTORCH, Semantics  # the plan owns how a run is counted; readers fill it in
 from ..units import Unit, parse_duration, to_number
 
 INVALID_VALUE = "SL003"
 UNKNOWN_KEY = "SL004"
+
+# `!!python/` tags that even PyYAML's FullLoader builds as plain values; every other one (object,
+# object/apply, object/new, name, module) only an unsafe loader builds, as an arbitrary object.
+_PLAIN_PYTHON_TAGS = {f"!!python/{t}" for t in ("none", "bool", "str", "unicode", "bytes", "int", "long", "float",
+                                                "complex")}
+# Text a framework or its launcher may still turn into a number: a reference (`${x}`, `$BS`,
+# `{{ bs }}`, `%(bs)s`, `<bs>`, OmegaConf's `???`, `@ref`), a template's placeholder that a script
+# substitutes (`BATCH_SIZE_PER_GPU` in DeepSpeedExamples' *_TEMPLATE.json), or a word frameworks
+# give a meaning.
+_MAY_RESOLVE = re.compile(r"[${}%<>?@`]|^\s*$|^\s*[A-Z][A-Z0-9_]+\s*$")
+_PLACEHOLDERS = {"auto", "none", "null", "nil", "default", "inf", "infinity", "nan", "max", "min", "all", "full"}
+
+
+def wrong_type(value: Any, unsafe_yaml: bool = False) -> Optional[str]:
+    """What a value is when it certainly is not a number ('a list', 'a mapping', 'text', 'a
+    !!python/object/apply:eval value'); None for a number, a boolean (callers decide) and text that
+    may still become one. `unsafe_yaml`: the framework loads YAML unsafely (Detectron2 falls back
+    to yaml.unsafe_load), so a `!!python/` value is whatever Python builds, possibly a number."""
+    tag = python_tag(value)
+    if tag:
+        return None if unsafe_yaml or tag in _PLAIN_PYTHON_TAGS else f"a {tag.split(':')[0]} value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str) and to_number(value) is None and not _MAY_RESOLVE.search(value) \
+            and value.strip().lower() not in _PLACEHOLDERS:
+        return "text"
+    return None
 
 
 @dataclass(frozen=True)
@@ -54,6 +84,9 @@ class Adapted:
     # What the framework's own rules read that the canonical run has no place for: the framework's
     # settings value (a frozen dataclass of its package), None for frameworks without rules.
     settings: Optional[object] = None
+    # How the framework loads the file: "pyyaml" (yaml.safe_load, json: a key written twice keeps
+    # its last value, silently) or "omegaconf" (OmegaConf.load refuses it: ConstructorError).
+    yaml_loader: str = "pyyaml"
 
 
 class Dialect:
@@ -78,14 +111,21 @@ class RunBuilder:
     leaves the field unknown: steplint cannot tell what it will be.
     """
 
-    def __init__(self, strict: bool = False) -> None:
+    def __init__(self, strict: bool = False, framework: str = "the framework", unsafe_yaml: bool = False,
+                 yaml_loader: str = "pyyaml") -> None:
         self.strict = strict
+        self.yaml_loader = yaml_loader  # Adapted.yaml_loader
+        # for messages about a value of the wrong type: who reads it
+        self.framework = framework
+        self.unsafe_yaml = unsafe_yaml
         self.raw: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self.assumptions: list[str] = []
 
     # -- setters: `field` is a dotted canonical field path, e.g. "train_loader.batch_size"
     def count(self, field_path: str, value: Any, path: KeyPath, note: str | None = None) -> None:
+        if self.wrong_type(path, value, "a whole number"):
+            return
         number = to_number(value)
         if number is None:
             if self.strict or isinstance(value, bool):
@@ -99,6 +139,8 @@ class RunBuilder:
         self._put(field_path, {"value": number, "key": format_key_path(path), "note": note})
 
     def flag(self, field_path: str, value: Any, path: KeyPath) -> None:
+        if python_tag(value) and self.wrong_type(path, value, "true or false"):
+            return
         if isinstance(value, bool):
             self._put(field_path, {"value": value, "key": format_key_path(path)})
         elif self.strict or value is not None and not isinstance(value, str):
@@ -110,6 +152,11 @@ class RunBuilder:
 
     def duration(self, field_path: str, value: Any, path: KeyPath, unit: Unit | None,
                  note: str | None = None, zero_is_unset: bool = False) -> None:
+        # A list or a `!!python/` value is never a duration; text only where the run's length is read
+        # (an interval's text may be the framework's own word: Keras `save_freq: epoch`).
+        if (field_path in ("epochs", "max_steps") or not isinstance(value, (str, dict))) \
+                and parse_duration(value, unit) is None and self.wrong_type(path, value, "a number"):
+            return
         parsed = parse_duration(value, unit)
         if parsed is None:
             if self.strict or isinstance(value, bool):
@@ -119,6 +166,21 @@ class RunBuilder:
         if zero_is_unset and amount == 0:
             return
         self._put(field_path, {"value": amount, "unit": parsed_unit, "key": format_key_path(path), "note": note})
+
+    def wrong_type(self, path: KeyPath, value: Any, expected: str) -> bool:
+        """SL003 when the value certainly is not what the framework reads here (a list, a mapping,
+        text, a `!!python/` value where it reads a number): it crashes on it or misuses it."""
+        kind = wrong_type(value, self.unsafe_yaml)
+        if kind is None or self.strict and not python_tag(value):
+            return False  # steplint's own format says it its own way
+        if kind.startswith("a !!python"):
+            consequence = (f"{self.framework} loads YAML with a safe loader, which refuses the tag (the config does "
+                           "not load), and an unsafe one would build a Python object")
+        else:
+            consequence = (f"{self.framework} reads {expected} here and cannot compute with {kind}: it fails when "
+                           "training starts, if its config parser does not refuse it first")
+        self._invalid(path, value, f"{kind}, not {expected}: {consequence}")
+        return True
 
     def milestones(self, field_path: str, value: Any, path: KeyPath, unit: Unit) -> None:
         numbers = [to_number(v) for v in value] if isinstance(value, list) else None
@@ -138,7 +200,7 @@ class RunBuilder:
 
     def eval_loader(self, batch: tuple[Any, KeyPath] | None, drop_last: tuple[Any, KeyPath] | None) -> None:
         """Adds one evaluation loader; each argument is (value, key path) or None."""
-        sub = RunBuilder(self.strict)
+        sub = RunBuilder(self.strict, self.framework, self.unsafe_yaml)
         if batch is not None:
             sub.count("batch_size", *batch)
         if drop_last is not None:
@@ -176,11 +238,11 @@ class RunBuilder:
         for _ in range(64):  # each round drops at least one bad leaf; the model has fewer leaves
             try:
                 run = TrainingRun.model_validate(self.raw)
-                return Adapted(run, self.problems, semantics, self.assumptions, settings)
+                return Adapted(run, self.problems, semantics, self.assumptions, settings, self.yaml_loader)
             except ValidationError as exc:
                 for error in exc.errors():
                     self._drop_invalid(error)
-        return Adapted(TrainingRun(), self.problems, semantics, self.assumptions, settings)
+        return Adapted(TrainingRun(), self.problems, semantics, self.assumptions, settings, self.yaml_loader)
 
     def _drop_invalid(self, error: dict) -> None:
         loc = list(error["loc"])

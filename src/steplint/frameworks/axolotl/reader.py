@@ -61,7 +61,7 @@ class _Reader:
     def __init__(self, data: dict, source: Source) -> None:
         self.data, self.source = data, source
         self.version = transformers_version(source)
-        self.b = RunBuilder(strict=False)
+        self.b = RunBuilder(strict=False, framework="axolotl")
         self.values: dict[str, Setting] = {}
         self.warmup: Optional[Duration] = None
         self.implicit_warmup = False

@@ -146,7 +146,9 @@ class Composer(Dialect):
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         d, root = _config_root(data)
-        b = RunBuilder(strict=False)
+        # llm-foundry's train.py reads its YAML with OmegaConf (om.load); an MCLI run file is read by
+        # mcli with PyYAML before its `parameters` reach llm-foundry
+        b = RunBuilder(strict=False, framework="Composer", yaml_loader="pyyaml" if root else "omegaconf")
         key = lambda *parts: format_key_path(root + parts)  # noqa: E731
         path = lambda *parts: root + parts  # noqa: E731
 

@@ -132,7 +132,7 @@ class DeepSpeed(Dialect):
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         config = parse(data, os.path.basename(source.path) if source.path else "DeepSpeed config")
-        b = RunBuilder(strict=False)
+        b = RunBuilder(strict=False, framework="DeepSpeed")
         for field_name, ds_value in (("train_loader.batch_size", config.micro),
                                      ("gradient_accumulation", config.accumulation),
                                      ("global_batch_size", config.train_batch)):

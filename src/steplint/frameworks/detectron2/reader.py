@@ -130,7 +130,9 @@ class Detectron2(Dialect):
     def adapt(self, data: dict, source: Source) -> Adapted:
         bases = _Bases(source)
         merged = bases.merged(data)
-        b = RunBuilder(strict=False)
+        # yacs CfgNode.load_yaml_with_base falls back to yaml.unsafe_load: `!!python/object/apply:eval` is
+        # how Detectron2's own configs write anchor sizes
+        b = RunBuilder(strict=False, framework="Detectron2", unsafe_yaml=True)
         b.assumptions.extend(bases.notes)
         settings: dict[str, Any] = {}
 

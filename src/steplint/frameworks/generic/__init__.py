@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from ..base import rules_in
 from .reader import Generic
 
 DIALECTS = (Generic(),)
-RULES = ()
+RULES = rules_in(__name__)

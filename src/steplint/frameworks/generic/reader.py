@@ -9,12 +9,15 @@ optimizer or learning rate, a checkpoint or eval interval). Files that are plain
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...loading import KeyPath
 from ...units import Unit, parse_duration, parse_unit, to_number
 from ..base import Source, Adapted, Dialect, RunBuilder, key_names, walk
 
+# Sections that configure inference, never the train loader (PaddleClas `Infer.batch_size`).
+_INFER_PART = re.compile(r"^(infer|inference|predict|prediction|export|deploy)($|_)", re.I)
 _EVAL_PART = re.compile(r"(^|_)(val|valid|validation|eval|evaluation|test|dev)($|_|\d)", re.I)
 # `lr_config`: mmcv's schedule; a mapping under `lr` is one too (PaddleClas `Optimizer.lr`)
 _SCHED_PART = re.compile(r"sched|lr_policy|lr_decay|schedule|^lr_config$|^lr$", re.I)
@@ -101,6 +104,12 @@ _OTHER_KEYS = frozenset(BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KE
                         | set(EVAL_KEYS) | ACCUM_KEYS)
 
 
+@dataclass(frozen=True)
+class GenericSettings:
+    """What the research-config rules read beyond the canonical run: nothing yet, but a document the
+    generic dialect read is one whose training loop is hand-written (its rules say so)."""
+
+
 def _eval_path(path: KeyPath) -> bool:
     return any(isinstance(p, str) and _EVAL_PART.search(p) for p in path[:-1]) or bool(_EVAL_PART.search(str(path[-1])))
 
@@ -157,7 +166,8 @@ class _Found:
 
     def __init__(self, data: dict) -> None:
         self.data = data
-        self.b = RunBuilder(strict=False)
+        # hand-written code may load YAML any way, yaml.unsafe_load included
+        self.b = RunBuilder(strict=False, framework="the training code", unsafe_yaml=True)
         self.ambiguous: list[tuple[str, Any, KeyPath]] = []  # intervals whose unit the key does not say
         self.horizons: list[tuple[Any, KeyPath]] = []
         self.eval_batch: Optional[tuple[Any, KeyPath]] = None
@@ -184,7 +194,7 @@ class _Found:
         if k in EPOCH_KEYS and not in_sched and self.first("epochs") and not _eval_path(path):
             if (to_number(value) or 0) >= 0:  # -1 = "no epoch limit" (Lightning, NeMo)
                 b.duration("epochs", value, path, Unit.EPOCH)
-        elif k in BATCH_KEYS and not _eval_path(path):
+        elif k in BATCH_KEYS and not _eval_path(path) and not _under(path, _INFER_PART):
             if self.first("train_loader.batch_size") and to_number(value) != -1:  # -1: "use the default"
                 b.count("train_loader.batch_size", value, path)
         elif (k in EVAL_BATCH_KEYS or k in BATCH_KEYS) and self.eval_batch is None and to_number(value) is not None:
@@ -285,7 +295,7 @@ class _Found:
             b.duration(field, value, path, unit, note=f"unit assumed: {unit.value}")
             if b.has(field):
                 b.assumptions.append(f"'{path[-1]}' read as {unit.value}s (the key does not say)")
-        return b.build()
+        return b.build(settings=GenericSettings())
 
     def _schedule_amount(self, value: Any, path: KeyPath) -> None:
         """A horizon, milestones or step size: with the unit its key or its mapping states, else unitless."""

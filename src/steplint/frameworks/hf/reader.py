@@ -36,7 +36,8 @@ from ...loading import KeyPath, format_key_path
 from ...model import Duration
 from ...units import Unit
 from ...units import to_number as _to_number
-from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source
+from ...loading import python_tag
+from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, wrong_type
 from ..deepspeed import reader as deepspeed_reader
 
 NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
@@ -73,6 +74,36 @@ TRL_KEYS = {"max_seq_length", "max_length", "dataset_text_field", "num_generatio
 AXOLOTL_MARKERS = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", "sequence_len", "sample_packing",
                    "val_set_size", "saves_per_epoch", "evals_per_epoch", "dataset_prepared_path", "adapter",
                    "lora_r", "wandb_project", "pad_to_sequence_len", "special_tokens", "base_model_config"}
+
+# TrainingArguments fields steplint reads, as the dataclass types them, and where the Trainer fails
+# on a value of another type (transformers 5.24 and 4.57.1 trainer.py / training_args.py, read for
+# this: the same lines in both):
+# HfArgumentParser.parse_yaml_file / parse_dict build the dataclass with `dtype(**inputs)`, so
+# a YAML value arrives as written ("4" stays text). The `*_steps` intervals fail only where their
+# strategy (key, default) is "steps" (the comparison is behind the strategy test).
+TYPED_FIELDS: dict[str, tuple[str, str, Optional[tuple[tuple[str, str], ...]]]] = {
+    "per_device_train_batch_size": ("an int", "torch's DataLoader raises ValueError ('batch_size should be a positive "
+                                    "integer value') when training starts", None),
+    "gradient_accumulation_steps": ("an int", "the Trainer fails with TypeError at `len_dataloader // "
+                                    "args.gradient_accumulation_steps` (trainer.py) when training starts", None),
+    "num_train_epochs": ("a float", "the Trainer fails with TypeError at `math.ceil(args.num_train_epochs * "
+                         "num_update_steps_per_epoch)` (trainer.py) when training starts", None),
+    "max_steps": ("an int", "the Trainer fails with TypeError at `args.max_steps > 0` (trainer.py Trainer.__init__)",
+                  None),
+    "warmup_steps": ("a number", "TrainingArguments refuses it in __post_init__ (4.x: ValueError, `not "
+                     "isinstance(self.warmup_steps, int)`; 5.x: TypeError at `self.warmup_steps < 0`)", None),
+    "save_steps": ("a number", "TrainingArguments fails with TypeError at `self.save_steps > 1` (__post_init__)",
+                   (("save_strategy", "steps"),)),
+    "logging_steps": ("a number", "TrainingArguments fails with TypeError at `self.logging_steps > 1` "
+                      "(__post_init__)", (("logging_strategy", "steps"),)),
+    "eval_steps": ("a number", "TrainingArguments fails with TypeError at `self.eval_steps > 1` (__post_init__)",
+                   (("eval_strategy", "no"), ("evaluation_strategy", "no"))),
+    "dataloader_drop_last": ("a bool", "torch's DataLoader raises ValueError ('drop_last should be a boolean "
+                             "value') when training starts", None),
+}
+
+# what argparse's string_to_bool (TRL) converts; as text, TrainingArguments keeps it
+_BOOL_WORDS = {"yes", "no", "true", "false", "t", "f", "y", "n", "1", "0"}
 
 STRATEGIES = ("no", "steps", "epoch")
 SAVE_STRATEGIES = ("no", "steps", "epoch", "best")
@@ -275,7 +306,7 @@ class _Reader:
         self.source = source
         self.flavour = flavour
         self.version = transformers_version(source)
-        self.b = RunBuilder(strict=False)
+        self.b = RunBuilder(strict=False, framework=flavour)
         self.values: dict[str, Setting] = {}
         self.warmup: Optional[Duration] = None
         self.eval_delay: Optional[Duration] = None
@@ -298,8 +329,54 @@ class _Reader:
         self.b.problems.append(Problem(INVALID_VALUE, message, (name,)))
 
     # -- the mapping
+    def _wrong_types(self) -> None:
+        """SL003 for a TrainingArguments value of the wrong type, which is then not read further.
+        HfArgumentParser passes YAML values to the dataclass unconverted, so text that looks like a
+        number stays text; TRL's TrlParser sets them as argparse defaults instead, and argparse
+        converts text defaults with the field's type (`"4"` becomes 4, `"four"` is refused at
+        start), so for TRL only what no parser converts is reported."""
+        data = self.data
+        # Text that looks like a number is wrong only for a file HfArgumentParser certainly reads: one
+        # with a key no other tool uses (kohya_ss GUI presets share logging_dir and max_grad_norm,
+        # and its GUI converts "1" itself).
+        certain = bool(UNMISTAKABLE_KEYS & set(data))
+        for name, (expected, failure, needs) in TYPED_FIELDS.items():
+            value = data.get(name)
+            if value is None or isinstance(value, (bool, int, float)):
+                continue  # numbers and booleans: the range checks and flag() say the rest
+            if needs is not None and not any(str(data.get(k, default)).strip().lower() == "steps"
+                                             for k, default in needs):
+                continue  # behind a strategy that does not read it
+            if name == "num_train_epochs" and (to_number(data.get("max_steps")) or 0) > 0:
+                # a positive max_steps replaces it, but Trainer.__init__ still compares it
+                failure = ("the Trainer fails with TypeError at `args.max_steps > 0 and args.num_train_epochs > 0` "
+                           "(trainer.py Trainer.__init__)")
+            tag = python_tag(value)
+            if tag:  # yaml.safe_load refuses every !!python/ tag, even !!python/int
+                kind = f"a {tag.split(':')[0]} value"
+            elif expected == "a bool" and isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+                kind = None if self.flavour == "TRL" or not certain else "text"  # TRL: argparse's string_to_bool
+            else:
+                kind = wrong_type(value)
+                if kind is None and isinstance(value, str) and to_number(value) is not None and self.flavour != "TRL" \
+                        and certain:
+                    kind = "text"  # "4": TrainingArguments keeps the text; argparse would convert it for TRL
+            if kind is None:
+                continue
+            if kind.startswith("a !!python"):
+                why = "transformers loads the YAML with yaml.safe_load, which refuses the tag: the config does not load"
+            elif self.flavour == "TRL" and kind == "text":
+                why = (f"TrlParser's argparse refuses it at start (it converts text with the field's type), and "
+                       f"TrainingArguments(**config) gets it as text: {failure}")
+            else:
+                why = f"TrainingArguments receives {kind} ({self.flavour}'s parser passes YAML values on as written): {failure}"
+            self.invalid(name, f"invalid value {value!r} for '{name}': {kind}, where TrainingArguments expects "
+                               f"{expected}; {why}")
+            self.data = data = {k: v for k, v in data.items() if k != name}
+
     def read(self) -> Adapted:
         b, v = self.b, self.version
+        self._wrong_types()
         self._batches()
         self._length()
         self._warmup()

@@ -221,7 +221,13 @@ class _Reader:
     def __init__(self, data: dict, flavour: str) -> None:
         self.data = data
         self.flavour = flavour
-        self.b = RunBuilder(strict=False)
+        # LightningCLI reads YAML with jsonargparse (PyYAML underneath); Hydra and NeMo with OmegaConf.
+        # A file without class_path may still be a LightningCLI one: only a Hydra defaults list or
+        # `_target_` says OmegaConf for certain.
+        hydra = flavour == "nemo" or flavour == "hydra" and (
+            isinstance(data.get("defaults"), list) or any(k == "_target_" for _, k, _ in walk(data, 5000)))
+        self.b = RunBuilder(strict=False, framework="NeMo" if flavour == "nemo" else "PyTorch Lightning",
+                            yaml_loader="omegaconf" if hydra else "pyyaml")
         self.s: dict[str, Any] = {"flavour": flavour}
         self.sem: dict[str, Any] = {}
         self.checkpoints: list[CheckpointSettings] = []
@@ -252,7 +258,8 @@ class _Reader:
             s["max_epochs"] = 1000
 
         ga = trainer.get("accumulate_grad_batches")
-        if ga is not None and not megatron:
+        # a mapping is Lightning 1.x's accumulation schedule ({epoch: factor}; 2.0 refuses it): not a count
+        if ga is not None and not megatron and not isinstance(ga, dict):
             b.count("gradient_accumulation", ga, at("accumulate_grad_batches"))
 
         self._world(trainer, prefix)

@@ -1,0 +1,1 @@
+"""The generic (research config) dialect's own rules: one module per rule, found by listing this folder."""
