@@ -290,11 +290,18 @@ def test_sl407_float_warmup_steps():
     assert not rules(lint("per_device_train_batch_size: 8\nwarmup_steps: 10\n", framework_versions=V457), "SL407")
 
 
-def test_sl407_and_sl409_are_info_when_the_version_is_assumed(monkeypatch):
+def test_with_the_version_assumed_sl407_is_a_check_the_version_settles_and_sl409_an_assumption(monkeypatch):
+    """An unknown version: a float warmup_steps means different things (SL407 is one of the checks
+    the file's one SL207 info names); a removed argument parses on every release before its removal,
+    so the plan says which releases refuse it and SL409 says nothing."""
     monkeypatch.setattr(hf_module, "_installed", lambda package: None)
     result = lint("per_device_train_batch_size: 8\nwarmup_steps: 0.1\nevaluation_strategy: epoch\n")
-    assert [f.severity for f in rules(result, "SL407")] == [Severity.INFO]
-    assert [f.severity for f in rules(result, "SL409")] == [Severity.INFO]
+    assert not rules(result, "SL407") and not rules(result, "SL409")
+    [info] = rules(result, "SL207")
+    assert info.severity is Severity.INFO and info.key_path == "warmup_steps"
+    assert "the transformers version, which would settle what warmup_steps 0.1 means" in info.message
+    assert "--framework-version transformers=X.Y" in info.message
+    assert any("4.51 and later refuse it" in a for a in result.plan["assumptions"])
 
 
 def test_sl408_save_total_limit_zero():

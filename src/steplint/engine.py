@@ -15,12 +15,12 @@ from . import catalogue, keymap, suppressions
 from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
 from .frameworks.base import Source
 from .interpolation import Budget, resolve
-from .findings import Finding, Hit, Severity
+from .findings import DATASET_SIZE, Finding, Hit, Severity
 from .evidence import plausibly_training
 from .loading import Document, Span, format_key_path, load_bytes
 from .plan import derive
 from .profile import mentions, overlay
-from .rules import CHECKS, RuleContext
+from .rules import CHECKS, UNDECIDED, RuleContext
 from .values import FileResult, Options
 
 
@@ -79,11 +79,9 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics, adapted.settings)
         own = FRAMEWORK_CHECKS.get(dialect.name, ()) if adapted.settings is not None else ()
-        for code, check in (*CHECKS.items(), *own):
-            if not is_selected(options, code):
-                continue
-            for hit in check(ctx):
-                hits.append((document, code, hit, None))
+        checked = [(code, hit) for code, check in (*CHECKS.items(), *own) if is_selected(options, code)
+                   for hit in check(ctx)]
+        hits.extend((document, code, hit, None) for code, hit in gather_undecided(checked, plan))
     file_problems = [p for p in loaded.problems if p.document is None]
     if any(p.needs_evidence for p in file_problems) \
             and not plausibly_training(loaded, options, read_a_training_document=result.dialect is not None):
@@ -94,6 +92,45 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     _suppress(result, loaded, lines, options)
     result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
+
+
+def gather_undecided(checked: list[tuple[str, Hit]], plan) -> list[tuple[str, Hit]]:
+    """The rules' hits of one document, with the checks left undecided for want of an input (a hit
+    with `needs`) gathered into one SL207 info naming what is missing and what it would settle. An
+    undecided check at a key where a more specific rule decided something says nothing more."""
+    decided = [(code, hit) for code, hit in checked if hit.needs is None]
+    superseded = {(general, hit.key) for code, hit in decided if hit.key
+                  for general in catalogue.rule(code).supersedes}
+    undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded]
+    if not undecided:
+        return decided
+    settles: dict = {}
+    for _, hit in undecided:
+        checks = settles.setdefault(hit.needs, [])
+        if hit.message not in checks:
+            checks.append(hit.message)
+    parts = []
+    for missing, checks in settles.items():
+        part = f"{missing.what}, which would settle {_join(checks)}"
+        if missing is DATASET_SIZE:
+            part += _run_without_n(plan)
+        parts.append(f"{part} ({missing.how})")
+    first = undecided[0][1]
+    related = tuple(dict.fromkeys(k for _, h in undecided for k in (h.key, *h.related) if k and k != first.key))
+    return decided + [(UNDECIDED, Hit("not known: " + "; ".join(parts), first.key, related))]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _run_without_n(plan) -> str:
+    bounds = plan.range_of("total_optimizer_steps")
+    if bounds is None or plan.total_optimizer_steps is not None:
+        return ""
+    low, high = bounds
+    return f"; without it the run is at least {low} optimizer steps" if high is None else \
+        f"; without it the run is {low} to {high} optimizer steps"
 
 
 @lru_cache(maxsize=16)

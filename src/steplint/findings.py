@@ -25,6 +25,17 @@ class Severity(IntEnum):
 
 
 @dataclass(frozen=True)
+class Missing:
+    """An input the config does not give and a check needs: what it is, and how to give it."""
+
+    what: str
+    how: str
+
+
+DATASET_SIZE = Missing("the dataset size", "pass --dataset-size N or set it in the config")
+
+
+@dataclass(frozen=True)
 class Hit:
     """What a rule's check yields: the engine adds the rule's code, name and the position."""
 
@@ -32,6 +43,9 @@ class Hit:
     key: Optional[str]  # dotted key path of the value at fault
     related: tuple[str, ...] = ()
     severity: Optional[Severity] = None  # None = the rule's default
+    # A check the config leaves undecided for want of this input: `message` names the check, and
+    # the engine gathers every such hit of a document into one SL207 info.
+    needs: Optional[Missing] = None
 
 
 @dataclass

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
+from ...findings import Missing
 from ...loading import KeyPath, format_key_path
 from ...model import Duration
 from ...units import Unit
@@ -39,6 +40,7 @@ from ...units import to_number as _to_number
 from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source
 from ..deepspeed import reader as deepspeed_reader
 
+TRANSFORMERS_VERSION = Missing("the transformers version", "pass --framework-version transformers=X.Y")
 NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
 
 # TrainingArguments fields that (nearly) only Hugging Face configs use at the top level.
@@ -462,6 +464,9 @@ class _Reader:
             # the old name, accepted through 4.50 (from 4.51 the config fails: SL409); the plan
             # shows what the user meant
             name = "evaluation_strategy"
+            if not self.version.known:
+                self.b.assumptions.append("evaluation_strategy read as eval_strategy, as transformers up to 4.50 "
+                                          "does (4.51 and later refuse it)")
         strategy = self._strategy(name, "no", STRATEGIES)
         if name == "evaluation_strategy":
             self.values["eval_strategy"] = self.values[name]
