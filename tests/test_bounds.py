@@ -214,3 +214,60 @@ def test_a_dataset_named_in_the_config_gives_n_and_the_project_config_wins():
     [hit] = [f for f in result.findings if f.rule == "SL203"]  # 10 × ceil(50000 / 128) = 3910 steps
     assert "the run is 3910 steps" in hit.message
     assert lint(text, "train.yaml", dataset_size=45000).plan["dataset_size_source"] == "--dataset-size"
+
+
+# -- the bounds hold for every N -----------------------------------------------------------------
+
+from dataclasses import replace  # noqa: E402
+
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+
+from steplint.model import TrainingRun  # noqa: E402
+from steplint.plan import (BOUNDED, PYTORCH, AccumulationRemainder, AccumulationRounding,  # noqa: E402
+                           Context, Sharding, derive)
+
+SEMANTICS = {
+    "pytorch": PYTORCH,
+    "floor": replace(PYTORCH, accumulation_rounding=AccumulationRounding.FLOOR),
+    "torchtune": replace(PYTORCH, accumulation_rounding=AccumulationRounding.DROP, max_steps_per_epoch=7),
+    "accelerate": replace(PYTORCH, sharding=Sharding.ACCELERATE),
+    "transformers 4.46-4.51": replace(PYTORCH, accumulation_rounding=AccumulationRounding.FLOOR,
+                                      accumulation_remainder=AccumulationRemainder.DATASET),
+    "limit_train_batches 0.3": replace(PYTORCH, batch_limit_fraction=0.3),
+}
+
+
+@settings(deadline=None, max_examples=300)
+# transformers 4.46-4.51 fetch N % GA micro-batches for an epoch's last group: 20 samples take 3 steps
+# an epoch, 21 take 2, so the steps an epoch really takes are not bounded by N <= 21
+@example(semantics="transformers 4.46-4.51", n=20, b=2, ga=4, world=1, drop_last=False, epochs=1, max_steps=None,
+         most=21, warmup=0.1)
+@given(semantics=st.sampled_from(sorted(SEMANTICS)), n=st.integers(1, 5000), b=st.integers(1, 16),
+       ga=st.integers(1, 8), world=st.integers(1, 4), drop_last=st.booleans(),
+       epochs=st.integers(1, 20), max_steps=st.one_of(st.none(), st.integers(1, 400)),
+       most=st.one_of(st.none(), st.integers(1, 5000)), warmup=st.floats(0.01, 1.0))
+def test_every_n_gives_values_inside_the_bounds(semantics, n, b, ga, world, drop_last, epochs, max_steps, most,
+                                                warmup):
+    """The plan without N bounds what the plan with any N the config allows computes (N at least
+    one global batch, at most the sample limit)."""
+    leaf = {"key": "k"}
+    raw = {"train_loader": {"batch_size": {"value": b, **leaf}, "drop_last": {"value": drop_last, **leaf}},
+           "gradient_accumulation": {"value": ga, **leaf}, "world_size": {"value": world, **leaf},
+           "epochs": {"value": epochs, "unit": "epoch", **leaf},
+           "schedule": {"warmup": {"value": warmup, "unit": "dur", **leaf}}}
+    if max_steps:
+        raw["max_steps"] = {"value": max_steps, "unit": "step", **leaf}
+    if most:
+        raw["dataset_size_at_most"] = {"value": most, **leaf}
+    run = TrainingRun.model_validate(raw)
+    if n < b * ga * world or (most and n > most):
+        return
+    sem = SEMANTICS[semantics]
+    unknown, known = derive(run, sem, Context()), derive(run, sem, Context(dataset_size=n))
+    for name in BOUNDED:
+        value = getattr(known, name)
+        if getattr(unknown, name) is not None:
+            assert getattr(unknown, name) == value, name  # known whatever N: the same for this N
+        elif name in unknown.bounds and value is not None:
+            low, high = unknown.bounds[name]
+            assert low <= value and (high is None or value <= high), (name, value, low, high)

@@ -326,10 +326,11 @@ _UNBOUNDED_N = 2**53
 
 def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan) -> dict:
     """What the unknown values are between, whatever N is: every BOUNDED value is non-decreasing in
-    N, so its bounds are its values at the smallest and the largest N. The smallest: one batch on
-    every rank, of every micro-batch of one optimizer step (a dataset is at least one batch),
-    or the config's sample limit if lower. The
-    largest: the config's sample limit (N <= max_train_samples...), else none."""
+    N, so its bounds are its values at the smallest and the largest N. The smallest: one global
+    batch (a dataset fills at least one optimizer step), or the config's sample limit if lower.
+    The largest: the config's sample limit (N <= max_train_samples...), else none. One exception:
+    the steps an epoch really takes where the last accumulation group is sized from the dataset
+    (transformers 4.46-4.51) go up and down with N % GA, so they are not bounded."""
     most = run.dataset_size_at_most.value if run.dataset_size_at_most else None
     if plan.micro_batch_size is None and most is None:
         return {}
@@ -343,6 +344,8 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
     out = {}
     for name in BOUNDED:
         if getattr(plan, name) is not None or getattr(low, name) is None:
+            continue
+        if name == "optimizer_steps_per_epoch" and semantics.accumulation_remainder is AccumulationRemainder.DATASET:
             continue
         upper = getattr(high, name)
         if upper != getattr(half, name):
