@@ -403,3 +403,16 @@ def test_corpus_files_check_without_a_crash():
             result = check_bytes(str(path), path.read_bytes(),
                                  Options(context=Context(**context), framework_versions=V457))
             assert result.error is None and result.plan is not None, path
+
+
+def test_sl410_total_num_steps_outside_every_possible_run_needs_no_dataset_size(tmp_path):
+    """3 epochs are at least 3 optimizer steps whatever N: a DeepSpeed total of 2 can never match."""
+    (tmp_path / "ds.json").write_text(json.dumps({
+        "train_micro_batch_size_per_gpu": "auto",
+        "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": 2}}}))
+    config = tmp_path / "train.yaml"
+    config.write_text("per_device_train_batch_size: 8\nnum_train_epochs: 3\noutput_dir: out\ndeepspeed: ds.json\n")
+    result = check_bytes(str(config), config.read_bytes(), Options(framework_versions=V457))
+    [hit] = rules(result, "SL410")
+    assert "total_num_steps=2 but the run is at least 3 steps whatever the dataset size" in hit.message
+    assert not rules(result, "SL207")
