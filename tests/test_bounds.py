@@ -130,6 +130,17 @@ def test_a_deselected_rule_takes_its_checks_out_of_the_info():
     assert lint(text, ignore=("SL207",)).findings == []
 
 
+def test_no_info_for_a_check_n_could_not_settle():
+    """Without a per-rank batch the plan derives nothing from N: telling the user to pass N would be
+    wrong (TRL GRPO generates its own batches; a config that gives no batch size)."""
+    grpo = ("per_device_train_batch_size: 8\nnum_train_epochs: 1\nmax_steps: 500\nnum_generations: 8\n"
+            "reward_funcs: [accuracy]\noutput_dir: out\nsave_steps: 1000\n")
+    result = lint(grpo, "grpo.yaml")
+    assert result.plan["micro_batch_size"] is None and "SL207" not in codes(result)
+    assert "SL204" in codes(result)  # save_steps 1000 past the 500-step run is decided all the same
+    assert lint("steplint: 1\nrun: {epochs: 90}\ncheckpoint: 5000 steps\n").findings == []
+
+
 # -- N from the config ---------------------------------------------------------------------------
 
 LLAMA_FACTORY = ("stage: {stage}\ndo_train: true\nfinetuning_type: lora\ndataset: {dataset}\ntemplate: qwen\n"

@@ -97,11 +97,14 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
 def gather_undecided(checked: list[tuple[str, Hit]], plan) -> list[tuple[str, Hit]]:
     """The rules' hits of one document, with the checks left undecided for want of an input (a hit
     with `needs`) gathered into one SL207 info naming what is missing and what it would settle. An
-    undecided check at a key where a more specific rule decided something says nothing more."""
+    undecided check at a key where a more specific rule decided something says nothing more, and
+    neither does one N could not settle: without a per-rank batch (none written, or a trainer such
+    as GRPO whose loader is not N / B) the plan derives nothing from N."""
     decided = [(code, hit) for code, hit in checked if hit.needs is None]
     superseded = {(general, hit.key) for code, hit in decided if hit.key
                   for general in catalogue.rule(code).supersedes}
-    undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded]
+    undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded
+                 and not (hit.needs is DATASET_SIZE and plan.micro_batch_size is None)]
     if not undecided:
         return decided
     settles: dict = {}
@@ -129,8 +132,9 @@ def _run_without_n(plan) -> str:
     if bounds is None or plan.total_optimizer_steps is not None:
         return ""
     low, high = bounds
-    return f"; without it the run is at least {low} optimizer steps" if high is None else \
-        f"; without it the run is {low} to {high} optimizer steps"
+    if high is None:
+        return f"; without it the run is at least {low} optimizer step{'' if low == 1 else 's'}"
+    return f"; without it the run is {low} to {high} optimizer steps"
 
 
 @lru_cache(maxsize=16)
