@@ -245,6 +245,7 @@ SEMANTICS = {
     "transformers 4.46-4.51": replace(PYTORCH, accumulation_rounding=AccumulationRounding.FLOOR,
                                       accumulation_remainder=AccumulationRemainder.DATASET),
     "limit_train_batches 0.3": replace(PYTORCH, batch_limit_fraction=0.3),
+    "limit_train_batches 5": replace(PYTORCH, batch_limit_count=5),
 }
 
 
