@@ -130,6 +130,20 @@ def test_a_deselected_rule_takes_its_checks_out_of_the_info():
     assert lint(text, ignore=("SL207",)).findings == []
 
 
+def test_a_suppression_takes_its_check_out_of_the_info_and_is_used():
+    """`# steplint: ignore[SL204]` where a checkpoint check was an info keeps working: the check
+    leaves SL207 and the suppression is not reported unused (SL006)."""
+    base = "steplint: 1\ndata: {{batch_size: 256}}\nrun: {{epochs: 90}}\nschedule:\n  warmup: 2000 steps{w}\n" \
+           "checkpoint: 5000 steps{c}\n"
+    result = lint(base.format(w="", c="  # steplint: ignore[SL204] -- sized for the real dataset"))
+    [info] = result.findings
+    assert info.rule == "SL207" and "checkpoint" not in info.message and result.suppressed == 1
+    whole = lint(base.format(w="  # steplint: ignore[SL207]", c=""))
+    assert whole.findings == [] and whole.suppressed == 1
+    per_key = lint(base.format(w="", c=""), per_key_ignores=(("checkpoint", ("SL204",)),))
+    assert [f.rule for f in per_key.findings] == ["SL207"] and "checkpoint" not in per_key.findings[0].message
+
+
 def test_no_info_for_a_check_n_could_not_settle():
     """Without a per-rank batch the plan derives nothing from N: telling the user to pass N would be
     wrong (TRL GRPO generates its own batches; a config that gives no batch size)."""

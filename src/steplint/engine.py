@@ -53,6 +53,9 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     # (document, code, hit, span): the span is known for problems found while loading.
     # Problems of one document (duplicate keys) count only if it turns out to be a training config.
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
+    # per document: (its undecided checks as findings, what its run is without N), gathered into
+    # one SL207 each once suppressions have taken the checks they name
+    groups: list[tuple[list[Finding], str]] = []
     source = Source(path=path, framework_versions=options.framework_versions)
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
     own_dialects, overlays = project_profiles(options.profiles)
@@ -81,7 +84,11 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         own = FRAMEWORK_CHECKS.get(dialect.name, ()) if adapted.settings is not None else ()
         checked = [(code, hit) for code, check in (*CHECKS.items(), *own) if is_selected(options, code)
                    for hit in check(ctx)]
-        hits.extend((document, code, hit, None) for code, hit in gather_undecided(checked, plan))
+        decided, undecided = split_undecided(checked, plan)
+        hits.extend((document, code, hit, None) for code, hit in decided)
+        if undecided:
+            groups.append((_findings(path, [(document, code, hit, None) for code, hit in undecided], options),
+                           _run_without_n(plan)))
     file_problems = [p for p in loaded.problems if p.document is None]
     if any(p.needs_evidence for p in file_problems) \
             and not plausibly_training(loaded, options, read_a_training_document=result.dialect is not None):
@@ -89,38 +96,53 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span) for p in file_problems)
     result.findings = _findings(path, hits, options)
     lines = loaded.text.splitlines()
-    _suppress(result, loaded, lines, options)
+    _suppress(result, loaded, lines, options, groups)
     result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
     return result
 
 
-def gather_undecided(checked: list[tuple[str, Hit]], plan) -> list[tuple[str, Hit]]:
-    """The rules' hits of one document, with the checks left undecided for want of an input (a hit
-    with `needs`) gathered into one SL207 info naming what is missing and what it would settle. An
-    undecided check at a key where a more specific rule decided something says nothing more, and
-    neither does one N could not settle: without a per-rank batch (none written, or a trainer such
-    as GRPO whose loader is not N / B) the plan derives nothing from N."""
+def split_undecided(checked: list[tuple[str, Hit]], plan) -> tuple[list[tuple[str, Hit]], list[tuple[str, Hit]]]:
+    """(decided, undecided): the rules' hits of one document, and the checks they left undecided
+    for want of an input (a hit with `needs`). An undecided check at a key where a more specific
+    rule decided something says nothing more, and neither does one N could not settle: without a
+    per-rank batch (none written, or a trainer such as GRPO whose loader is not N / B) the plan
+    derives nothing from N."""
     decided = [(code, hit) for code, hit in checked if hit.needs is None]
     superseded = {(general, hit.key) for code, hit in decided if hit.key
                   for general in catalogue.rule(code).supersedes}
     undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded
                  and not (hit.needs is DATASET_SIZE and plan.micro_batch_size is None)]
-    if not undecided:
-        return decided
+    return decided, undecided
+
+
+def gathered(checks: list[Finding], run_text: str, options: Options) -> Optional[Finding]:
+    """One document's undecided checks (each a finding of the rule that made it, suppressions
+    already applied) as one SL207 info naming what is missing, how to give it and what it would
+    settle; `run_text` is what the run is known to be without N."""
+    if not checks or not is_selected(options, UNDECIDED):
+        return None
     settles: dict = {}
-    for _, hit in undecided:
-        checks = settles.setdefault(hit.needs, [])
-        if hit.message not in checks:
-            checks.append(hit.message)
+    for check in checks:
+        named = settles.setdefault(check.needs, [])
+        if check.message not in named:
+            named.append(check.message)
     parts = []
-    for missing, checks in settles.items():
-        part = f"{missing.what}, which would settle {_join(checks)}"
+    for missing, named in settles.items():
+        part = f"{missing.what}, which would settle {_join(named)}"
         if missing is DATASET_SIZE:
-            part += _run_without_n(plan)
+            part += run_text
         parts.append(f"{part} ({missing.how})")
-    first = undecided[0][1]
-    related = tuple(dict.fromkeys(k for _, h in undecided for k in (h.key, *h.related) if k and k != first.key))
-    return decided + [(UNDECIDED, Hit("not known: " + "; ".join(parts), first.key, related))]
+    first, doc = checks[0], catalogue.rule(UNDECIDED)
+    related: dict[str, Optional[Span]] = {}
+    for check in checks:
+        if check.key_path and check.key_path != first.key_path:
+            related.setdefault(check.key_path, Span(check.line, check.column, check.end_line, check.end_column))
+        for key, span in zip(check.related, check.related_spans):
+            if key != first.key_path:
+                related.setdefault(key, span)
+    severity = dict(options.severity).get(UNDECIDED) or doc.severity
+    return Finding(first.path, first.line, first.column, first.end_line, first.end_column, UNDECIDED, doc.name,
+                   severity, "not known: " + "; ".join(parts), first.key_path, list(related), list(related.values()))
 
 
 def _join(items: list[str]) -> str:
@@ -150,30 +172,48 @@ def project_profiles(paths: tuple[str, ...]) -> tuple[tuple, tuple]:
             tuple(p for p in profiles if p.overlay))
 
 
-def _suppress(result: FileResult, loaded, lines: list[str], options: Options) -> None:
-    if options.per_key_ignores:
-        kept = [f for f in result.findings if not any(
+def _suppress(result: FileResult, loaded, lines: list[str], options: Options,
+              groups: list[tuple[list[Finding], str]] = ()) -> None:
+    """Per-key ignores, then inline suppressions, on the findings and on each undecided check (a
+    check suppressed where it is, by its own rule, drops out of SL207); what is left of each
+    document's checks is gathered into its SL207, which the same suppressions then see; the
+    suppressions that took nothing are SL006."""
+
+    def per_key(findings: list[Finding]) -> list[Finding]:
+        if not options.per_key_ignores:
+            return findings
+        kept = [f for f in findings if not any(
             fnmatch.fnmatchcase(f.key_path, pattern) and any(f.rule.startswith(c.upper()) or c == f.name for c in codes)
             for pattern, codes in options.per_key_ignores)]
-        result.suppressed += len(result.findings) - len(kept)
-        result.findings = kept
-    if not options.inline_ignores or "steplint:" not in loaded.text:
-        return
-    key_at_line: dict[int, str] = {}
-    for document in loaded.documents:
-        for key, span in document.positions.items():
-            if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
-                key_at_line[span.line] = (format_key_path(key), len(key))
-    found = suppressions.parse(lines, {line: key for line, (key, _) in key_at_line.items()})
-    result.findings, count = suppressions.apply(result.findings, found)
-    result.suppressed += count
-    if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
-        return
-    doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
-    severity = dict(options.severity).get(doc.code, doc.severity)
-    for s, message in suppressions.unused(found, lambda selectors: _all_running(selectors, options)):
-        result.findings.append(Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
-                                       severity, message, ""))
+        result.suppressed += len(findings) - len(kept)
+        return kept
+
+    def inline(findings: list[Finding]) -> list[Finding]:
+        if not found:
+            return findings
+        kept, count = suppressions.apply(findings, found)
+        result.suppressed += count
+        return kept
+
+    found: list = []
+    if options.inline_ignores and "steplint:" in loaded.text:
+        key_at_line: dict[int, tuple[str, int]] = {}
+        for document in loaded.documents:
+            for key, span in document.positions.items():
+                if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
+                    key_at_line[span.line] = (format_key_path(key), len(key))
+        found = suppressions.parse(lines, {line: key for line, (key, _) in key_at_line.items()})
+    result.findings = inline(per_key(result.findings))
+    for checks, run_text in groups:
+        merged = gathered(inline(per_key(checks)), run_text, options)
+        if merged is not None:
+            result.findings.extend(inline(per_key([merged])))
+    if found and is_selected(options, suppressions.UNUSED_SUPPRESSION):
+        doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
+        severity = dict(options.severity).get(doc.code, doc.severity)
+        for s, message in suppressions.unused(found, lambda selectors: _all_running(selectors, options)):
+            result.findings.append(Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
+                                           severity, message, ""))
     result.findings.sort(key=Finding.sort_key)
 
 
@@ -209,7 +249,7 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
             else [None] * len(hit.related)
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
-                                severity, hit.message, hit.key or "", list(hit.related), related))
+                                severity, hit.message, hit.key or "", list(hit.related), related, hit.needs))
     # One problem, one finding: a framework rule replaces the general rule it names at the same key.
     superseded = {(general, f.key_path) for f in findings if f.key_path
                   for general in catalogue.rule(f.rule).supersedes}

@@ -64,6 +64,8 @@ class Finding:
     # Where each related key is in the file (None where it is not: a default, a value read from a
     # file the config names), so reporters can point at it without reading the file again.
     related_spans: list[Optional["Span"]] = field(default_factory=list)
+    # An undecided check (Hit.needs) on its way into the file's SL207; never in a report
+    needs: Optional[Missing] = None
 
     def to_dict(self) -> dict:
         return {

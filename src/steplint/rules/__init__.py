@@ -29,7 +29,7 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
 # inline suppressions are applied (SL006).
 RAISED_BEFORE_RULES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL006")
 
-# Raised by the engine from the rules' undecided checks (engine.gather_undecided).
+# Raised by the engine from the rules' undecided checks (engine.gathered).
 UNDECIDED = "SL207"
 RAISED_AFTER_RULES = (UNDECIDED,)
 
