@@ -339,16 +339,20 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
     if most is not None:
         least = min(least, most)
     low = _derive(run, semantics, context, least)
-    high = _derive(run, semantics, context, most or _UNBOUNDED_N)
-    half = _derive(run, semantics, context, _UNBOUNDED_N // 2) if most is None else high
+    # Without a cap (a sample limit, max_steps, a per-epoch limit, a warmup cap) every value N
+    # moves has no upper bound: the plan at the largest N is worth deriving only with one.
+    capped = most is not None or run.max_steps is not None or semantics.max_steps_per_epoch is not None \
+        or semantics.batch_limit_count is not None or semantics.warmup_cap is not None
+    high = _derive(run, semantics, context, most or _UNBOUNDED_N) if capped else None
+    half = _derive(run, semantics, context, _UNBOUNDED_N // 2) if capped and most is None else high
     out = {}
     for name in BOUNDED:
         if getattr(plan, name) is not None or getattr(low, name) is None:
             continue
         if name == "optimizer_steps_per_epoch" and semantics.accumulation_remainder is AccumulationRemainder.DATASET:
             continue
-        upper = getattr(high, name)
-        if upper != getattr(half, name):
+        upper = getattr(high, name) if high is not None else None
+        if high is not None and upper != getattr(half, name):
             upper = None
         out[name] = (getattr(low, name), upper)
     return out
