@@ -7,7 +7,7 @@ import pytest
 
 from steplint import catalogue
 from steplint.findings import Severity
-from steplint.rules import CHECKS, RAISED_BEFORE_RULES
+from steplint.rules import CHECKS, RAISED_AFTER_RULES, RAISED_BEFORE_RULES
 
 from .conftest import lint
 
@@ -19,7 +19,7 @@ GOOD = [(doc.code, i, ex) for doc in DOCS.values() for i, ex in enumerate(doc.go
 def test_every_rule_has_a_check_or_an_earlier_stage_and_docs():
     from steplint.frameworks import PACKAGES
     framework_rules = [m for package in PACKAGES for m in package.RULES]
-    assert set(DOCS) == set(CHECKS) | {m.CODE for m in framework_rules} | set(RAISED_BEFORE_RULES)
+    assert set(DOCS) == set(CHECKS) | {m.CODE for m in framework_rules} | set(RAISED_BEFORE_RULES) | set(RAISED_AFTER_RULES)
     for doc in DOCS.values():
         assert doc.bad and doc.good, f"{doc.code} needs a bad and a good example"
         assert doc.what and doc.why and doc.summary

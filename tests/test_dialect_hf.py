@@ -290,11 +290,18 @@ def test_sl407_float_warmup_steps():
     assert not rules(lint("per_device_train_batch_size: 8\nwarmup_steps: 10\n", framework_versions=V457), "SL407")
 
 
-def test_sl407_and_sl409_are_info_when_the_version_is_assumed(monkeypatch):
+def test_with_the_version_assumed_sl407_is_a_check_the_version_settles_and_sl409_an_assumption(monkeypatch):
+    """An unknown version: a float warmup_steps means different things (SL407 is one of the checks
+    the file's one SL207 info names); a removed argument parses on every release before its removal,
+    so the plan says which releases refuse it and SL409 says nothing."""
     monkeypatch.setattr(hf_module, "_installed", lambda package: None)
     result = lint("per_device_train_batch_size: 8\nwarmup_steps: 0.1\nevaluation_strategy: epoch\n")
-    assert [f.severity for f in rules(result, "SL407")] == [Severity.INFO]
-    assert [f.severity for f in rules(result, "SL409")] == [Severity.INFO]
+    assert not rules(result, "SL407") and not rules(result, "SL409")
+    [info] = rules(result, "SL207")
+    assert info.severity is Severity.INFO and info.key_path == "warmup_steps"
+    assert "the transformers version, which would settle what warmup_steps 0.1 means" in info.message
+    assert "--framework-version transformers=X.Y" in info.message
+    assert any("4.51 and later refuse it" in a for a in result.plan["assumptions"])
 
 
 def test_sl408_save_total_limit_zero():
@@ -396,3 +403,16 @@ def test_corpus_files_check_without_a_crash():
             result = check_bytes(str(path), path.read_bytes(),
                                  Options(context=Context(**context), framework_versions=V457))
             assert result.error is None and result.plan is not None, path
+
+
+def test_sl410_total_num_steps_outside_every_possible_run_needs_no_dataset_size(tmp_path):
+    """3 epochs are at least 3 optimizer steps whatever N: a DeepSpeed total of 2 can never match."""
+    (tmp_path / "ds.json").write_text(json.dumps({
+        "train_micro_batch_size_per_gpu": "auto",
+        "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": 2}}}))
+    config = tmp_path / "train.yaml"
+    config.write_text("per_device_train_batch_size: 8\nnum_train_epochs: 3\noutput_dir: out\ndeepspeed: ds.json\n")
+    result = check_bytes(str(config), config.read_bytes(), Options(framework_versions=V457))
+    [hit] = rules(result, "SL410")
+    assert "total_num_steps=2 but the run is at least 3 steps whatever the dataset size" in hit.message
+    assert not rules(result, "SL207")

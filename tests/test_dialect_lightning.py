@@ -171,7 +171,18 @@ def test_val_check_interval_error_and_its_escape():
     assert "SL451" not in codes(lint(text.format(extra="  check_val_every_n_epoch: null\n"), dataset_size=50_000))
     assert "SL451" not in codes(lint(text.format(extra="  limit_val_batches: 0\n"), dataset_size=50_000))
     info = lint(text.format(extra=""))
-    assert [f.severity for f in info.findings if f.rule == "SL451"] == [Severity.INFO]
+    assert "SL451" not in codes(info)
+    [undecided] = [f for f in info.findings if f.rule == "SL207"]
+    assert "val_check_interval 500 (training batches) against the batches in an epoch" in undecided.message
+
+
+def test_val_check_interval_past_limit_train_batches_is_an_error_without_the_dataset_size():
+    """limit_train_batches: 100 caps every epoch at 100 batches whatever N: an int val_check_interval
+    of 500 is refused at the start of fit for every dataset."""
+    text = "trainer:\n  max_epochs: 2\n  val_check_interval: {every}\n  limit_train_batches: 100\ndata:\n  batch_size: 128\n"
+    [hit] = [f for f in lint(text.format(every=500)).findings if f.rule == "SL451"]
+    assert hit.severity is Severity.ERROR and "an epoch has at most 100 batches whatever the dataset size" in hit.message
+    assert "SL451" not in codes(lint(text.format(every=50)))
 
 
 def test_log_interval_rule_leaves_the_never_logged_case_to_sl204():

@@ -58,12 +58,16 @@ def test_no_other_label_is_read_as_litgpt():
 
 
 @needs_corpus
-def test_corpus_files_check_without_a_crash_and_without_warnings():
-    # The config hub's batches all divide (e.g. 16 over 4 devices × micro 1); no warmup is too long.
+def test_corpus_files_check_without_a_crash_and_warn_only_about_the_run_length():
+    # The config hub's batches all divide (e.g. 16 over 4 devices × micro 1). What it gets wrong is
+    # the run's length against its warmups and intervals, which Alpaca2k's fixed size (N = 2000 less
+    # the validation split) or a max_steps decides (tests/verdicts/corpus.tsv says why each holds).
     for path in corpus_files("litgpt"):
         result = check_file(path)
         assert result.error is None
-        assert not [f for f in result.findings if f.severity.label != "info"], (path, result.findings)
+        loud = [f for f in result.findings if f.severity.label != "info"]
+        assert {f.rule for f in loud} <= {"SL202", "SL203", "SL204"}, (path, loud)
+        assert not loud or result.plan["dataset_size"] or result.plan["limited_by"] == "max_steps", path
 
 
 @needs_corpus

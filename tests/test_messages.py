@@ -38,7 +38,8 @@ def test_the_final_checkpoint_names_the_framework_in_a_few_words():
 
 
 def test_max_steps_precedence_names_the_trainer_not_its_version_text():
-    result = lint("num_train_epochs: 3\nmax_steps: 500\nper_device_train_batch_size: 8\nlearning_rate: 2.0e-5\n"
+    # 3 epochs take at least 3 steps whatever N: max_steps 2 disagrees with them for every dataset
+    result = lint("num_train_epochs: 3\nmax_steps: 2\nper_device_train_batch_size: 8\nlearning_rate: 2.0e-5\n"
                   "output_dir: out\n", "train.yaml")
     [hit] = [f for f in result.findings if f.rule == "SL202"]
     assert "(Hugging Face Trainer)" in hit.message and "semantics" not in hit.message

@@ -82,8 +82,11 @@ def test_epochs_against_epochs_without_the_dataset_size():
 
 
 def test_a_warmup_in_another_unit_needs_the_dataset_size():
-    [hit] = sl205(generic(85, warmup="warmup_steps: 975", size=False))
-    assert hit.severity.label == "info" and "without the dataset size" in hit.message
+    text = generic(85, warmup="warmup_steps: 975", size=False)
+    assert sl205(text) == []
+    [info] = [f for f in lint(text, "train.yaml").findings if f.rule == "SL207"]
+    assert info.severity.label == "info"
+    assert "the cosine horizon (85 epochs) plus the warmup (975 steps) against the run" in info.message
 
 
 def test_a_horizon_that_counts_the_warmup_itself_must_be_the_run():

@@ -16,12 +16,12 @@ from . import catalogue, suppressions
 from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
 from .frameworks.base import Source
 from .interpolation import Budget, resolve
-from .findings import Finding, Hit, Severity
+from .findings import DATASET_SIZE, Finding, Hit, Severity
 from .evidence import plausibly_training
 from .loading import DUPLICATE_KEY, Document, Span, format_key_path, load_bytes, parse_key_path
 from .plan import derive
 from .profile import mentions, overlay
-from .rules import CHECKS, RuleContext
+from .rules import CHECKS, UNDECIDED, RuleContext
 from .values import FileResult, Options
 
 
@@ -70,6 +70,9 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     # (document, code, hit, span): the span is known for problems found while loading.
     # Problems of one document (duplicate keys) count only if it turns out to be a training config.
     hits: list[tuple[Optional[Document], str, Hit, Optional[Span]]] = []
+    # per document: (its undecided checks as findings, what its run is without N), gathered into
+    # one SL207 each once suppressions have taken the checks they name
+    groups: list[tuple[list[Finding], str]] = []
     source = Source(path=path, framework_versions=options.framework_versions)
     budget = Budget()  # one for the file: many documents must not multiply what resolving may cost
     own_dialects, overlays = project_profiles(options.profiles, options.key_map)
@@ -91,16 +94,20 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
         for problem in adapted.problems:
             hits.append((document, problem.code, Hit(problem.message, format_key_path(problem.key_path)), None))
         ctx = RuleContext(adapted.run, plan, adapted.semantics, adapted.settings)
-        for code, check in _selected_checks(options, dialect.name if adapted.settings is not None else None):
-            for hit in check(ctx):
-                hits.append((document, code, hit, None))
+        checked = [(code, hit) for code, check in _selected_checks(options, dialect.name if adapted.settings is not None else None)
+                   for hit in check(ctx)]
+        decided, undecided = split_undecided(checked, plan)
+        hits.extend((document, code, hit, None) for code, hit in decided)
+        if undecided:
+            groups.append((_findings(path, [(document, code, hit, None) for code, hit in undecided], options),
+                           _run_without_n(plan)))
     file_problems = [p for p in loaded.problems if p.document is None]
     if any(p.needs_evidence for p in file_problems) \
             and not plausibly_training(loaded, options, read_a_training_document=result.dialect is not None):
         file_problems = [p for p in file_problems if not p.needs_evidence]
     hits.extend((None, p.code, Hit(p.message, format_key_path(p.key_path) or None), p.span) for p in file_problems)
     result.findings = _findings(path, hits, options)
-    _suppress(result, loaded, options)
+    _suppress(result, loaded, options, groups)
     if result.findings:
         lines = loaded.text.splitlines()
         result.source = {f.line: lines[f.line - 1] for f in result.findings if 0 < f.line <= len(lines)}
@@ -120,6 +127,64 @@ def _document_problem(problem, adapted) -> Hit:
     return hit
 
 
+def split_undecided(checked: list[tuple[str, Hit]], plan) -> tuple[list[tuple[str, Hit]], list[tuple[str, Hit]]]:
+    """(decided, undecided): the rules' hits of one document, and the checks they left undecided
+    for want of an input (a hit with `needs`). An undecided check at a key where a more specific
+    rule decided something says nothing more, and neither does one N could not settle: without a
+    per-rank batch (none written, or a trainer such as GRPO whose loader is not N / B) the plan
+    derives nothing from N."""
+    decided = [(code, hit) for code, hit in checked if hit.needs is None]
+    superseded = {(general, hit.key) for code, hit in decided if hit.key
+                  for general in catalogue.rule(code).supersedes}
+    undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded
+                 and not (hit.needs is DATASET_SIZE and plan.micro_batch_size is None)]
+    return decided, undecided
+
+
+def gathered(checks: list[Finding], run_text: str, options: Options) -> Optional[Finding]:
+    """One document's undecided checks (each a finding of the rule that made it, suppressions
+    already applied) as one SL207 info naming what is missing, how to give it and what it would
+    settle; `run_text` is what the run is known to be without N."""
+    if not checks or not is_selected(options, UNDECIDED):
+        return None
+    settles: dict = {}
+    for check in checks:
+        named = settles.setdefault(check.needs, [])
+        if check.message not in named:
+            named.append(check.message)
+    parts = []
+    for missing, named in settles.items():
+        part = f"{missing.what}, which would settle {_join(named)}"
+        if missing is DATASET_SIZE:
+            part += run_text
+        parts.append(f"{part} ({missing.how})")
+    first, doc = checks[0], catalogue.rule(UNDECIDED)
+    related: dict[str, Optional[Span]] = {}
+    for check in checks:
+        if check.key_path and check.key_path != first.key_path:
+            related.setdefault(check.key_path, Span(check.line, check.column, check.end_line, check.end_column))
+        for key, span in zip(check.related, check.related_spans):
+            if key != first.key_path:
+                related.setdefault(key, span)
+    severity = dict(options.severity).get(UNDECIDED) or doc.severity
+    return Finding(first.path, first.line, first.column, first.end_line, first.end_column, UNDECIDED, doc.name,
+                   severity, "not known: " + "; ".join(parts), first.key_path, list(related), list(related.values()))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _run_without_n(plan) -> str:
+    bounds = plan.range_of("total_optimizer_steps")
+    if bounds is None or plan.total_optimizer_steps is not None:
+        return ""
+    low, high = bounds
+    if high is None:
+        return f"; without it the run is at least {low} optimizer step{'' if low == 1 else 's'}"
+    return f"; without it the run is {low} to {high} optimizer steps"
+
+
 @lru_cache(maxsize=16)
 def project_profiles(paths: tuple[str, ...], key_map: tuple = ()) -> tuple[tuple, tuple]:
     """(dialects, overlays) of the project's own profiles, read once per run (the project config
@@ -137,31 +202,48 @@ def project_profiles(paths: tuple[str, ...], key_map: tuple = ()) -> tuple[tuple
 _SUPPRESSION_COMMENT = re.compile(r"#\s*steplint:")
 
 
-def _suppress(result: FileResult, loaded, options: Options) -> None:
-    if options.per_key_ignores:
-        kept = [f for f in result.findings if not any(
+def _suppress(result: FileResult, loaded, options: Options, groups: list[tuple[list[Finding], str]] = ()) -> None:
+    """Per-key ignores, then inline suppressions, on the findings and on each undecided check (a
+    check suppressed where it is, by its own rule, drops out of SL207); what is left of each
+    document's checks is gathered into its SL207, which the same suppressions then see; the
+    suppressions that took nothing are SL006."""
+
+    def per_key(findings: list[Finding]) -> list[Finding]:
+        if not options.per_key_ignores:
+            return findings
+        kept = [f for f in findings if not any(
             fnmatch.fnmatchcase(f.key_path, pattern) and any(f.rule.startswith(c.upper()) or c == f.name for c in codes)
             for pattern, codes in options.per_key_ignores)]
-        result.suppressed += len(result.findings) - len(kept)
-        result.findings = kept
-    if not options.inline_ignores or not _SUPPRESSION_COMMENT.search(loaded.text):
-        return  # (a native config's `steplint:` key is no comment)
-    lines = loaded.text.splitlines()
-    key_at_line: dict[int, str] = {}
-    for document in loaded.documents:
-        for key, span in document.positions.items():
-            if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
-                key_at_line[span.line] = (format_key_path(key), len(key))
-    found = suppressions.parse(lines, {line: key for line, (key, _) in key_at_line.items()})
-    result.findings, count = suppressions.apply(result.findings, found)
-    result.suppressed += count
-    if not is_selected(options, suppressions.UNUSED_SUPPRESSION):
-        return
-    doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
-    severity = dict(options.severity).get(doc.code, doc.severity)
-    for s, message in suppressions.unused(found, lambda selectors: _all_running(selectors, options)):
-        result.findings.append(Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
-                                       severity, message, ""))
+        result.suppressed += len(findings) - len(kept)
+        return kept
+
+    def inline(findings: list[Finding]) -> list[Finding]:
+        if not found:
+            return findings
+        kept, count = suppressions.apply(findings, found)
+        result.suppressed += count
+        return kept
+
+    found: list = []
+    if options.inline_ignores and _SUPPRESSION_COMMENT.search(loaded.text):  # (a native config's `steplint:` key is no comment)
+        lines = loaded.text.splitlines()
+        key_at_line: dict[int, tuple[str, int]] = {}
+        for document in loaded.documents:
+            for key, span in document.positions.items():
+                if key and (span.line not in key_at_line or len(key) < key_at_line[span.line][1]):
+                    key_at_line[span.line] = (format_key_path(key), len(key))
+        found = suppressions.parse(lines, {line: key for line, (key, _) in key_at_line.items()})
+    result.findings = inline(per_key(result.findings))
+    for checks, run_text in groups:
+        merged = gathered(inline(per_key(checks)), run_text, options)
+        if merged is not None:
+            result.findings.extend(inline(per_key([merged])))
+    if found and is_selected(options, suppressions.UNUSED_SUPPRESSION):
+        doc = catalogue.rule(suppressions.UNUSED_SUPPRESSION)
+        severity = dict(options.severity).get(doc.code, doc.severity)
+        for s, message in suppressions.unused(found, lambda selectors: _all_running(selectors, options)):
+            result.findings.append(Finding(result.path, s.line, s.column, s.line, s.column + 1, doc.code, doc.name,
+                                           severity, message, ""))
     result.findings.sort(key=Finding.sort_key)
 
 
@@ -223,7 +305,7 @@ def _findings(path: str, hits, options: Options) -> list[Finding]:
             else [None] * len(hit.related)
         severity = dict(options.severity).get(code) or hit.severity or doc.severity
         findings.append(Finding(path, span.line, span.column, span.end_line, span.end_column, code, doc.name,
-                                severity, hit.message, hit.key or "", list(hit.related), related))
+                                severity, hit.message, hit.key or "", list(hit.related), related, hit.needs))
     # One problem, one finding: a framework rule replaces the general rule it names at the same key.
     superseded = {(general, f.key_path) for f in findings if f.key_path
                   for general in catalogue.rule(f.rule).supersedes}

@@ -25,6 +25,17 @@ class Severity(IntEnum):
 
 
 @dataclass(frozen=True)
+class Missing:
+    """An input the config does not give and a check needs: what it is, and how to give it."""
+
+    what: str
+    how: str
+
+
+DATASET_SIZE = Missing("the dataset size", "pass --dataset-size N or set it in the config")
+
+
+@dataclass(frozen=True)
 class Hit:
     """What a rule's check yields: the engine adds the rule's code, name and the position."""
 
@@ -32,6 +43,9 @@ class Hit:
     key: Optional[str]  # dotted key path of the value at fault
     related: tuple[str, ...] = ()
     severity: Optional[Severity] = None  # None = the rule's default
+    # A check the config leaves undecided for want of this input: `message` names the check, and
+    # the engine gathers every such hit of a document into one SL207 info.
+    needs: Optional[Missing] = None
 
 
 @dataclass
@@ -50,6 +64,8 @@ class Finding:
     # Where each related key is in the file (None where it is not: a default, a value read from a
     # file the config names), so reporters can point at it without reading the file again.
     related_spans: list[Optional["Span"]] = field(default_factory=list)
+    # An undecided check (Hit.needs) on its way into the file's SL207; never in a report
+    needs: Optional[Missing] = None
 
     def to_dict(self) -> dict:
         return {

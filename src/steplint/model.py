@@ -105,6 +105,9 @@ class Schedule(BaseModel):
 class TrainingRun(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dataset_size: Optional[Count] = None
+    # N at most: a sample limit that truncates the dataset (HF examples' max_train_samples,
+    # LLaMA-Factory max_samples, a split slice train[:5000]); its note says how it was read
+    dataset_size_at_most: Optional[Count] = None
     dataset_name: Optional[Name] = None  # looked up in the project config's dataset sizes
     train_loader: Loader = Loader()
     eval_loaders: list[Loader] = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Callable, Optional
 
+from .datasets import training_set_size
 from .model import Duration, TrainingRun
 from .units import Unit
 
@@ -146,23 +147,52 @@ class Context:
     default_world_size: Optional[int] = None
     dataset_sizes: tuple[tuple[str, int], ...] = ()  # project config: dataset name -> N
 
-    def dataset_size_for(self, run: TrainingRun) -> Optional[int]:
+    def dataset_size_for(self, run: TrainingRun) -> tuple[Optional[int], Optional[str]]:
+        """(N, where it came from), or (None, None)."""
         if self.dataset_size:
-            return self.dataset_size
+            return self.dataset_size, "--dataset-size"
         if run.dataset_size:
-            return run.dataset_size.value
+            return run.dataset_size.value, _source_of(run.dataset_size)
         if run.dataset_name is not None:
             by_name = dict(self.dataset_sizes)
             if run.dataset_name.value in by_name:
-                return by_name[run.dataset_name.value]
-        return self.default_dataset_size
+                return by_name[run.dataset_name.value], f"project config (dataset {run.dataset_name.value})"
+        if self.default_dataset_size:
+            return self.default_dataset_size, "project config"
+        known = training_set_size(run.dataset_name.value) if run.dataset_name is not None else None
+        if known is not None:
+            return known[0], f"config: {run.dataset_name.key} ({run.dataset_name.value}: {known[1]})"
+        return None, None
+
+
+def _source_of(leaf) -> str:
+    """'config: max_train_samples', or how the reader derived it ('config: dataset (MNIST: 60000 ...)')."""
+    where = f"config: {leaf.key}" if leaf.key else "config"
+    return f"{where} ({leaf.note})" if leaf.note else where
+
+
+# The Plan fields `Plan.bounds` may bound when they are unknown (each non-decreasing in N).
+BOUNDED = ("dataset_size", "samples_per_rank", "batches_per_epoch", "optimizer_steps_per_epoch",
+           "total_optimizer_steps", "warmup_steps", "schedule_end_step")
 
 
 @dataclass
 class Plan:
-    # Fields with a label are rows of `steplint plan`'s table, in this order (planview.py).
+    """The run as the framework will do it. Fields with a label are rows of `steplint plan`'s table,
+    in this order (planview.py); `to_dict` is the plan of the JSON reports.
+
+    A value the config does not decide is None, and `bounds` then holds what it is known to be
+    between whatever the dataset size: {field: (lower, upper)}, upper None when unbounded. Without
+    N the run is still bounded: a dataset fills at least one optimizer step, and max_steps,
+    max_steps_per_epoch, limit_train_batches or a sample limit the config sets (N <= that) cap it.
+    `dataset_size_source` says where N came from ("--dataset-size", "project config", "config:
+    data.class_path (...)"), or its upper bound ("at most 2000: config: max_samples (...)", the
+    bound then in bounds["dataset_size"]).
+    """
+
     semantics: str
     dataset_size: Optional[int] = field(default=None, metadata={"label": "dataset size (N)"})
+    dataset_size_source: Optional[str] = field(default=None, metadata={"label": "dataset size from"})
     world_size: int = field(default=1, metadata={"label": "world size (ranks)"})
     micro_batch_size: Optional[int] = field(default=None, metadata={"label": "micro-batch per rank (B)"})
     gradient_accumulation_steps: int = field(default=1, metadata={"label": "gradient accumulation"})
@@ -190,13 +220,23 @@ class Plan:
     schedule_end_step: Optional[int] = field(default=None, metadata={"label": "LR schedule ends at step"})
     logging_count: Optional[int] = None
     tokens_per_step: Optional[int] = None  # global batch × sequence length (Semantics.tokens_per_sample)
+    # {field: (lower, upper)} for the BOUNDED fields that are None; upper None = unbounded
+    bounds: dict[str, tuple[int, Optional[int]]] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         # shallow on purpose (dataclasses.asdict deep-copies, a measurable cost per file)
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["assumptions"] = list(self.assumptions)
+        out["bounds"] = {name: list(pair) for name, pair in self.bounds.items()}
         return out
+
+    def range_of(self, name: str) -> Optional[tuple[float, Optional[float]]]:
+        """(lower, upper) of a BOUNDED field: (v, v) when known, its bounds, else None."""
+        value = getattr(self, name)
+        if value is not None:
+            return value, value
+        return self.bounds.get(name)
 
     def steps(self, duration: Optional[Duration], rounding: str = "ceil") -> Optional[float]:
         """A duration in optimizer steps, or None when the plan lacks what the conversion needs."""
@@ -257,8 +297,74 @@ def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRound
 
 
 def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = Context()) -> Plan:
+    n, source = context.dataset_size_for(run)
+    plan = _derive(run, semantics, context, n)
+    plan.dataset_size_source = source
+    if n is None:
+        if run.dataset_size_at_most is not None:
+            plan.dataset_size_source = f"at most {run.dataset_size_at_most.value}: {_source_of(run.dataset_size_at_most)}"
+        plan.bounds = _bounds(run, semantics, context, plan)
+        total = plan.bounds.get("total_optimizer_steps")
+        if total is not None and total[0] == total[1]:
+            # the same run whatever N (max_steps below the fewest steps the epochs can take, or
+            # epochs × max_steps_per_epoch): the run's length is known
+            _known_total(run, semantics, plan, total[0])
+    return plan
+
+
+def _known_total(run: TrainingRun, semantics: Semantics, plan: Plan, total: int) -> None:
+    plan.total_optimizer_steps = total
+    if run.max_steps is not None and _whole(plan.steps(run.max_steps)) == total:
+        plan.limited_by, plan.epochs = "max_steps", None  # how many epochs that is depends on N
+    else:
+        plan.limited_by = "epochs"
+    del plan.bounds["total_optimizer_steps"]
+    for name in ("warmup_steps", "schedule_end_step"):
+        plan.bounds.pop(name, None)
+    _events_of_run(run, semantics, plan)
+
+
+# N standing for "as large as it gets": a value that still changes between it and half of it grows
+# with N, so it has no upper bound.
+_UNBOUNDED_N = 2**53
+
+
+def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan) -> dict:
+    """What the unknown values are between, whatever N is: every BOUNDED value is non-decreasing in
+    N, so its bounds are its values at the smallest and the largest N. The smallest: one global
+    batch (a dataset fills at least one optimizer step), or the config's sample limit if lower.
+    The largest: the config's sample limit (N <= max_train_samples...), else none. One exception:
+    the steps an epoch really takes where the last accumulation group is sized from the dataset
+    (transformers 4.46-4.51) go up and down with N % GA, so they are not bounded."""
+    most = run.dataset_size_at_most.value if run.dataset_size_at_most else None
+    if plan.micro_batch_size is None and most is None:
+        return {}
+    # a dataset fills at least one optimizer step: one global batch
+    least = plan.global_batch_size or 1
+    if most is not None:
+        least = min(least, most)
+    low = _derive(run, semantics, context, least)
+    # Without a cap (a sample limit, max_steps, a per-epoch limit, a warmup cap) every value N
+    # moves has no upper bound: the plan at the largest N is worth deriving only with one.
+    capped = most is not None or run.max_steps is not None or semantics.max_steps_per_epoch is not None \
+        or semantics.batch_limit_count is not None or semantics.warmup_cap is not None
+    high = _derive(run, semantics, context, most or _UNBOUNDED_N) if capped else None
+    half = _derive(run, semantics, context, _UNBOUNDED_N // 2) if capped and most is None else high
+    out = {}
+    for name in BOUNDED:
+        if getattr(plan, name) is not None or getattr(low, name) is None:
+            continue
+        if name == "optimizer_steps_per_epoch" and semantics.accumulation_remainder is AccumulationRemainder.DATASET:
+            continue
+        upper = getattr(high, name) if high is not None else None
+        if high is not None and upper != getattr(half, name):
+            upper = None
+        out[name] = (getattr(low, name), upper)
+    return out
+
+
+def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optional[int]) -> Plan:
     plan = Plan(semantics=semantics.name)
-    n = context.dataset_size_for(run)
     if context.world_size:
         plan.world_size = context.world_size
     elif run.world_size:
@@ -300,6 +406,12 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     if semantics.tokens_per_sample:
         _tokens_per_step(run, semantics, plan)
     _total(run, semantics, plan)
+    _events_of_run(run, semantics, plan)
+    return plan
+
+
+def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
+    """Everything that follows from the run's total: steps taken, warmup, schedule, events."""
     plan.optimizer_steps_taken = plan.total_optimizer_steps
     _steps_really_taken(plan, semantics)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
@@ -312,7 +424,6 @@ def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = 
     plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
     plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)
     plan.logging_count = 0 if Event.LOGGING in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
-    return plan
 
 
 def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:

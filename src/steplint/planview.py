@@ -18,6 +18,10 @@ _COUNT_OF = {"checkpoint_count": "checkpoint_count", "first_checkpoint_step": "c
 def _cell(plan: dict, key: str) -> str:
     if key in _COUNT_OF and plan.get(_COUNT_OF[key]) == 0:
         return "none"
+    bounds = (plan.get("bounds") or {}).get(key)
+    if plan.get(key) is None and bounds:
+        low, high = bounds
+        return f"unknown (at least {_show(low)})" if high is None else f"unknown ({_show(low)} to {_show(high)})"
     return _show(plan.get(key))
 
 

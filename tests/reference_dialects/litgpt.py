@@ -64,6 +64,9 @@ class Litgpt(Dialect):
         t = lambda key: ("train", key)  # noqa: E731
 
         self._world(b, data)
+        # N of a data module with a fixed size came after the profile: the reference reads it the same way
+        from steplint.frameworks.litgpt.hooks import _dataset_size
+        _dataset_size(data, b)
         if train.get("global_batch_size") is not None:
             b.count("global_batch_size", train["global_batch_size"], t("global_batch_size"))
         if train.get("micro_batch_size") is not None:

@@ -77,6 +77,9 @@ class Torchtune(Dialect):
         if ga is not None:
             b.count("gradient_accumulation", ga, ("gradient_accumulation_steps",))
             settings["accumulation_key"] = "gradient_accumulation_steps"
+        # N <= an absolute split slice came after the profile: the reference reads it the same way
+        from steplint.frameworks.torchtune.hooks import _split_limit
+        _split_limit(data, b)
         cap = to_number(data.get("max_steps_per_epoch"))
         if isinstance(cap, int) and cap > 0:
             sem["max_steps_per_epoch"] = cap

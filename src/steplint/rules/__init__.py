@@ -29,4 +29,8 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
 # inline suppressions are applied (SL006).
 RAISED_BEFORE_RULES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL006")
 
-__all__ = ["CHECKS", "RAISED_BEFORE_RULES", "RuleContext"]
+# Raised by the engine from the rules' undecided checks (engine.gathered).
+UNDECIDED = "SL207"
+RAISED_AFTER_RULES = (UNDECIDED,)
+
+__all__ = ["CHECKS", "RAISED_AFTER_RULES", "RAISED_BEFORE_RULES", "UNDECIDED", "RuleContext"]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..findings import Hit, Severity
+from ..findings import DATASET_SIZE, Hit, Missing, Severity
 from ..model import Duration, TrainingRun
 from ..plan import Plan, Semantics
 from ..units import Unit
@@ -27,9 +27,59 @@ class RuleContext:
         return Hit(message, key, tuple(r for r in related if r and r != key), severity)
 
     def needs_dataset_size(self, what: str, key: Optional[str], *related: Optional[str]) -> Hit:
-        """The explicit 'cannot verify' outcome: an info finding naming the missing input."""
-        return self.hit(f"cannot check {what} without the dataset size: pass --dataset-size N "
-                        "(or set it in the config)", key, *related, severity=Severity.INFO)
+        """The explicit 'cannot verify' outcome: `what` is the check N would settle (the engine
+        gathers a document's into one SL207 info)."""
+        return self.needs(DATASET_SIZE, what, key, *related)
+
+    def needs(self, missing: Missing, what: str, key: Optional[str], *related: Optional[str]) -> Hit:
+        return Hit(what, key, tuple(r for r in related if r and r != key), Severity.INFO, missing)
+
+    def steps_range(self, duration: Optional[Duration]) -> Optional[tuple[float, Optional[float]]]:
+        """A duration in optimizer steps as (lower, upper) whatever the dataset size (upper None:
+        unbounded); (v, v) when known; None when not even bounds are known."""
+        if duration is None:
+            return None
+        exact = self.plan.steps(duration)
+        if exact is not None:
+            return exact, exact
+        scale = {Unit.EPOCH: "optimizer_steps_per_epoch", Unit.DUR: "total_optimizer_steps"}.get(duration.unit)
+        known = self.plan.range_of(scale) if scale else None
+        if known is None:
+            return None
+        low, high = known
+        if duration.unit is Unit.DUR:  # a fraction of the run, in whole steps as the plan rounds it
+            return math.ceil(duration.value * low - 1e-9), None if high is None else math.ceil(duration.value * high - 1e-9)
+        return duration.value * low, None if high is None else duration.value * high
+
+    def run_range(self) -> Optional[tuple[float, Optional[float]]]:
+        """The run's optimizer steps as (lower, upper) whatever the dataset size."""
+        return self.plan.range_of("total_optimizer_steps")
+
+    def run_at_least(self) -> str:
+        """'at least 90 steps (90 epochs of at least 1 step each, a dataset being at least one batch)'."""
+        low = self.run_range()[0]
+        per_epoch = self.plan.range_of("optimizer_steps_per_epoch")
+        epochs = self.run.epochs
+        why = ""
+        if per_epoch is not None and epochs is not None and epochs.unit is Unit.EPOCH:
+            why = (f" ({num(epochs.value)} epoch{'' if epochs.value == 1 else 's'} of at least {num(per_epoch[0])} "
+                   f"step{'' if per_epoch[0] == 1 else 's'}, a dataset being at least one batch)")
+        return f"at least {num(low)} steps{why}"
+
+    def run_at_most(self) -> str:
+        """'at most 50 steps (1 epoch × max_steps_per_epoch 50)': the run's upper bound and what sets it."""
+        high = self.run_range()[1]
+        run, sem = self.run, self.semantics
+        epochs = run.epochs.value if run.epochs is not None and run.epochs.unit is Unit.EPOCH else None
+        why = ""
+        if sem.max_steps_per_epoch and epochs and high == math.ceil(epochs) * sem.max_steps_per_epoch:
+            why = f" ({num(epochs)} epoch{'' if epochs == 1 else 's'} × max_steps_per_epoch {sem.max_steps_per_epoch})"
+        elif run.max_steps is not None and self.plan.steps(run.max_steps) == high:
+            why = f" ({run.max_steps.key})"
+        elif run.dataset_size_at_most is not None:
+            most = run.dataset_size_at_most
+            why = f" whatever the dataset size, which {most.key} caps at {most.value}" + (f" ({most.note})" if most.note else "")
+        return f"at most {num(high)} steps{why}"
 
     def run_length(self) -> str:
         """'15640 steps (40 epochs × 391)', or as much of it as is known."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from ..findings import Hit, Severity
+from ..findings import Hit
 from ..plan import LimitPrecedence
 from .context import RuleContext, num
 
@@ -19,10 +19,31 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     from_epochs = ctx.in_steps(run.epochs)
     limit = ctx.in_steps(run.max_steps)
     if from_epochs is None and limit is not None and ctx.semantics.limit_precedence is LimitPrecedence.MAX_STEPS:
-        yield ctx.hit(f"{run.max_steps.key} = {num(limit)} replaces {run.epochs.key} ({run.epochs.describe()}) "
-                      f"entirely ({ctx.semantics.framework_name}): the run is {num(limit)} steps whatever the dataset size",
-                      run.max_steps.key, run.epochs.key, severity=Severity.INFO)
+        # max_steps is the run whatever N; whether the epochs say the same needs N, unless no N can
+        # make them (fewer steps than the epochs take at the least, or more than at the most)
+        steps = ctx.steps_range(run.epochs)
+        if steps is not None and (limit < steps[0] or steps[1] is not None and limit > steps[1]):
+            side = f"at least {num(steps[0])}" if limit < steps[0] else f"at most {num(steps[1])}"
+            yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {run.epochs.describe()} ({side} "
+                          f"steps whatever the dataset size) disagree; {run.max_steps.key} wins and {run.epochs.key} "
+                          f"is ignored ({ctx.semantics.framework_name}): the run is {num(limit)} steps",
+                          run.max_steps.key, run.epochs.key)
+        else:
+            yield ctx.needs_dataset_size(f"whether {run.epochs.key} ({run.epochs.describe()}) agrees with "
+                                         f"{run.max_steps.key} = {num(limit)}, which replaces it", run.max_steps.key,
+                                         run.epochs.key)
         return
+    if from_epochs is None and limit is not None:
+        # Without N: the epochs give at least (and maybe at most) so many steps
+        steps = ctx.steps_range(run.epochs)
+        if steps is not None and limit <= steps[0]:
+            return  # epochs that cannot end the run at any N (max_epochs: 9999 beside max_steps): max_steps is the run
+        if steps is not None and steps[1] is not None and limit > steps[1]:
+            yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {run.epochs.describe()} "
+                          f"(at most {num(steps[1])} steps whatever the dataset size) disagree; the run stops after "
+                          f"{run.epochs.describe()}, before {run.max_steps.key} is reached", run.max_steps.key,
+                          run.epochs.key)
+            return
     if from_epochs is None or limit is None:
         yield ctx.needs_dataset_size(f"which of {run.epochs.key} and {run.max_steps.key} ends the run",
                                      run.max_steps.key, run.epochs.key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Iterator
 
 from ..findings import Hit
@@ -32,17 +31,17 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
             yield ctx.hit(f"warmup is {warmup.describe()} but the run is {num(run_epochs)} epochs: the LR never "
                           f"reaches its peak", warmup.key, _limit_key(ctx))
         return
-    cap, epochs = ctx.semantics.max_steps_per_epoch, ctx.run.epochs
-    if warmup_steps is not None and cap and epochs is not None and epochs.unit is Unit.EPOCH:
-        # torchtune's max_steps_per_epoch bounds the run whatever the dataset size
-        bound = math.ceil(epochs.value) * cap
-        if warmup_steps >= bound:
-            yield ctx.hit(f"warmup is {_as_written(warmup, warmup_steps)} but the run is at most {bound} steps "
-                          f"({num(epochs.value)} epoch{'' if epochs.value == 1 else 's'} × max_steps_per_epoch {cap}): "
-                          f"the LR never reaches its peak",
-                          warmup.key, epochs.key)
+    # Without N: decided where every run the config allows is shorter than the warmup, or longer.
+    steps, run = ctx.steps_range(warmup), ctx.run_range()
+    if steps is not None and run is not None:
+        if run[1] is not None and steps[0] >= run[1]:
+            yield ctx.hit(f"warmup is {_as_written(warmup, steps[0]) if steps[0] == steps[1] else warmup.describe()} "
+                          f"but the run is {ctx.run_at_most()}: the LR never reaches its peak",
+                          warmup.key, _limit_key(ctx))
             return
-    yield ctx.needs_dataset_size(f"warmup ({warmup.describe()}) against the run length", warmup.key, _limit_key(ctx))
+        if steps[1] is not None and steps[1] < run[0]:
+            return
+    yield ctx.needs_dataset_size(f"warmup ({warmup.describe()}) against the run", warmup.key, _limit_key(ctx))
 
 
 def _limit_key(ctx: RuleContext):

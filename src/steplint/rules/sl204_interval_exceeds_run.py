@@ -32,8 +32,19 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
                 yield ctx.hit(f"{label} every {interval.describe()} but the run is {num(run_epochs)} epochs: "
                               f"{_WHAT[label]}{_final(ctx, label)}", interval.key)
             continue
+        # Without N: decided where the interval is longer than every run the config allows, or
+        # no longer than the shortest.
+        steps, length = ctx.steps_range(interval), ctx.run_range()
+        if steps is not None and length is not None:
+            if length[1] is not None and steps[0] > length[1]:
+                shown = _as_written(interval, steps[0]) if steps[0] == steps[1] else interval.describe()
+                yield ctx.hit(f"{label} every {shown} but the run is {ctx.run_at_most()}: "
+                              f"{_WHAT[label]}{_final(ctx, label)}", interval.key)
+                continue
+            if steps[1] is not None and steps[1] <= length[0]:
+                continue
         if label != "logging":  # a logging cadence is not worth an info finding of its own
-            yield ctx.needs_dataset_size(f"the {label} interval ({interval.describe()}) against the run length",
+            yield ctx.needs_dataset_size(f"the {label} interval ({interval.describe()}) against the run",
                                          interval.key)
 
 

@@ -60,7 +60,7 @@ def _horizon(ctx: RuleContext) -> Iterator[Hit]:
     if scale is None and ctx.run.epochs is None and ctx.run.max_steps is None:
         return  # a run of no stated length: the dataset size would not tell it
     if scale is None:
-        yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run", key)
+        yield from _horizon_bounded(ctx)
         return
     horizon, run = scale.horizon, scale.run
     family = schedule_family(s.name.value if s.name else None)
@@ -144,6 +144,37 @@ def _source(horizon) -> str:
     return f"{horizon.key}: {note}" if note and "×" in note else str(horizon.key)
 
 
+def _horizon_bounded(ctx: RuleContext) -> Iterator[Hit]:
+    """Without N: a horizon past every run the config allows never finishes; a cosine without a
+    warmup whose horizon ends before the shortest run climbs back; a non-periodic schedule that
+    ends before the shortest run stays at its floor, as intended."""
+    s = ctx.run.schedule
+    key = s.horizon.key
+    horizon, run = ctx.steps_range(s.horizon), ctx.run_range()
+    if horizon is not None and run is not None:
+        periodic = s.name is not None and _PERIODIC.search(s.name.value)
+        if run[1] is not None and horizon[0] > run[1] * 1.0001:
+            yield ctx.hit(f"the schedule is sized for {_steps_text(s.horizon, horizon)} ({key}) but the run is "
+                          f"{ctx.run_at_most()}: the LR stops at {run[1] / horizon[0]:.0%} of its schedule at most "
+                          f"and never finishes decaying", key)
+            return
+        if horizon[1] is not None and horizon[1] < run[0] * 0.9999 and (not periodic or s.warmup is None):
+            if periodic:
+                yield ctx.hit(f"the cosine horizon is {_steps_text(s.horizon, horizon)} ({key}) but the run is "
+                              f"{ctx.run_at_least()}: after step {num(round(horizon[1]))} the LR climbs back up", key)
+            return
+        if horizon[1] is not None and horizon[1] <= run[0] * 1.0001 and not periodic:
+            return
+    yield ctx.needs_dataset_size(f"the schedule horizon ({s.horizon.describe()}) against the run", key)
+
+
+def _steps_text(duration, steps) -> str:
+    if steps[0] == steps[1]:
+        return f"{num(round(steps[0]))} steps" if duration.unit is Unit.STEP else \
+            f"{duration.describe()} ({num(round(steps[0]))} steps)"
+    return duration.describe()
+
+
 def _scale(ctx: RuleContext) -> Optional[_Scale]:
     s, plan = ctx.run.schedule, ctx.plan
     horizon, total = ctx.in_steps(s.horizon), plan.total_optimizer_steps
@@ -173,9 +204,35 @@ def _milestones(ctx: RuleContext) -> Iterator[Hit]:
     elif total is not None and all(to_steps(v, m.unit, ctx.plan) is not None for v in m.values):
         ends, positions = total, [to_steps(v, m.unit, ctx.plan) for v in m.values]
     else:
-        yield ctx.needs_dataset_size("the milestones against the run", m.key)
+        yield from _milestones_bounded(ctx)
         return
     late = [num(v) for v, at in zip(m.values, positions) if at >= ends]
     if late:
         yield ctx.hit(f"milestones {', '.join(late)} are at or past the end of the run ({ctx.run_length() if total else f'{num(ends)} epochs'}): "
                       f"those LR decays never happen", m.key)
+
+
+def _milestones_bounded(ctx: RuleContext) -> Iterator[Hit]:
+    """Without N: a milestone at or past every run the config allows never happens."""
+    m, run = ctx.run.schedule.milestones, ctx.run_range()
+    per_epoch = ctx.plan.range_of("optimizer_steps_per_epoch")
+    positions = []
+    for v in m.values:
+        exact = to_steps(v, m.unit, ctx.plan)
+        if exact is not None:
+            positions.append((exact, exact))
+        elif m.unit is Unit.EPOCH and per_epoch is not None:
+            positions.append((v * per_epoch[0], None if per_epoch[1] is None else v * per_epoch[1]))
+        else:
+            positions.append(None)
+    if run is None or None in positions:
+        yield ctx.needs_dataset_size("the milestones against the run", m.key)
+        return
+    late = [num(v) for v, (low, _) in zip(m.values, positions) if run[1] is not None and low >= run[1]]
+    unsure = any(not (high is not None and high < run[0]) and not (run[1] is not None and low >= run[1])
+                 for low, high in positions)
+    if late:
+        yield ctx.hit(f"milestones {', '.join(late)} are at or past the end of the run ({ctx.run_at_most()}): "
+                      f"those LR decays never happen", m.key)
+    elif unsure:
+        yield ctx.needs_dataset_size("the milestones against the run", m.key)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
+from ...findings import Missing
 from ...loading import KeyPath, format_key_path
 from ...model import Duration
 from ...units import Unit
@@ -40,6 +41,7 @@ from ...loading import python_tag
 from ..base import INVALID_VALUE, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, wrong_type
 from ..deepspeed import reader as deepspeed_reader
 
+TRANSFORMERS_VERSION = Missing("the transformers version", "pass --framework-version transformers=X.Y")
 NEWEST = (5, 23, 0)  # the newest transformers release frameworks.md was checked against
 
 # TrainingArguments fields that (nearly) only Hugging Face configs use at the top level.
@@ -378,6 +380,7 @@ class _Reader:
         b, v = self.b, self.version
         self._wrong_types()
         self._batches()
+        self._sample_limit()
         self._length()
         self._warmup()
         self._schedule()
@@ -420,6 +423,31 @@ class _Reader:
             b.count("gradient_accumulation", self.data["gradient_accumulation_steps"], ("gradient_accumulation_steps",))
         if self.data.get("dataloader_drop_last") is not None:
             b.flag("train_loader.drop_last", self.data["dataloader_drop_last"], ("dataloader_drop_last",))
+
+    def _sample_limit(self) -> None:
+        """A sample limit that truncates the training set, so N <= it (Plan.bounds):
+        - `max_train_samples` of the transformers examples (run_clm, run_glue, run_qa...):
+          `train_dataset.select(range(min(len, max_train_samples)))` on the dataset the Trainer gets
+          (after the preprocessing that can add samples, such as run_qa's doc stride);
+        - LLaMA-Factory `max_samples`: each dataset of `dataset` is cut to it before they are merged
+          [data/loader.py _load_single_dataset, data/data_utils.py merge_dataset], so N <= max_samples
+          × the number of datasets; preprocessing and packing only drop or merge samples, except
+          the pretraining stage (`stage: pt` cuts texts into cutoff_len blocks) and
+          `mix_strategy: interleave_over` (oversamples), where there is no such bound."""
+        data = self.data
+        if self.flavour == "LLaMA-Factory":
+            limit, names = data.get("max_samples"), data.get("dataset")
+            stage, mix = str(data.get("stage", "sft")).lower(), str(data.get("mix_strategy", "concat")).lower()
+            if stage in ("pt", "ppo") or mix == "interleave_over" or data.get("streaming") is True:
+                return
+            count = len([n for n in names.split(",") if n.strip()]) if isinstance(names, str) else (
+                len(names) if isinstance(names, list) else 0)
+            number = to_number(limit)
+            if count and isinstance(number, int) and not isinstance(limit, bool) and number > 0:
+                note = f"{count} datasets × {number}" if count > 1 else None
+                self.b.count("dataset_size_at_most", number * count, ("max_samples",), note=note)
+        elif self.flavour == "Hugging Face Trainer" and data.get("max_train_samples") is not None:
+            self.b.count("dataset_size_at_most", data["max_train_samples"], ("max_train_samples",))
 
     def _length(self) -> None:
         map_run_length(self.b, self.data, "num_train_epochs", 3, "transformers default num_train_epochs")
@@ -539,6 +567,9 @@ class _Reader:
             # the old name, accepted through 4.50 (from 4.51 the config fails: SL409); the plan
             # shows what the user meant
             name = "evaluation_strategy"
+            if not self.version.known:
+                self.b.assumptions.append("evaluation_strategy read as eval_strategy, as transformers up to 4.50 "
+                                          "does (4.51 and later refuse it)")
         strategy = self._strategy(name, "no", STRATEGIES)
         if name == "evaluation_strategy":
             self.values["eval_strategy"] = self.values[name]

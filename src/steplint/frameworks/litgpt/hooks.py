@@ -17,6 +17,29 @@ def _number(value: Any) -> Optional[float]:
     return number if number is not None and math.isfinite(number) else None
 
 
+# LitGPT data modules whose training set has a size fixed by the module: Alpaca2k loads the
+# 2000 rows of mhenrichsen/alpaca_2k_test and holds out val_split_fraction (default 0.05, "to get
+# exactly 100 validation samples") with datasets' train_test_split, which takes ceil(fraction × n)
+# for the test split and the rest for training [S-LG litgpt/data/alpaca_2k.py; datasets
+# arrow_dataset.py train_test_split]; SFTDataset keeps every row.
+_FIXED_SIZE = {"litgpt.data.Alpaca2k": (2000, 0.05), "Alpaca2k": (2000, 0.05)}
+
+
+def _dataset_size(data: dict, b: RunBuilder) -> None:
+    spec = data.get("data")
+    if not isinstance(spec, dict) or spec.get("class_path") not in _FIXED_SIZE:
+        return
+    rows, fraction = _FIXED_SIZE[spec["class_path"]]
+    args = spec.get("init_args") if isinstance(spec.get("init_args"), dict) else {}
+    if "val_split_fraction" in args:
+        fraction = _number(args["val_split_fraction"])
+        if fraction is None or not 0 < fraction < 1:
+            return
+    train = rows - math.ceil(fraction * rows)
+    b.count("dataset_size", train, ("data", "class_path"),
+            note=f"{spec['class_path']}: {rows} rows, {rows - train} held out by val_split_fraction {fraction}")
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     devices = data.get("devices")
     count = len(devices) if isinstance(devices, list) else _number(devices)
@@ -26,6 +49,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             b.count("world_size", count * nodes, ("num_nodes",), note=f"{nodes} nodes × {count} devices")
         else:
             b.count("world_size", count, ("devices",))
+    _dataset_size(data, b)
     train = data.get("train") if isinstance(data.get("train"), dict) else {}
     written = "lr_warmup_steps" in train
     fraction = _number(train.get("lr_warmup_fraction"))

@@ -8,7 +8,20 @@ from typing import Any
 
 from ..base import RunBuilder, Source
 from .settings import TorchtuneSettings
+from ...datasets import slice_limit
 from ...units import to_number
+
+
+def _split_limit(data: dict, b: RunBuilder) -> None:
+    """N <= the rows an absolute split slice selects (`split: train[:5000]`): torchtune's dataset
+    builders pass `split` to `datasets.load_dataset` and keep one sample per row [S-TT
+    torchtune/datasets/_sft.py SFTDataset]. Not when packed: a pack may hold part of a row."""
+    dataset = data.get("dataset")
+    if not isinstance(dataset, dict) or dataset.get("packed") is True:
+        return
+    limit = slice_limit(dataset.get("split"))
+    if limit is not None:
+        b.count("dataset_size_at_most", limit, ("dataset", "split"), note=f"split {dataset['split']}")
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
@@ -20,6 +33,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         settings["max_steps_per_epoch"] = cap
     if data.get("optimizer_in_bwd") is True:
         settings.update(optimizer_in_bwd=True, optimizer_in_bwd_key="optimizer_in_bwd")
+    _split_limit(data, b)
     framework = TorchtuneSettings(**settings)
     if not framework.carries_leftovers:
         return {"settings": framework}

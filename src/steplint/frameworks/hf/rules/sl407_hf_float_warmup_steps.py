@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..reader import HFSettings, is_float_value, number_of
-from ....findings import Hit, Severity
+from ..reader import TRANSFORMERS_VERSION, HFSettings, is_float_value, number_of
+from ....findings import Hit
 from ....rules.context import RuleContext, num
 
 CODE = "SL407"
@@ -23,6 +23,5 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         yield ctx.hit(f"{steps.key} {num(value)} is a float: transformers {v.text} raises ValueError (warmup_steps must "
                       f"be of type int); write a whole number, or warmup_ratio for a fraction", steps.key)
     elif not v.known:
-        yield ctx.hit(f"{steps.key} {num(value)} means {meaning} in transformers 5.x, but transformers 4.x raises "
-                      f"ValueError for a float (the version is not known: pass --framework-version "
-                      f"transformers=X.Y)", steps.key, severity=Severity.INFO)
+        yield ctx.needs(TRANSFORMERS_VERSION, f"what {steps.key} {num(value)} means ({meaning} in transformers 5.x; "
+                        f"4.x raises ValueError for a float)", steps.key)

@@ -52,8 +52,14 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     total = _number(ds.total_num_steps)
     if total is not None:
         if plan.total_optimizer_steps is None:
-            yield ctx.needs_dataset_size(f"{ds.where} {ds.total_num_steps.key}={num(total)} against the run "
-                                         f"(transformers requires them equal)", key)
+            bounds = ctx.run_range()  # without N: a total outside every run the config allows
+            if bounds is not None and (total < bounds[0] or bounds[1] is not None and total > bounds[1]):
+                side = f"at least {num(bounds[0])}" if total < bounds[0] else f"at most {num(bounds[1])}"
+                yield ctx.hit(f"{ds.where} sets {ds.total_num_steps.key}={num(total)} but the run is {side} steps "
+                              f"whatever the dataset size: {_FIX}", key)
+            else:
+                yield ctx.needs_dataset_size(f"{ds.where} {ds.total_num_steps.key}={num(total)} against the run "
+                                             f"(transformers requires them equal)", key)
         elif total != plan.total_optimizer_steps:
             yield mismatch(ds.total_num_steps, "the run's length", plan.total_optimizer_steps,
                            run.epochs.key if run.epochs and plan.limited_by == "epochs" else

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..reader import LightningSettings
-from ....findings import Hit, Severity
+from ....findings import Hit
 from ....rules.context import RuleContext
 
 CODE = "SL451"
@@ -20,10 +20,18 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         return
     batches = ctx.plan.batches_per_epoch
     if batches is None:
-        if not s.megatron and ctx.plan.micro_batch_size is not None:  # Megatron sizes its loader from max_steps
-            yield ctx.hit(f"cannot check val_check_interval {every} (training batches) against the batches in an "
-                          f"epoch without the dataset size: pass --dataset-size N", s.val_check_key,
-                          severity=Severity.INFO)
+        known = ctx.plan.range_of("batches_per_epoch")  # without N: at least one batch, at most limit_train_batches
+        if s.megatron or known is None or every <= known[0]:  # Megatron sizes its loader from max_steps
+            return
+        if known[1] is not None and every > known[1]:
+            yield ctx.hit(f"val_check_interval {every} counts training batches, but an epoch has at most {known[1]} "
+                          f"batches whatever the dataset size (limit_train_batches): Lightning raises ValueError at "
+                          f"the start of fit (`val_check_interval` must be <= the number of training batches); use a "
+                          f"fraction such as 1.0, or set check_val_every_n_epoch: null to count batches across epochs",
+                          s.val_check_key, s.check_val_key)
+            return
+        yield ctx.needs_dataset_size(f"val_check_interval {every} (training batches) against the batches in an epoch",
+                                     s.val_check_key)
         return
     if batches == 0 or every <= batches:
         return
