@@ -61,10 +61,10 @@ def test_the_plan_table_shows_the_bounds(tmp_path):
 
 # -- comparisons the bounds decide ---------------------------------------------------------------
 
-def test_a_warmup_longer_than_the_longest_possible_run_is_an_error_without_n():
+def test_a_warmup_longer_than_the_longest_possible_run_is_found_without_n():
     [hit] = [f for f in lint(native("epochs: 3, max_steps: 50", "schedule: {warmup: 100 steps}\n")).findings
              if f.rule == "SL203"]
-    assert hit.severity is Severity.ERROR
+    assert hit.severity is Severity.WARNING  # no framework refuses it (issue 11 item 7): a warning
     assert hit.message == ("warmup is 100 steps but the run is at most 50 steps (run.max_steps): the LR never "
                            "reaches its peak")
 
