@@ -112,3 +112,65 @@ def test_slowfast_batch_divisibility_uses_num_gpus_and_cpu_runs_are_not_asserted
     assert "SL600" in codes(lint("SOLVER: {MAX_EPOCH: 10}\nTRAIN: {BATCH_SIZE: 12}\nNUM_GPUS: 8\n"))
     assert "SL600" in codes(lint("SOLVER: {MAX_EPOCH: 10}\nTEST: {BATCH_SIZE: 12}\nNUM_GPUS: 8\n"))
     assert "SL600" not in codes(lint("SOLVER: {MAX_EPOCH: 10}\nTRAIN: {BATCH_SIZE: 12}\nNUM_GPUS: 0\n"))
+
+
+# --- HRNet ---------------------------------------------------------------------------------------
+
+CITYSCAPES = "HRNet__HRNet-Semantic-Segmentation/experiments/cityscapes/seg_hrnet_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml"
+
+
+@needs_wild
+def test_every_hrnet_file_is_hrnet_and_clean():
+    files = wild_files("HRNet/HRNet-Semantic-Segmentation") + wild_files("HRNet/HRNet-Image-Classification")
+    assert len(files) == 35
+    for path in files:
+        result = check_file(path)
+        assert result.dialect == "hrnet" and loud(result) == [], path
+
+
+@needs_wild
+def test_hrnet_segmentation_runs_the_per_gpu_batch_on_each_listed_gpu():
+    # Cityscapes 2975 images, GPUS (0,1,2,3), 3 per GPU: ceil(2975 / 4) = 744 per rank, 248 batches
+    plan = check_file(WILD / CITYSCAPES, dataset_size=2975).plan
+    assert (plan["world_size"], plan["micro_batch_size"], plan["optimizer_steps_per_epoch"]) == (4, 3, 248)
+    assert (plan["epochs"], plan["total_optimizer_steps"], plan["checkpoint_count"], plan["eval_count"]) == \
+        (484, 484 * 248, 484, 484)
+
+
+@needs_wild
+def test_hrnet_classification_is_one_dataparallel_process():
+    path = WILD / "HRNet__HRNet-Image-Classification/experiments/cls_hrnet_w18_sgd_lr5e-2_wd1e-4_bs32_x100.yaml"
+    plan = check_file(path, dataset_size=1281167).plan
+    assert (plan["world_size"], plan["micro_batch_size"], plan["optimizer_steps_per_epoch"]) == (1, 128, 10010)
+
+
+@needs_wild
+def test_hrnet_fewer_ranks_than_gpus_runs_the_poly_lr_past_its_end():
+    assert codes(check_file(WILD / CITYSCAPES, dataset_size=2975, world_size=4)) == []
+    result = check_file(WILD / CITYSCAPES, dataset_size=2975, world_size=2)
+    assert codes(result) == ["SL610"] and "max_iters 119548" in result.findings[0].message
+    assert codes(check_file(WILD / CITYSCAPES, dataset_size=2975, world_size=1)) == []  # DataParallel: consistent
+
+
+HRNET_CLS = "GPUS: (0,1,2,3)\nWORKERS: 4\nMODEL: {{NAME: cls_hrnet}}\nTRAIN: {{END_EPOCH: {end}{steps}}}\n"
+
+
+@pytest.mark.parametrize("end,steps,expected", [
+    (60, ", LR_STEP: [30, 60]", []),        # stepped before each epoch: the decay at 60 applies to epoch 59
+    (60, ", LR_STEP: [30, 61]", ["SL611"]),
+    (100, "", ["SL611"]),                   # the default LR_STEP [90, 110]
+    (120, "", []),
+])
+def test_hrnet_lr_step_past_the_end(end, steps, expected):
+    assert codes(lint(HRNET_CLS.format(end=end, steps=steps))) == expected
+
+
+def test_hrnet_unknown_trainer_is_recognised_but_not_counted():
+    result = lint("GPUS: (0,)\nWORKERS: 4\nMODEL: {NAME: pose_hrnet}\nTRAIN: {END_EPOCH: 10, LR_STEP: [90]}\n",
+                  dataset_size=1000)
+    assert result.dialect == "hrnet" and codes(result) == [] and result.plan["total_optimizer_steps"] is None
+
+
+def test_hrnet_samples():
+    assert codes(check_file(SAMPLES / "hrnet/good.yaml")) == []
+    assert codes(check_file(SAMPLES / "hrnet/bad.yaml")) == ["SL611"]
