@@ -174,3 +174,53 @@ def test_hrnet_unknown_trainer_is_recognised_but_not_counted():
 def test_hrnet_samples():
     assert codes(check_file(SAMPLES / "hrnet/good.yaml")) == []
     assert codes(check_file(SAMPLES / "hrnet/bad.yaml")) == ["SL611"]
+
+
+# --- Swin Transformer ----------------------------------------------------------------------------
+
+@needs_wild
+def test_every_swin_file_is_swin_and_clean():
+    files = wild_files("microsoft/Swin-Transformer")
+    assert len(files) == 32
+    for path in files:
+        result = check_file(path)
+        assert result.dialect == "swin" and loud(result) == [], path
+
+
+@needs_wild
+def test_swin_reads_epochs_per_gpu_batch_and_warmup_in_epochs():
+    path = WILD / "microsoft__Swin-Transformer/configs/swin/swin_base_patch4_window7_224_22kto1k_finetune.yaml"
+    plan = check_file(path, dataset_size=1281167, world_size=8).plan
+    # DATA.BATCH_SIZE is Swin's default 128 per GPU: 160146 images per rank, 1251 full batches
+    assert (plan["micro_batch_size"], plan["optimizer_steps_per_epoch"], plan["epochs"]) == (128, 1251, 30)
+    assert (plan["warmup_steps"], plan["eval_count"]) == (5 * 1251, 30)
+
+
+@needs_wild
+def test_a_swin_model_only_file_trains_with_swins_defaults():
+    path = WILD / "microsoft__Swin-Transformer/configs/swin/swin_tiny_patch4_window7_224.yaml"
+    plan = check_file(path, dataset_size=1281167, world_size=8).plan
+    assert (plan["epochs"], plan["warmup_steps"], plan["micro_batch_size"]) == (300, 20 * 1251, 128)
+
+
+def test_swin_accumulation_drops_the_short_last_group():
+    text = "MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nDATA: {BATCH_SIZE: 10}\nTRAIN: {EPOCHS: 2, ACCUMULATION_STEPS: 4}\n"
+    plan = lint(text, dataset_size=1000, world_size=1).plan  # 100 batches: 25 steps; 110 batches: 27, not 28
+    assert plan["optimizer_steps_per_epoch"] == 25
+    assert lint(text, dataset_size=1100, world_size=1).plan["optimizer_steps_per_epoch"] == 27
+
+
+def test_swin_default_warmup_longer_than_a_short_run():
+    # WARMUP_EPOCHS defaults to 20: a 10-epoch run never leaves warmup
+    result = lint("MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nTRAIN: {EPOCHS: 10}\n")
+    assert codes(result) == ["SL203"] and "20 epochs" in result.findings[0].message
+
+
+def test_swin_files_with_bases_are_not_counted():
+    result = lint("BASE: ['base.yaml']\nMODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nTRAIN: {EPOCHS: 10}\n")
+    assert result.dialect == "swin" and codes(result) == []
+
+
+def test_swin_samples():
+    assert codes(check_file(SAMPLES / "swin/good.yaml")) == []
+    assert codes(check_file(SAMPLES / "swin/bad.yaml")) == ["SL205"]
