@@ -224,3 +224,53 @@ def test_swin_files_with_bases_are_not_counted():
 def test_swin_samples():
     assert codes(check_file(SAMPLES / "swin/good.yaml")) == []
     assert codes(check_file(SAMPLES / "swin/bad.yaml")) == ["SL205"]
+
+
+# --- OpenPCDet -----------------------------------------------------------------------------------
+
+@needs_wild
+def test_every_openpcdet_file_is_openpcdet_and_dataset_files_are_not_counted():
+    files = wild_files("open-mmlab/OpenPCDet")
+    assert len(files) == 35
+    for path in files:
+        result = check_file(path, dataset_size=3712)
+        assert result.dialect == "openpcdet" and loud(result) == [], path
+        if "dataset_configs" in path.parts:
+            assert result.plan["total_optimizer_steps"] is None and result.findings == [], path
+
+
+@needs_wild
+def test_openpcdet_one_cycle_warms_up_for_pct_start_of_the_run():
+    path = WILD / "open-mmlab__OpenPCDet/tools/cfgs/kitti_models/pv_rcnn.yaml"  # 2 per GPU, 80 epochs, PCT_START 0.4
+    plan = check_file(path, dataset_size=3712, world_size=8).plan
+    assert (plan["micro_batch_size"], plan["optimizer_steps_per_epoch"], plan["epochs"]) == (2, 232, 80)
+    assert plan["warmup_steps"] == int(0.4 * 80 * 232)
+
+
+OPENPCDET = ("CLASS_NAMES: [Car]\nOPTIMIZATION: {{BATCH_SIZE_PER_GPU: 4, NUM_EPOCHS: 80, OPTIMIZER: {optimizer}, "
+             "PCT_START: 0.4, DECAY_STEP_LIST: [35, 45], LR_WARMUP: {warmup}, WARMUP_EPOCH: 1}}\n")
+
+
+@pytest.mark.parametrize("optimizer,warmup,expected", [
+    ("adam_onecycle", "False", []),
+    ("adam_onecycle", "True", [("SL620", "warning")]),
+    ("adam_cosineanneal", "True", [("SL620", "warning")]),
+    ("adam", "True", [("SL620", "error")]),
+    ("sgd", "True", [("SL620", "error")]),
+    ("sgd", "False", []),
+])
+def test_openpcdet_lr_warmup(optimizer, warmup, expected):
+    result = lint(OPENPCDET.format(optimizer=optimizer, warmup=warmup))
+    assert [(f.rule, f.severity.label) for f in result.findings] == expected
+
+
+def test_openpcdet_decay_steps_are_read_only_by_adam_and_sgd():
+    # adam_onecycle never reads DECAY_STEP_LIST: the [35, 45] every config carries is not a finding
+    text = "CLASS_NAMES: [Car]\nOPTIMIZATION: {{NUM_EPOCHS: 40, OPTIMIZER: {}, DECAY_STEP_LIST: [35, 45]}}\n"
+    assert codes(lint(text.format("adam_onecycle"))) == []
+    assert codes(lint(text.format("adam"))) == ["SL205"]
+
+
+def test_openpcdet_samples():
+    assert codes(check_file(SAMPLES / "openpcdet/good.yaml")) == []
+    assert sorted(codes(check_file(SAMPLES / "openpcdet/bad.yaml"))) == ["SL205", "SL620"]
