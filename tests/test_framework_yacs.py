@@ -274,3 +274,49 @@ def test_openpcdet_decay_steps_are_read_only_by_adam_and_sgd():
 def test_openpcdet_samples():
     assert codes(check_file(SAMPLES / "openpcdet/good.yaml")) == []
     assert sorted(codes(check_file(SAMPLES / "openpcdet/bad.yaml"))) == ["SL205", "SL620"]
+
+
+# --- CSAIL semantic-segmentation -----------------------------------------------------------------
+
+CSAIL = "MODEL: {{arch_encoder: resnet50, arch_decoder: upernet}}\nTRAIN: {{{train}}}\n{extra}"
+
+
+@needs_wild
+def test_every_csail_file_is_csail_and_the_one_inconsistent_checkpoint_is_found():
+    files = wild_files("CSAILVision/semantic-segmentation-pytorch")
+    assert len(files) == 7
+    found = {}
+    for path in files:
+        result = check_file(path)
+        assert result.dialect == "csail-semseg", path
+        if loud(result):
+            found[path.name] = loud(result)
+    # num_epoch 40 but VAL and TEST load epoch_50.pth
+    assert found == {"ade20k-resnet101-upernet.yaml": [("SL625", 36), ("SL625", 39)]}
+
+
+def test_csail_run_is_epochs_of_epoch_iters_whatever_the_dataset():
+    plan = lint(CSAIL.format(train="num_epoch: 30, epoch_iters: 5000, batch_size_per_gpu: 2", extra=""),
+                dataset_size=20210).plan
+    assert (plan["total_optimizer_steps"], plan["checkpoint_count"], plan["first_checkpoint_step"]) == \
+        (150000, 30, 5000)
+    # defaults: 20 epochs of 5000; a resumed run counts from start_epoch
+    assert lint(CSAIL.format(train="lr_pow: 0.9, lr_encoder: 0.02", extra="")).plan["total_optimizer_steps"] == 100000
+    assert lint(CSAIL.format(train="num_epoch: 30, start_epoch: 10, epoch_iters: 100",
+                             extra="")).plan["total_optimizer_steps"] == 2000
+
+
+@pytest.mark.parametrize("train,extra,expected", [
+    ("num_epoch: 30, epoch_iters: 5000", "VAL: {checkpoint: epoch_30.pth}\nTEST: {checkpoint: epoch_30.pth}\n", []),
+    ("num_epoch: 30, epoch_iters: 5000", "VAL: {checkpoint: epoch_25.pth}\nTEST: {checkpoint: epoch_30.pth}\n", []),
+    ("num_epoch: 30, epoch_iters: 5000", "VAL: {checkpoint: epoch_31.pth}\nTEST: {checkpoint: epoch_30.pth}\n",
+     ["SL625"]),
+    ("num_epoch: 10, epoch_iters: 5000", "", ["SL625", "SL625"]),   # the default epoch_20.pth, twice
+])
+def test_csail_eval_checkpoint(train, extra, expected):
+    assert codes(lint(CSAIL.format(train=train, extra=extra))) == expected
+
+
+def test_csail_samples():
+    assert codes(check_file(SAMPLES / "csail-semseg/good.yaml")) == []
+    assert codes(check_file(SAMPLES / "csail-semseg/bad.yaml")) == ["SL625"]
