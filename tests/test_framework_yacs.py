@@ -320,3 +320,56 @@ def test_csail_eval_checkpoint(train, extra, expected):
 def test_csail_samples():
     assert codes(check_file(SAMPLES / "csail-semseg/good.yaml")) == []
     assert codes(check_file(SAMPLES / "csail-semseg/bad.yaml")) == ["SL625"]
+
+
+# --- VISSL ---------------------------------------------------------------------------------------
+
+@needs_wild
+def test_every_vissl_file_is_vissl_and_clean():
+    from steplint.frameworks import DIALECTS
+    from .conftest import load_data
+    from steplint.frameworks.base import Source
+    files = wild_files("facebookresearch/vissl")
+    assert len(files) == 42
+    judged = 0
+    for path in files:
+        result = check_file(path, dataset_size=1281167)
+        assert result.dialect == "vissl" and loud(result) == [], path
+        judged += len(DIALECTS["vissl"].adapt(load_data(path), Source(str(path))).settings.composites)
+    assert judged >= 5  # composite schedules without auto_lr_scaling, whose lengths were checked
+
+
+@needs_wild
+def test_vissl_plan_reads_the_replica_batch_and_the_world():
+    path = WILD / "facebookresearch__vissl/configs/config/pretrain/jigsaw/jigsaw_8gpu_resnet.yaml"
+    plan = check_file(path, dataset_size=1281167).plan
+    # 32 per replica on 1 node × 8, DROP_LAST left at VISSL's default False: ceil(160146 / 32) = 5005
+    assert (plan["world_size"], plan["micro_batch_size"], plan["optimizer_steps_per_epoch"]) == (8, 32, 5005)
+    assert (plan["epochs"], plan["checkpoint_count"]) == (105, 105)
+
+
+VISSL = ("config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER:\n    num_epochs: 10\n    param_schedulers:\n"
+         "      lr: {{name: composite, schedulers: [{{name: linear}}, {{name: cosine}}], lengths: {lengths}{extra}}}\n")
+
+
+@pytest.mark.parametrize("lengths,extra,expected", [
+    ("[0.1, 0.9]", "", []),
+    ("[0.1, 0.8999]", "", []),                # within ClassyVision's 0.001
+    ("[0.2, 0.9]", "", ["SL626"]),
+    ("[1.0]", "", ["SL626"]),                 # one length for two schedulers
+    ("[0.2, 0.9]", ", auto_lr_scaling: {auto_scale: true}", []),   # VISSL may drop the linear warmup first
+])
+def test_vissl_composite_lengths(lengths, extra, expected):
+    assert codes(lint(VISSL.format(lengths=lengths, extra=extra))) == expected
+
+
+def test_vissl_checkpoint_every_n_epochs_and_the_final_one():
+    text = "config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER: {{num_epochs: 10}}\n  CHECKPOINT: {{{}}}\n"
+    plan = lint(text.format("CHECKPOINT_FREQUENCY: 4"), dataset_size=2560).plan  # 256 × 8 per step: 2 steps
+    assert (plan["world_size"], plan["optimizer_steps_per_epoch"], plan["checkpoint_count"]) == (8, 2, 3)
+    assert codes(lint(text.format("CHECKPOINT_FREQUENCY: 100"), dataset_size=2560)) == []   # only the final one
+
+
+def test_vissl_samples():
+    assert codes(check_file(SAMPLES / "vissl/good.yaml")) == []
+    assert codes(check_file(SAMPLES / "vissl/bad.yaml")) == ["SL626"]
