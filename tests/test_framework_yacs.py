@@ -373,3 +373,39 @@ def test_vissl_checkpoint_every_n_epochs_and_the_final_one():
 def test_vissl_samples():
     assert codes(check_file(SAMPLES / "vissl/good.yaml")) == []
     assert codes(check_file(SAMPLES / "vissl/bad.yaml")) == ["SL626"]
+
+
+# --- ClassyVision --------------------------------------------------------------------------------
+
+@needs_wild
+def test_classy_vision_task_configs_are_recognised_and_hydra_fragments_are_not_training_configs():
+    files = wild_files("facebookresearch/ClassyVision")
+    assert len(files) == 24
+    fragments = {"optimizer/sgd.yaml", "param_scheduler/step.yaml", "task/classification_task.yaml",
+                 "hydra_configs/args.yaml"}
+    for path in files:
+        result = check_file(path, dataset_size=1281167, world_size=8)
+        fragment = "/".join(path.parts[-2:]) in fragments
+        assert result.dialect == (None if fragment else "classy-vision"), path
+        assert loud(result) == [], path
+
+
+@needs_wild
+def test_classy_vision_accumulates_up_to_the_simulated_global_batch():
+    path = WILD / "facebookresearch__ClassyVision/examples/vit/vit_l16_in_ft.json"  # 512 simulated, 4 per replica
+    plan = check_file(path, dataset_size=1281167, world_size=8).plan
+    assert (plan["gradient_accumulation_steps"], plan["global_batch_size"], plan["epochs"]) == (16, 512, 8)
+    assert plan["optimizer_steps_per_epoch"] == 40037 // 16
+
+
+@needs_wild
+def test_classy_vision_num_samples_is_the_dataset_size():
+    path = WILD / "facebookresearch__ClassyVision/classy_vision/configs/resnet50_synthetic_image_classy_config.json"
+    plan = check_file(path, world_size=1).plan  # num_samples 2000, 32 per replica, 2 epochs, a test phase each
+    assert (plan["dataset_size"], plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (2000, 63, 126)
+    assert plan["eval_count"] == 2
+
+
+def test_classy_vision_samples():
+    assert codes(check_file(SAMPLES / "classy-vision/good.json")) == []
+    assert codes(check_file(SAMPLES / "classy-vision/bad.json")) == ["SL627"]
