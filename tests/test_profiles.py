@@ -228,9 +228,9 @@ def test_the_known_difference_is_real():
 def test_the_builtin_profiles_ship_inside_the_package():
     # builtin_profiles() reads them through importlib.resources: from the installed package in CI
     assert len(builtin_profiles()) == len(PROFILE_FILES)
-    assert sorted(builtin_profiles()) == sorted(PROFILED)
-    for name, profile in builtin_profiles().items():
-        dialect = ProfileDialect(profile)
+    assert set(PROFILED) <= set(builtin_profiles())  # frameworks added as profiles have no hand-written twin
+    for name in PROFILED:
+        dialect = ProfileDialect(builtin_profiles()[name])
         assert (dialect.name, dialect.description, dialect.versions_read) == \
             (HAND[name].name, HAND[name].description, HAND[name].versions_read)
 

@@ -116,14 +116,17 @@ class Detectron2(Dialect):
     description = "Detectron2 yacs configs (SOLVER.MAX_ITER, STEPS, IMS_PER_BATCH; `_BASE_` inheritance)"
 
     def score(self, data: dict) -> float:
+        """Upper-case sections alone are any yacs project's (PySlowFast, HRNet, Swin, CSAIL...): a
+        file is detectron2's when its solver counts iterations (MAX_ITER, IMS_PER_BATCH), it names a
+        `_BASE_` file, or its MODEL names a META_ARCHITECTURE."""
         keys = set(map(str, data))
         solver = data.get("SOLVER")
-        if isinstance(solver, dict) and set(map(str, solver)) & {"MAX_ITER", "IMS_PER_BATCH", "BASE_LR", "STEPS"}:
+        if isinstance(solver, dict) and set(map(str, solver)) & {"MAX_ITER", "IMS_PER_BATCH"}:
             return 0.95
         if isinstance(data.get("_BASE_"), str) and keys & TOP_KEYS:
             return 0.9
-        if isinstance(data.get("MODEL"), dict) and len(keys & TOP_KEYS) >= 2 and all(k.isupper() or k == "_BASE_"
-                                                                                  for k in keys):
+        model = data.get("MODEL")
+        if isinstance(model, dict) and "META_ARCHITECTURE" in model and len(keys & TOP_KEYS) >= 2:
             return 0.8
         return 0.0
 

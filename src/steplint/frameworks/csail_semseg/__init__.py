@@ -1,0 +1,10 @@
+"""CSAIL semantic-segmentation-pytorch (CSAILVision/semantic-segmentation-pytorch) yacs configs: a
+profile (profile.yaml) with a small hook (hooks.py) for the run length and its rule's settings."""
+
+from __future__ import annotations
+
+from ...profile import ProfileDialect, shipped_profile
+from ..base import rules_in
+
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
+RULES = rules_in(__name__)
