@@ -80,3 +80,47 @@ def test_off_policy_learning_starts_against_n_timesteps(learning_starts, train_f
 def test_zoo_samples():
     assert check_file(SAMPLES / "rl_zoo" / "ppo.yml").findings == []
     assert codes(check_file(SAMPLES / "rl_zoo" / "bad" / "ppo.yml")) == ["SL740", "SL740", "SL741"]
+
+
+MLA = WILD / "Unity-Technologies__ml-agents" / "config"
+needs_mla = pytest.mark.skipif(not MLA.is_dir(), reason="../shared/corpus-wild (ml-agents) is absent")
+
+
+@needs_mla
+def test_every_ml_agents_config_is_ml_agents_with_no_finding():
+    results = {p: check_file(p, dataset_size=50_000, world_size=8) for p in sorted(MLA.rglob("*.yaml"))}
+    assert len(results) == 24
+    assert {r.dialect for r in results.values()} == {"ml-agents"}
+    # num_epoch and max_steps are never read as dataset epochs or optimizer steps
+    assert [f for r in results.values() for f in r.findings] == []
+
+
+def test_ml_agents_refused_hyperparameters_and_sequence_length():
+    result = check_file(SAMPLES / "ml_agents" / "bad.yaml")
+    assert [(f.rule, f.key_path) for f in result.findings] == [
+        ("SL750", "behaviors.3DBall.hyperparameters.num_epoch"),
+        ("SL751", "behaviors.Hallway.network_settings.memory.sequence_length")]
+    assert check_file(SAMPLES / "ml_agents" / "good.yaml").findings == []
+
+
+def test_ml_agents_default_settings_merge_under_each_behavior():
+    text = """
+default_settings:
+  trainer_type: sac
+  hyperparameters: {batch_size: 256}
+behaviors:
+  Walker:
+    hyperparameters: {num_epoch: 3}
+    max_steps: 1000000
+  Crawler:
+    trainer_type: ppo
+    hyperparameters: {num_epoch: 3}
+"""
+    result = lint(text)
+    assert [(f.rule, f.key_path) for f in result.findings] == [("SL750", "behaviors.Walker.hyperparameters.num_epoch")]
+    # hyperparameters with no trainer_type anywhere; SAC's default batch 128 against sequence 256
+    result = lint("behaviors:\n  A:\n    hyperparameters: {batch_size: 64}\n  B:\n    trainer_type: sac\n"
+                  "    network_settings: {memory: {sequence_length: 256}}\n")
+    assert [(f.rule, f.key_path) for f in result.findings] == [
+        ("SL750", "behaviors.A.hyperparameters"), ("SL751", "behaviors.B.network_settings.memory.sequence_length")]
+    assert "batch_size 128 (the sac default)" in result.findings[1].message
