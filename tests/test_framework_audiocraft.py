@@ -56,9 +56,8 @@ def test_defaults_of_the_solver_group_are_merged_and_base_values_point_at_defaul
     assert (run.dataset_size.value, run.dataset_size.key) == (1_000_000, "defaults")  # musicgen/default
     assert a.semantics.max_steps_per_epoch == 2000                                    # musicgen/default
     assert (run.schedule.warmup.value, run.schedule.warmup.key) == (4000, "schedule.cosine.warmup")
-    assert run.eval.value == 25 and run.eval.key == "defaults"
     assert plan.optimizer_steps_per_epoch == 2000 and plan.total_optimizer_steps == 1_000_000
-    assert plan.eval_count == 20
+    assert plan.checkpoint_count == 500  # save_last: the latest state after every epoch
     assert any("musicgen/default <- default" in note for note in a.assumptions)
 
 
@@ -79,6 +78,16 @@ def test_watermarking_schedule_is_reported_ignored_and_musicgen_schedule_is_read
     # inherited from watermark/default through the defaults list
     assert codes(check_file(WILD / "solver/watermark/robustness.yaml")) == ["SL731"]
     assert "SL731" not in codes(check_file(WILD / "solver/musicgen/musicgen_base_32khz.yaml"))
+
+
+@needs_wild
+def test_evaluate_every_paces_only_the_metrics_stage():
+    # musicgen/debug.yaml: 2 epochs, evaluate.every 25 from musicgen/default; validation runs every
+    # epoch and the metrics stage at the last one, so nothing is missing
+    _, a, _ = adapted(WILD / "solver/musicgen/debug.yaml")
+    assert a.run.eval is None
+    assert any("valid stage) runs after every epoch" in note for note in a.assumptions)
+    assert [f for f in check_file(WILD / "solver/musicgen/debug.yaml").findings if f.severity >= Severity.WARNING] == []
 
 
 @needs_wild

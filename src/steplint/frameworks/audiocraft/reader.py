@@ -14,7 +14,8 @@ audiocraft/solvers/base.py `StandardSolver`, audiocraft/train.py, audiocraft/sol
   `AudioDataset.__len__` returns num_samples and `get_loader` takes a random subset of that size.
 * `checkpoint.save_every` counts epochs (`save_checkpoints`: `epoch % save_every == 0`, 0/null off);
   `checkpoint.save_last` (default true) rewrites the latest checkpoint after every epoch.
-* `evaluate.every` counts epochs, and the last epoch always evaluates (`should_run_stage`).
+* The valid stage (validation loss) runs after every epoch (`run_epoch`); `evaluate.every` paces
+  only the metrics stage, in epochs, which the last epoch always runs (`should_run_stage`).
 * `schedule.<lr_scheduler>.warmup` counts updates. Only the musicgen, audiogen, magnet,
   audio_magnet, jasco and lm solvers build an LR scheduler (musicgen.py `build_model`:
   `builders.get_lr_scheduler`); compression, diffusion and watermarking never do.
@@ -241,10 +242,10 @@ class AudioCraft(Dialect):
         elif save_last is False and save_every and save_every > 0:
             path, note = where("checkpoint", "save_every")
             b.duration("checkpoint", get("checkpoint", "save_every"), path, Unit.EPOCH, note=note)
-        every = number("evaluate", "every")
-        if every and every > 0:
-            path, note = where("evaluate", "every")
-            b.duration("eval", get("evaluate", "every"), path, Unit.EPOCH, note=note)
+        # the valid stage (validation loss) runs after every epoch; evaluate.every only paces the extra
+        # metrics stage (and the last epoch always has it), so it is not the run's evaluation interval
+        b.assumptions.append("validation (the valid stage) runs after every epoch; evaluate.every paces the "
+                             "metrics stage, which also runs at the last epoch")
 
         scheduler = get("schedule", "lr_scheduler")
         if isinstance(scheduler, str) and scheduler:
@@ -262,8 +263,8 @@ class AudioCraft(Dialect):
                 b.duration("schedule.step_size", get("schedule", "step", "step_size"), path, Unit.STEP, note=note)
         semantics = Semantics(
             "AudioCraft: one update per batch, optim.updates_per_epoch updates per epoch (else the loader's "
-            "length), dataset.batch_size global; the latest checkpoint after every epoch (save_last), "
-            "evaluation at the last epoch",
+            "length), dataset.batch_size global; validation and the latest checkpoint (save_last) after every "
+            "epoch",
             batch_is_global=True, max_steps_per_epoch=cap,
-            final_events=("eval",) + (("checkpoint",) if save_last is True else ()))
+            final_events=("checkpoint",) if save_last is True else ())
         return b.build(semantics, AudioCraftSettings(**settings))
