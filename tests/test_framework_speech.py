@@ -84,3 +84,16 @@ def test_vits_warmup_is_reported_unread():
     assert [(f.rule, f.key_path) for f in result.findings] == [("SL765", "train.init_lr_ratio"),
                                                                ("SL765", "train.warmup_epochs")]
     assert check_file(SAMPLES / "vits" / "good.json").findings == []
+
+
+HOSTILE = ["optim: {epochs: .inf, updates_per_epoch: .inf}\ncheckpoint: {save_every: .inf}\nsolver: musicgen\n",
+           "optimization: {max_update: .inf, update_freq: [a]}\ndataset: {validate_after_updates: 1000000000000000000000000000000}\n",
+           "max_epoch: .inf\nbatch_type: sorted\nbatch_size: .inf\naccum_grad: .nan\nnum_iters_per_epoch: .inf\n",
+           "epochs: .inf\nloss_params: [1]\ntrain: 5\nbehaviors: [1]\nepoch_counter: {limit: <x>}\nx: <x>\n"]
+
+
+@pytest.mark.parametrize("dialect", ["audiocraft", "asteroid", "rl-zoo", "ml-agents", "styletts2", "vits", "fairseq",
+                                     "espnet2", "coqui", "speechbrain"])
+def test_forced_dialects_never_fail_on_hostile_values(dialect):
+    for text in HOSTILE:
+        assert lint(text, dialect=dialect, dataset_size=1000, world_size=3).error is None, (dialect, text)

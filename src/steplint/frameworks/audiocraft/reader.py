@@ -31,6 +31,7 @@ reported at this file's `defaults` line.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -195,8 +196,9 @@ class AudioCraft(Dialect):
             return None if node == MISSING else node
 
         def number(*path: str) -> Optional[float]:
-            value = to_number(get(*path))
-            return None if isinstance(get(*path), bool) else value
+            """A finite number at the merged path, else None."""
+            value = None if isinstance(get(*path), bool) else to_number(get(*path))
+            return value if value is not None and math.isfinite(value) else None
 
         settings: dict[str, Any] = {}
         if merged.get("solver") == MISSING:

@@ -22,6 +22,7 @@ espnet2/train/trainer.py `Trainer.run`, `train_one_epoch`; espnet2/schedulers/wa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -48,7 +49,9 @@ class ESPnet2Settings:
 
 
 def _number(value: Any) -> Optional[float]:
-    return None if isinstance(value, bool) else to_number(value)
+    """A finite number, else None."""
+    number = None if isinstance(value, bool) else to_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 class ESPnet2(Dialect):

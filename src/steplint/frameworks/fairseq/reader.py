@@ -24,6 +24,7 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -60,7 +61,9 @@ def _get(data: dict, *path: str) -> Any:
 
 
 def _number(value: Any) -> Optional[float]:
-    return None if isinstance(value, bool) else to_number(value)
+    """A finite number, else None (`.inf` and NaN are reported by the canonical model where read)."""
+    number = None if isinstance(value, bool) else to_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 class Fairseq(Dialect):
@@ -171,7 +174,7 @@ class Fairseq(Dialect):
             "fairseq: one update per update_freq batches (the short last group included), batches dealt whole to "
             "the GPUs; the first of max_epoch and max_update ends the run; a save and a validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
-            eval_delay=None if not delay or delay <= 0 else _delay(delay), ruled_out=tuple(ruled_out))
+            eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
         return b.build(semantics, FairseqSettings(**settings))
 
     @staticmethod
@@ -184,6 +187,9 @@ class Fairseq(Dialect):
         b.duration(field, value, path, Unit.EPOCH)
 
 
-def _delay(updates: float):
-    from ...model import Duration
+def _delay(updates: Optional[float]):
+    """validate_after_updates as the plan's eval delay; none when it is not a usable count."""
+    from ...model import MAX_COUNT, Duration
+    if not updates or not 0 < updates <= MAX_COUNT:
+        return None
     return Duration(value=updates, unit=Unit.STEP, key="dataset.validate_after_updates")

@@ -20,6 +20,7 @@ What the scripts do with the numbers:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -51,7 +52,9 @@ class StyleTTS2Settings:
 
 
 def _number(value: Any) -> Optional[float]:
-    return None if isinstance(value, bool) else to_number(value)
+    """A finite number, else None."""
+    number = None if isinstance(value, bool) else to_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 class StyleTTS2(Dialect):
@@ -68,7 +71,7 @@ class StyleTTS2(Dialect):
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         b = RunBuilder(strict=False)
-        loss = data["loss_params"]
+        loss = data.get("loss_params") if isinstance(data.get("loss_params"), dict) else {}
         finetune = "epochs_1st" not in data and "epochs_2nd" not in data
         stages = ("finetune",) if finetune else tuple(s for s in ("first", "second"))
         if "batch_size" in data:

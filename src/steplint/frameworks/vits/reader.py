@@ -49,7 +49,7 @@ class VITS(Dialect):
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         b = RunBuilder(strict=False)
-        train = data["train"]
+        train = data.get("train") if isinstance(data.get("train"), dict) else {}
         if "batch_size" in train:
             b.count("train_loader.batch_size", train["batch_size"], ("train", "batch_size"))
         b.assumptions.append("DistributedBucketSampler pads each length bucket to a multiple of GPUs × batch_size: "
