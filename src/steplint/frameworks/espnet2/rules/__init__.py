@@ -1,0 +1,1 @@
+"""ESPnet2 rules: one module per rule (CODE and check), found by listing this folder."""

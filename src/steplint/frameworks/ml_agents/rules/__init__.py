@@ -1,0 +1,1 @@
+"""The ML-Agents rules: one module per rule (CODE and check), found by listing this folder."""

@@ -1,0 +1,1 @@
+"""SpeechBrain rules: one module per rule (CODE and check), found by listing this folder."""

@@ -1,0 +1,1 @@
+"""StyleTTS 2 rules: one module per rule (CODE and check), found by listing this folder."""

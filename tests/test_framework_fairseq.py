@@ -1,0 +1,94 @@
+"""fairseq Hydra configs: updates, update_freq, token batches, the two cadences of saves and validation."""
+
+from __future__ import annotations
+
+from steplint.findings import Severity
+
+from .conftest import ROOT, check_file, codes, lint
+
+SAMPLES = ROOT / "sample_configs" / "fairseq"
+
+WAV2VEC_FINETUNE = """
+# @package _group_
+checkpoint:
+  save_interval: 1000
+  save_interval_updates: 50
+  no_epoch_checkpoints: true
+task:
+  _name: audio_finetuning
+  data: ???
+dataset:
+  max_tokens: 3200000
+  validate_after_updates: 10000
+  validate_interval: 1000
+distributed_training:
+  distributed_world_size: 2
+optimization:
+  max_update: 13000
+  max_epoch: 50
+  lr: [0.00005]
+  update_freq: [4]
+optimizer:
+  _name: adam
+lr_scheduler:
+  _name: tri_stage
+  phase_ratio: [0.1, 0.4, 0.5]
+model:
+  _name: wav2vec_ctc
+"""
+
+
+def test_recognised_and_read_as_updates():
+    result = lint(WAV2VEC_FINETUNE)
+    assert result.dialect == "fairseq"
+    assert [f for f in result.findings if f.severity >= Severity.WARNING] == []
+    plan = result.plan
+    assert plan["world_size"] == 2 and plan["gradient_accumulation_steps"] == 4
+    # max_tokens: no batches per epoch, so max_epoch cannot be placed and max_update is the bound
+    assert plan["optimizer_steps_per_epoch"] is None
+    # epoch-end saves every 1000 epochs cannot fire before max_epoch 50: the update cadence is the
+    # only one; every mid-epoch save validates, none before validate_after_updates
+    assert plan["first_checkpoint_step"] == 50
+    assert plan["first_eval_step"] == 10000
+
+
+def test_update_cadences_beside_epoch_cadences_are_not_one_interval():
+    text = WAV2VEC_FINETUNE.replace("  save_interval: 1000\n", "").replace("  validate_interval: 1000\n", "")
+    result = lint(text)
+    assert result.plan["checkpoint_count"] is None and result.plan["eval_count"] is None
+    assert any("depends on the epoch length" in a for a in result.plan["assumptions"])
+
+
+def test_default_inverse_sqrt_warmup_is_fairseqs_4000():
+    result = check_file(SAMPLES / "bad_default_warmup.yaml")
+    assert codes(result) == ["SL203"]
+    assert "warmup is 4000 steps but the run is 3000 steps" in result.findings[0].message
+    explicit = lint((SAMPLES / "bad_default_warmup.yaml").read_text().replace(
+        "  _name: inverse_sqrt\n", "  _name: inverse_sqrt\n  warmup_updates: 300\n"))
+    assert codes(explicit) == []
+
+
+def test_polynomial_decay_total_num_update():
+    result = check_file(SAMPLES / "bad.yaml")
+    assert [(f.rule, f.key_path) for f in result.findings] == [("SL766", "lr_scheduler.total_num_update")]
+    assert "holds it for the last 20000 updates (50% of the run)" in result.findings[0].message
+    longer = (SAMPLES / "bad.yaml").read_text().replace("total_num_update: 20000", "total_num_update: 80000")
+    assert codes(lint(longer)) == ["SL205"]  # past the run: it never finishes decaying
+    # max_epoch may end the run before update 20000: not certain without the dataset size
+    with_epochs = (SAMPLES / "bad.yaml").read_text().replace("  max_update: 40000\n", "  max_update: 40000\n  max_epoch: 3\n")
+    assert "SL766" not in codes(lint(with_epochs))
+    assert "SL766" in codes(lint(with_epochs, dataset_size=1_000_000))  # 3 epochs of 31250 updates: 40000 ends it
+
+
+def test_zero_limits_mean_none_and_no_save_rules_out_checkpoints():
+    text = ("optimization: {max_update: 0, max_epoch: 0, lr: [0.1]}\noptimizer: {_name: sgd}\n"
+            "checkpoint: {no_save: true, save_interval_updates: 10}\ndataset: {batch_size: 8, disable_validation: true}\n")
+    result = lint(text, dataset_size=1000)
+    assert result.dialect == "fairseq"
+    assert result.plan["total_optimizer_steps"] is None
+    assert result.plan["checkpoint_count"] == 0 and result.plan["eval_count"] == 0
+    assert [f for f in result.findings if f.severity >= Severity.WARNING] == []
+
+
+def test_good_sample_is_quiet():
+    assert check_file(SAMPLES / "good.yaml").findings == []
