@@ -228,13 +228,7 @@ def test_the_known_difference_is_real():
 def test_the_builtin_profiles_ship_inside_the_package():
     # builtin_profiles() reads them through importlib.resources: from the installed package in CI
     assert len(builtin_profiles()) == len(PROFILE_FILES)
-<<<<<<< HEAD
     assert set(PROFILED) <= set(builtin_profiles())  # frameworks added as profiles have no hand-written twin
-=======
-    # the profiles that replaced a hand-written reader; frameworks written as profiles from the start
-    # (asteroid) have no reader to reproduce
-    assert set(PROFILED) <= set(builtin_profiles())
->>>>>>> h/speech
     for name in PROFILED:
         dialect = ProfileDialect(builtin_profiles()[name])
         assert (dialect.name, dialect.description, dialect.versions_read) == \
