@@ -225,8 +225,10 @@ def test_the_known_difference_is_real():
 def test_the_builtin_profiles_ship_inside_the_package():
     # builtin_profiles() reads them through importlib.resources: from the installed package in CI
     assert len(builtin_profiles()) == len(PROFILE_FILES)
-    assert sorted(builtin_profiles()) == sorted(PROFILED)
+    assert set(PROFILED) <= set(builtin_profiles())  # frameworks written as profiles from the start have no reference
     for name, profile in builtin_profiles().items():
+        if name not in HAND:
+            continue
         dialect = ProfileDialect(profile)
         assert (dialect.name, dialect.description, dialect.versions_read) == \
             (HAND[name].name, HAND[name].description, HAND[name].versions_read)
