@@ -126,7 +126,7 @@ def test_mapping_nemo_megatron_derives_accumulation():
         "tensor_model_parallel_size: 1", "tensor_model_parallel_size: 2", 1)
     _, a, _ = adapted(text)
     assert a.run.world_size.value == 4 and a.run.gradient_accumulation is None
-    assert "SL303" in codes(lint(text))  # 8 is not a multiple of micro 4 × data-parallel 4
+    assert "SL705" in codes(lint(text))  # 8 is not a multiple of micro 4 × data-parallel 4: Megatron refuses it (SL705 replaces SL303)
 
 
 CLI = """

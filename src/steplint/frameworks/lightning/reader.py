@@ -21,7 +21,15 @@ NeMo (nemo/core/optim/lr_scheduler.py, nemo/utils/exp_manager.py): `model.optim.
 every optimizer step; warmup_steps / warmup_ratio count optimizer steps / a fraction of the run.
 Megatron-style NeMo models take `model.global_batch_size` and `model.micro_batch_size`; the
 accumulation is derived: global / (micro × data-parallel size), data-parallel = devices × nodes /
-(tensor × pipeline × context parallel) (megatron/core/num_microbatches_calculator.py).
+(tensor × pipeline × context parallel) (megatron/core/num_microbatches_calculator.py, which asserts
+the division is exact). The scheduler's max_steps is trainer.max_steps whenever that is not negative
+(nemo/core/classes/modelPT.py `setup_optimization` writes it over `sched.max_steps`).
+
+NeMo Framework Launcher (NVIDIA/NeMo-Framework-Launcher 26e42fa, launcher_scripts/conf/<stage>/...):
+each stage's file is the NeMo job's own config (trainer / exp_manager / model, plus the launcher's
+`run:` block), read as above; its Hydra `defaults:` lists only add the tp_overlap userbuffer
+settings (no time keys), and `rlhf_ppo` files hold two jobs (`actor:`, `critic:`) run by
+NeMo-Aligner, whose steps are PPO rollouts: recognised, not read.
 """
 
 from __future__ import annotations
@@ -91,6 +99,28 @@ class CheckpointSettings:
         return 0 if (self.every_n_train_steps is not None or self.train_time_interval) else 1
 
 
+# The schedulers of nemo/core/optim/lr_scheduler.py AVAILABLE_SCHEDULERS (the names `sched.name` takes).
+NEMO_SCHEDULERS = {"WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "CosineAnnealing", "NoamAnnealing",
+                   "NoamHoldAnnealing", "WarmupAnnealing", "InverseSquareRootAnnealing",
+                   "T5InverseSquareRootAnnealing", "SquareRootAnnealing", "PolynomialDecayAnnealing",
+                   "PolynomialHoldDecayAnnealing", "StepLR", "ExponentialLR", "ReduceLROnPlateau", "CyclicLR"}
+
+
+@dataclass(frozen=True)
+class NemoSched:
+    """NeMo's `model.optim.sched`, as written, for NeMo's own rules (SL703, SL704)."""
+
+    name: Optional[str]
+    key: str  # "model.optim.sched"
+    written_max_steps: Optional[float] = None  # sched.max_steps as written
+    horizon: Optional[float] = None  # the max_steps NeMo gives the scheduler
+    warmup_steps: Optional[float] = None
+    warmup_ratio: Optional[float] = None
+    constant_steps: Optional[float] = None
+    constant_ratio: Optional[float] = None
+    min_lr: Optional[float] = None
+
+
 @dataclass(frozen=True)
 class LightningSettings:
     """The Trainer arguments Lightning's own rules and the cadence simulation need."""
@@ -117,6 +147,7 @@ class LightningSettings:
     max_epochs: Optional[int] = None  # as written (-1 = unlimited)
     max_steps: Optional[int] = None
     megatron: bool = False
+    nemo_sched: Optional[NemoSched] = None
 
     @property
     def val_check_batch_int(self) -> Optional[int]:
@@ -179,6 +210,13 @@ def _is_nemo(data: dict) -> bool:
         if key == "_target_" and isinstance(value, str) and _NEMO_TARGET.match(value):
             return True
     return False
+
+
+def _is_actor_critic(data: dict) -> bool:
+    """NeMo Framework Launcher's rlhf_ppo configs: `actor:` and `critic:`, each a NeMo job."""
+    return all(isinstance(data.get(k), dict) and isinstance(data[k].get("trainer"), dict)
+               and (isinstance(data[k].get("exp_manager"), dict) or isinstance(data[k].get("model"), dict))
+               for k in ("actor", "critic"))
 
 
 def _lightning_score(data: dict) -> float:
@@ -501,9 +539,14 @@ class NeMo(Dialect):
     description = "NVIDIA NeMo Hydra configs: a Lightning `trainer:` block, `model.optim.sched`, `exp_manager`"
 
     def score(self, data: dict) -> float:
-        return 0.95 if _is_nemo(data) else 0.0
+        return 0.95 if _is_nemo(data) or _is_actor_critic(data) else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
+        if _is_actor_critic(data) and not _is_nemo(data):
+            b = RunBuilder(strict=False)
+            b.assumptions.append("a NeMo Framework Launcher RLHF PPO config (an actor and a critic job, run by "
+                                 "NeMo-Aligner): its steps are PPO rollouts, not passes over a dataset; not read")
+            return b.build(Semantics(NEMO_SEMANTICS_NAME), LightningSettings(flavour="nemo"))
         r = _Reader(data, "nemo")
         b = r.b
         model = _dict(data.get("model"))
@@ -572,20 +615,49 @@ class NeMo(Dialect):
     @staticmethod
     def _sched(r: _Reader, sched: dict, path: KeyPath) -> None:
         """NeMo schedulers step every optimizer step (nemo/core/optim/lr_scheduler.py
-        prepare_lr_scheduler: interval "step")."""
+        prepare_lr_scheduler: interval "step"). Their max_steps is trainer.max_steps whenever that is
+        not negative: ModelPT.setup_optimization writes it over `sched.max_steps`
+        (nemo/core/classes/modelPT.py); only with trainer.max_steps -1 is sched.max_steps used, and
+        sched.max_steps -1 then builds no scheduler at all (prepare_lr_scheduler returns None)."""
         if not sched:
             return
         b = r.b
-        if isinstance(sched.get("name"), str):
-            b.name("schedule.name", sched["name"], path + ("name",))
+        name = sched.get("name") if isinstance(sched.get("name"), str) else None
+        if name:
+            b.name("schedule.name", name, path + ("name",))
+        trainer_steps, written = r.s.get("max_steps"), to_number(sched.get("max_steps"))
+        if trainer_steps is None and _dict(r.data.get("trainer")).get("max_steps") is not None:
+            horizon_known = False  # trainer.max_steps is written but unreadable (${...}): NeMo's horizon is unknown
+        else:
+            horizon_known = True
+            trainer_steps = -1 if trainer_steps is None else trainer_steps  # Lightning's default
+        if horizon_known and trainer_steps < 0 and written == -1:
+            b.assumptions.append("model.optim.sched.max_steps -1: NeMo builds no LR scheduler (constant LR)")
+            return
         steps, ratio = sched.get("warmup_steps"), sched.get("warmup_ratio")
         if to_number(steps) is not None:
             b.duration("schedule.warmup", steps, path + ("warmup_steps",), Unit.STEP, zero_is_unset=True)
         elif to_number(ratio) is not None:
             b.duration("schedule.warmup", ratio, path + ("warmup_ratio",), Unit.DUR, zero_is_unset=True)
-        horizon = to_number(sched.get("max_steps"))
-        if horizon is not None and horizon > 0:
-            b.duration("schedule.horizon", horizon, path + ("max_steps",), Unit.STEP)
+        horizon, horizon_key = None, None
+        if name not in NEMO_SCHEDULERS or not horizon_known:
+            pass  # a scheduler NeMo does not ship (MLPerf's CosineAnnealingExp...): its horizon is its own
+        elif trainer_steps > 0:
+            horizon, horizon_key = trainer_steps, ("trainer", "max_steps")
+            b.duration("schedule.horizon", horizon, horizon_key, Unit.STEP,
+                       note="NeMo sets model.optim.sched.max_steps to trainer.max_steps")
+        elif written is not None and written > 0 and trainer_steps < 0:
+            horizon, horizon_key = written, path + ("max_steps",)
+            b.duration("schedule.horizon", horizon, horizon_key, Unit.STEP)
+        r.s["nemo_sched"] = NemoSched(
+            name=name, key=format_key_path(path),
+            written_max_steps=written if "max_steps" in sched else None,
+            horizon=horizon,
+            warmup_steps=to_number(steps) if to_number(steps) is not None else None,
+            warmup_ratio=to_number(ratio) if to_number(ratio) is not None else None,
+            constant_steps=to_number(sched.get("constant_steps")),
+            constant_ratio=to_number(sched.get("constant_ratio")),
+            min_lr=to_number(sched.get("min_lr")))
 
 
 # -- the cadence Lightning follows: validation runs and checkpoint saves -------------------------------

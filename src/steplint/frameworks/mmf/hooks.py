@@ -1,0 +1,46 @@
+"""What the MMF profile cannot say as data: the settings MMF's own rules (SL700-SL702) read, from
+the config with its includes merged, MMF's defaults (mmf/configs/defaults.yaml) filled in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import RunBuilder, Source
+from .settings import (DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_EVALUATION_INTERVAL, DEFAULT_MAX_UPDATES,
+                       UNREAD_TRAINING_KEYS, MmfSettings)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _global_per_update(b: RunBuilder) -> None:
+    """training.batch_size is global per *batch*: each rank loads batch_size / world and an update
+    accumulates update_frequency of them [mmf/utils/general.py get_batch_size; training_loop.py].
+    steplint's global batch is per optimizer step, so it is batch_size × update_frequency."""
+    batch, accumulation = b.get("global_batch_size"), b.get("gradient_accumulation")
+    if batch and accumulation and accumulation["value"] > 1:
+        key = tuple(batch["key"].split(".")) if batch.get("key") else ()
+        b.count("global_batch_size", batch["value"] * accumulation["value"], key,
+                note=f"training.batch_size {batch['value']} × update_frequency {accumulation['value']}")
+
+
+def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    _global_per_update(b)
+    training = _dict(data.get("training"))
+    scheduler = _dict(data.get("scheduler"))
+    fragment = not any(k in data for k in ("training", "optimizer", "scheduler", "evaluation"))
+    return {"settings": MmfSettings(
+        fragment=fragment,
+        lr_scheduler=training.get("lr_scheduler") is True,
+        scheduler_type=scheduler.get("type") if isinstance(scheduler.get("type"), str) else None,
+        scheduler_params=tuple(_dict(scheduler.get("params")).items()),
+        use_warmup=training.get("use_warmup") is True,
+        warmup_iterations=training.get("warmup_iterations", 1000),
+        max_updates=training.get("max_updates", DEFAULT_MAX_UPDATES),
+        max_updates_written="max_updates" in training,
+        max_epochs=training.get("max_epochs"),
+        unread=tuple((k, training[k]) for k in UNREAD_TRAINING_KEYS if k in training),
+        checkpoint_interval=training.get("checkpoint_interval", DEFAULT_CHECKPOINT_INTERVAL),
+        evaluation_interval=training.get("evaluation_interval", DEFAULT_EVALUATION_INTERVAL),
+        lightning=training.get("trainer") == "lightning")}
