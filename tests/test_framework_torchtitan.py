@@ -139,3 +139,23 @@ def test_the_llama3_8b_preset():
     plan = check_file(TORCHTITAN / "torchtitan/models/llama3/train_configs/llama3_8b.toml").plan
     assert (plan["total_optimizer_steps"], plan["warmup_steps"], plan["micro_batch_size"]) == (1000, 200, 1)
     assert plan["checkpoint_count"] == 0  # [checkpoint] enable = false
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 50000 + "]" * 50000 + "\n",   # tomllib recurses: RecursionError
+    "a = " + "[" * 300 + "]" * 300 + "\n",       # deeper than the loader's 200 levels
+    "a" + " . a" * 100000 + " = 1\n",             # tomllib is quadratic in a key's dotted parts
+])
+def test_toml_nested_past_the_limit_is_refused_quickly(text):
+    import time
+    started = time.monotonic()
+    [finding] = lint(text, "job.toml").findings
+    assert finding.rule == "SL005" and "nesting deeper than 200 levels" in finding.message
+    assert time.monotonic() - started < 10
+
+
+def test_toml_arrays_of_floats_are_not_dotted_keys():
+    text = JOB.format(steps=10, training="x = [" + ", ".join(["0.5"] * 500) + "]", scheduler="warmup_steps = 2",
+                      checkpoint="enable = false")
+    result = lint(text, "job.toml")
+    assert result.dialect == "torchtitan" and result.findings == []

@@ -287,11 +287,13 @@ def _load_toml(path: str, text: str) -> LoadedFile:
     from . import toml_loading  # most runs read no TOML
 
     try:
-        data, positions = toml_loading.parse(text)
+        data, positions = toml_loading.parse(text, MAX_DEPTH)
     except toml_loading.TomlProblem as exc:
         span = Span(exc.line, exc.column, exc.line, exc.column + 1)
         return LoadedFile(path, text, [], [LoadProblem(SYNTAX_ERROR, f"syntax error: {exc.message}", span)],
-                          toml_loading.partial(text, exc.line))
+                          toml_loading.partial(text, exc.line, MAX_DEPTH))
+    except toml_loading.TooDeep:
+        return LoadedFile(path, text, [], [LoadProblem(TOO_LARGE, _DEPTH_MESSAGE, _FIRST)])
     return LoadedFile(path, text, [Document(data, {k: Span(*v) for k, v in positions.items()})], [])
 
 

@@ -33,8 +33,15 @@ class TomlProblem(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def parse(text: str) -> tuple[dict, dict[KeyPath, tuple[int, int, int, int]]]:
-    """(the document, key path -> (line, column, end line, end column)). Raises TomlProblem."""
+class TooDeep(Exception):
+    """Tables or arrays nested deeper than the loader's limit (`a.a.a...= 1`, `[[[[...]]]]`)."""
+
+
+def parse(text: str, max_depth: int) -> tuple[dict, dict[KeyPath, tuple[int, int, int, int]]]:
+    """(the document, key path -> (line, column, end line, end column)). Raises TomlProblem, or
+    TooDeep past `max_depth` levels of nesting."""
+    if _too_dotted(text, max_depth):
+        raise TooDeep()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -42,18 +49,45 @@ def parse(text: str) -> tuple[dict, dict[KeyPath, tuple[int, int, int, int]]]:
         found = _ERROR_AT.search(message)
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
         raise TomlProblem(_ERROR_AT.sub("", message), line, column) from None
-    except RecursionError:  # arrays nested thousands deep
-        raise TomlProblem("nesting too deep to read", 1, 1) from None
-    return _plain(data), _positions(text)
+    except RecursionError:  # arrays nested thousands deep: tomllib recurses
+        raise TooDeep() from None
+    if _depth(data) > max_depth:
+        raise TooDeep()
+    return _plain(data), _positions(text, max_depth)
 
 
-def partial(text: str, line: int) -> Optional[dict]:
+_KEY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")  # a dot that is not a decimal point
+
+
+def _too_dotted(text: str, max_depth: int) -> bool:
+    """A key of more than `max_depth` dotted parts (`a.a.a... = 1`): tomllib takes quadratic time over
+    them, so such a file is refused before it is parsed. A key sits on one line; dots inside strings
+    and decimal points (an array of floats) do not count."""
+    for line in text.splitlines():
+        if line.count(".") > max_depth and len(_KEY_DOT.findall(_STRING.sub("", line))) > max_depth:
+            return True
+    return False
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest, counted without recursion (dotted keys nest without limit)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def partial(text: str, line: int, max_depth: int) -> Optional[dict]:
     """What the lines before a syntax error hold, when they parse on their own: enough to tell
     whether a broken file is a training config."""
     try:
-        return _plain(tomllib.loads("\n".join(text.splitlines()[:max(line - 1, 0)])))
+        data = tomllib.loads("\n".join(text.splitlines()[:max(line - 1, 0)]))
     except (tomllib.TOMLDecodeError, RecursionError):
         return None
+    return _plain(data) if _depth(data) <= max_depth else None
 
 
 def _plain(value: Any) -> Any:
@@ -71,7 +105,7 @@ def _parts(dotted: str) -> tuple[str, ...]:
     return tuple(p[1:-1] if p[0] in "\"'" else p for p in _PART.findall(dotted))
 
 
-def _positions(text: str) -> dict[KeyPath, tuple[int, int, int, int]]:
+def _positions(text: str, max_depth: int) -> dict[KeyPath, tuple[int, int, int, int]]:
     """Where each `[table]`, `[[array.of.tables]]` and `key =` is written. Lines inside multi-line
     strings and arrays are skipped; keys inside inline tables get their parent's position."""
     positions: dict[KeyPath, tuple[int, int, int, int]] = {}
@@ -101,7 +135,7 @@ def _positions(text: str) -> dict[KeyPath, tuple[int, int, int, int]]:
         found = _KEY_VALUE.match(line)
         if not found:
             continue
-        key = _parts(found.group(1))
+        key = _parts(found.group(1))[:max_depth]
         for end in range(1, len(key) + 1):
             positions.setdefault((*table, *key[:end]), (number, found.start(1) + 1, number, found.end(1) + 1))
         rest = line[found.end():]
