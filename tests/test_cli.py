@@ -357,7 +357,7 @@ def test_a_folder_with_no_configs_says_so_on_stderr(tmp_path):
     result = run_cli("check", tmp_path / "empty_dir")
     assert result.exit_code == 0
     assert result.stderr == (f"steplint: warning: no config files found in {tmp_path / 'empty_dir'} "
-                             "(looked for *.yaml, *.yml, *.json)\n")
+                             "(looked for *.yaml, *.yml, *.json, *.toml)\n")
     quiet = run_cli("check", "--format", "json", tmp_path / "empty_dir")
     assert json.loads(quiet.stdout)["summary"]["files"] == 0 and "no config files found" in quiet.stderr
 

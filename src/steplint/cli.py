@@ -175,7 +175,7 @@ def main() -> None:
 def check(paths, output_format, dataset_size, world_size, dialect, framework_versions, select, extend_select,
           ignore, fail_on, exit_zero, quiet, no_color, stdin_filename, config_path, isolated, no_inline_ignores,
           force_exclude, statistics, output_file, jobs) -> None:
-    """Check training configs (files, or directories searched for *.yaml, *.yml, *.json)."""
+    """Check training configs (files, or directories searched for *.yaml, *.yml, *.json, *.toml)."""
     from .findings import Severity
     from .runner import run_check
     from .values import CheckRequest, CommandLine

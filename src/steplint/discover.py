@@ -1,4 +1,5 @@
-"""Find the files to check: files as given, directories searched for YAML and JSON."""
+"""Find the files to check: files as given, directories searched for YAML, JSON and TOML (torchtitan's
+job configs are TOML; detection leaves other TOML files, Cargo.toml or ruff.toml, unread)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import os
 import stat
 from typing import Iterator
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+from .config import CONFIG_NAMES
+
+EXTENSIONS = (".yaml", ".yml", ".json", ".toml")
+# steplint's own project configs and Python's project file: TOML, never a training config.
+NOT_CONFIGS = frozenset(CONFIG_NAMES)
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
              ".pytest_cache", ".ruff_cache", "site-packages"}
 
@@ -36,7 +41,7 @@ def _walk(paths: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):
-                if name.lower().endswith(EXTENSIONS):
+                if name.lower().endswith(EXTENSIONS) and name not in NOT_CONFIGS:
                     found = os.path.join(root, name)
                     if _regular(found):
                         yield found, False

@@ -292,6 +292,8 @@ def json_source(text: str) -> str:
 
 
 def load_text(path: str, text: str) -> LoadedFile:
+    if path.lower().endswith(".toml"):
+        return _load_toml(path, text)
     source = json_source(text) if _is_json(path) else text
     builder = _TreeBuilder()
     try:
@@ -316,6 +318,20 @@ def load_text(path: str, text: str) -> LoadedFile:
     if partial is None and any(p.code == SYNTAX_ERROR for p in builder.problems) and _UNPRINTABLE.search(source):
         partial = _glimpse(path, text)  # the reader refused a control character before any key was read
     return LoadedFile(path, text, builder.documents, builder.problems, partial)
+
+
+def _load_toml(path: str, text: str) -> LoadedFile:
+    from . import toml_loading  # most runs read no TOML
+
+    try:
+        data, positions = toml_loading.parse(text, MAX_DEPTH)
+    except toml_loading.TomlProblem as exc:
+        span = Span(exc.line, exc.column, exc.line, exc.column + 1)
+        return LoadedFile(path, text, [], [LoadProblem(SYNTAX_ERROR, f"syntax error: {exc.message}", span)],
+                          toml_loading.partial(text, exc.line, MAX_DEPTH))
+    except toml_loading.TooDeep:
+        return LoadedFile(path, text, [], [LoadProblem(TOO_LARGE, _DEPTH_MESSAGE, _FIRST)])
+    return LoadedFile(path, text, [Document(data, {k: Span(*v) for k, v in positions.items()})], [])
 
 
 _DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels; not checked"

@@ -14,6 +14,11 @@ Schedulers [S-CO composer/optim/scheduler.py `_convert_time`, `_raise_if_warmup_
 unit (batches when max_duration is in epochs: int(fraction × epochs × dataloader length)), `ep`
 becomes batches; the *_with_warmup schedulers raise ValueError when t_warmup and t_max end up in
 different units or when t_max is shorter than max_duration.
+
+Hydra layouts (mosaicml/diffusion [S-MD diffusion/train.py `train`, commit 49282fd7]): the Trainer's
+arguments sit in a `trainer:` node with `_target_: composer.Trainer`, the scheduler is a `_target_`
+node of its own, and each rank loads `dataset.train_batch_size // world_size` samples per batch
+(floored, never refused).
 """
 
 from __future__ import annotations
@@ -118,6 +123,15 @@ def _config_root(data: dict) -> tuple[dict, KeyPath]:
     return data, ()
 
 
+def _hydra_trainer(d: dict) -> Optional[dict]:
+    """The `trainer:` node that Hydra instantiates as composer.Trainer (mosaicml/diffusion)."""
+    trainer = d.get("trainer")
+    if isinstance(trainer, dict) and isinstance(trainer.get("_target_"), str) \
+            and trainer["_target_"] in ("composer.Trainer", "composer.trainer.Trainer", "composer.trainer.trainer.Trainer"):
+        return trainer
+    return None
+
+
 def _looks_olmo(d: dict) -> bool:
     """OLMo's TrainConfig shares max_duration and the batch keys; its own keys tell it apart."""
     if "train_loader" in d or "variables" in d or "max_seq_len" in d:
@@ -137,6 +151,9 @@ class Composer(Dialect):
         d, _ = _config_root(data)
         if not isinstance(d, dict) or _looks_olmo(d):
             return 0.0
+        trainer = _hydra_trainer(d)
+        if trainer is not None and "max_duration" in trainer:
+            return 0.9
         markers = _MARKERS & d.keys()
         if "max_duration" in d and markers:
             return 0.9
@@ -146,6 +163,8 @@ class Composer(Dialect):
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         d, root = _config_root(data)
+        if _hydra_trainer(d) is not None:
+            return self._adapt_hydra(data, d, root)
         # llm-foundry's train.py reads its YAML with OmegaConf (om.load); an MCLI run file is read by
         # mcli with PyYAML before its `parameters` reach llm-foundry
         b = RunBuilder(strict=False, framework="Composer", yaml_loader="pyyaml" if root else "omegaconf")
@@ -227,6 +246,55 @@ class Composer(Dialect):
             final_events=("checkpoint", "eval"),
             ruled_out=tuple(ruled_out),
         )
+        return b.build(semantics, ComposerSettings(**settings))
+
+    def _adapt_hydra(self, data: dict, d: dict, root: KeyPath) -> Adapted:
+        """A `trainer: {_target_: composer.Trainer, ...}` node: the Trainer's own arguments."""
+        trainer = _hydra_trainer(d) or {}
+        at = root + ("trainer",)
+        b = RunBuilder(strict=False, framework="Composer", yaml_loader="omegaconf")  # Hydra composes it
+        settings: dict[str, Any] = {}
+        max_duration = parse_time(trainer.get("max_duration"), "ep", at + ("max_duration",))
+        if max_duration is not None:
+            settings["max_duration"] = max_duration
+            if max_duration.unit != "dur":
+                self._duration(b, "epochs" if max_duration.unit == "ep" else "max_steps", max_duration)
+        dataset = d.get("dataset") if isinstance(d.get("dataset"), dict) else {}
+        if to_number(dataset.get("train_batch_size")) is not None:
+            # per rank: train_batch_size // world size, floored (not refused, so no SL505 settings)
+            b.count("global_batch_size", dataset["train_batch_size"], root + ("dataset", "train_batch_size"))
+        settings["evaluates"] = bool(dataset.get("eval_dataset") or d.get("evaluators"))
+        sched = d.get("scheduler")
+        if isinstance(sched, dict):
+            target = sched.get("_target_")
+            if isinstance(target, str) and target:
+                b.name("schedule.name", target.rsplit(".", 1)[-1], root + ("scheduler", "_target_"))
+            for arg, field in (("t_warmup", "schedule.warmup"), ("t_max", "schedule.horizon")):
+                time = parse_time(sched.get(arg), None, root + ("scheduler", arg))
+                if time is not None:
+                    settings[arg] = time
+                    self._duration(b, field, time)
+        # Trainer: no CheckpointSaver without save_folder; evaluation only with something to evaluate
+        ruled_out = [] if trainer.get("save_folder") else ["checkpoint"]
+        if not settings["evaluates"]:
+            ruled_out.append("eval")
+        for field, name in (("eval", "eval_interval"), ("checkpoint", "save_interval"),
+                            ("logging", "console_log_interval")):
+            time = parse_time(trainer.get(name), "ep", at + (name,))
+            if time is None or time.value == 0:
+                if time is not None and name == "eval_interval" and "eval" not in ruled_out:
+                    ruled_out.append("eval")
+                continue
+            if name == "eval_interval":
+                settings["eval_interval"] = time
+            if field in ruled_out:
+                continue
+            self._duration(b, field, time)
+        semantics = Semantics(
+            "Composer: a Hydra trainer node; one optimizer step per batch, each rank loading "
+            "train_batch_size // world size samples (split into microbatches); save and eval also at the end "
+            "of training", batch_is_global=True, warmup_rounding="floor", final_events=("checkpoint", "eval"),
+            ruled_out=tuple(ruled_out))
         return b.build(semantics, ComposerSettings(**settings))
 
     @staticmethod

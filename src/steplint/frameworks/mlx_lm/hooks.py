@@ -1,0 +1,47 @@
+"""What the mlx-lm profile cannot say as data: the run in optimizer updates, floor(iters /
+grad_accumulation_steps) (an update happens when it % grad_accumulation_steps == 0, so a last partial
+group is never applied), and where the LR schedule ends: a warmup joined to the named mlx.optimizers
+schedule at warmup + 1, which then runs its own length [mlx-lm mlx_lm/tuner/trainer.py `train`,
+mlx_lm/tuner/utils.py `build_schedule`; mlx optimizers/schedulers.py `cosine_decay(init, decay_steps,
+end)`, `linear_schedule(init, end, steps)`, `join_schedules`]."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from ..base import RunBuilder, Source
+from ...units import Unit, to_number
+
+DEFAULT_ITERS = 1000  # lora.py CONFIG_DEFAULTS
+# schedule name -> the index of its length in `arguments`
+LENGTH_ARGUMENT = {"cosine_decay": 1, "linear_schedule": 2}
+
+
+def _whole(value: Any) -> Optional[int]:
+    number = to_number(value)
+    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
+def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    iters = _whole(data.get("iters", DEFAULT_ITERS))
+    accumulation = _whole(data.get("grad_accumulation_steps", 1)) or 1
+    if iters is not None and iters > 0 and accumulation >= 1:
+        updates = iters // accumulation
+        note = None if "iters" in data else "mlx-lm default iters 1000"
+        if accumulation > 1:
+            note = f"floor({iters} iterations / {accumulation})"
+        b.duration("max_steps", updates, ("iters",) if "iters" in data else (), Unit.STEP, note=note)
+    schedule = data.get("lr_schedule")
+    if isinstance(schedule, dict) and isinstance(schedule.get("arguments"), list):
+        index = LENGTH_ARGUMENT.get(schedule.get("name"))
+        arguments = schedule["arguments"]
+        length = _whole(arguments[index]) if index is not None and len(arguments) > index else None
+        warmup = _whole(schedule.get("warmup", 0)) or 0
+        if length is not None and length > 0 and warmup >= 0:
+            end = warmup + 1 + length if warmup else length
+            b.duration("schedule.horizon", end, ("lr_schedule", "arguments", index), Unit.STEP,
+                       note=f"warmup {warmup} + 1 + {length}" if warmup else None)
+    return {}

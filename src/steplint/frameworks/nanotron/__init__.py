@@ -1,0 +1,10 @@
+"""nanotron (huggingface/nanotron) YAML configs: a profile (profile.yaml) with a small hook (hooks.py)
+for the end of the LR decay, which nanotron computes from three keys."""
+
+from __future__ import annotations
+
+from ...profile import ProfileDialect, shipped_profile
+from ..base import rules_in
+
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
+RULES = rules_in(__name__)

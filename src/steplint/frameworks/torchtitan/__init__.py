@@ -1,0 +1,11 @@
+"""torchtitan (pytorch/torchtitan) TOML job configs: a profile (profile.yaml) with a small hook
+(hooks.py) for the data-parallel degree, the events a disabled section rules out, and the warmup
+torchtitan clamps."""
+
+from __future__ import annotations
+
+from ...profile import ProfileDialect, shipped_profile
+from ..base import rules_in
+
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
+RULES = rules_in(__name__)

@@ -1,0 +1,67 @@
+"""What the torchtitan profile cannot say as data: the data-parallel degree (replicate × shard; a
+shard degree of -1 takes the ranks left over, unknown here), the events a disabled [checkpoint] or
+[validation] table rules out, and the warmup build_lr_schedulers clamps to the schedule's total
+steps [torchtitan torchtitan/train.py `Trainer.__init__`, torchtitan/config/job_config.py
+`Parallelism`, torchtitan/components/lr_scheduler.py `build_lr_schedulers`, commit 238fa995]."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from ..base import RunBuilder, Source
+from .settings import TorchtitanSettings
+from ...units import Unit, to_number
+
+DEFAULT_WARMUP_STEPS = 200  # LRScheduler.warmup_steps
+
+
+def _table(data: dict, name: str) -> dict:
+    found = data.get(name)
+    return found if isinstance(found, dict) else {}
+
+
+def _whole(value: Any) -> Optional[int]:
+    number = to_number(value)
+    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
+def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    training, parallelism = _table(data, "training"), _table(data, "parallelism")
+    legacy = "data_parallel_shard_degree" in training or "data_parallel_degree" in training
+    degrees = training if legacy else parallelism
+    shard = _whole(degrees.get("data_parallel_shard_degree", -1))
+    replicate = _whole(degrees.get("data_parallel_replicate_degree", 1))
+    table = "training" if legacy else "parallelism"
+    if shard is not None and shard >= 1 and replicate is not None and replicate >= 1:
+        b.count("world_size", shard * replicate, (table, "data_parallel_shard_degree"),
+                note=f"data-parallel degree: replicate {replicate} × shard {shard}")
+
+    checkpoint, validation = _table(data, "checkpoint"), _table(data, "validation")
+    ruled_out = []
+    if checkpoint.get("enable", checkpoint.get("enable_checkpoint", False)) is not True \
+            or checkpoint.get("load_only") is True:
+        ruled_out.append("checkpoint")  # Checkpoint.enable defaults to False
+    if validation.get("enable", False) is not True:
+        ruled_out.append("eval")  # Validation.enable defaults to False
+
+    settings: dict[str, Any] = {}
+    if not legacy and "warmup_steps" not in training:
+        scheduler = _table(data, "lr_scheduler")
+        written = "warmup_steps" in scheduler
+        warmup = _whole(scheduler["warmup_steps"]) if written else DEFAULT_WARMUP_STEPS
+        total = _whole(scheduler.get("total_steps"))
+        schedule_key = "lr_scheduler.total_steps" if total is not None else "training.steps"
+        if total is None:
+            total = _whole(training.get("steps"))
+        settings.update(warmup_steps=warmup, warmup_key="lr_scheduler.warmup_steps", warmup_written=written,
+                        schedule_steps=total, schedule_key=schedule_key)
+        # A warmup longer than the schedule is clamped to it: SL670 says so, and the plan has no
+        # warmup that SL203 would call a warmup longer than the run.
+        if warmup is not None and warmup > 0 and (total is None or warmup <= total):
+            path = ("lr_scheduler", "warmup_steps") if written else ("lr_scheduler",)
+            b.duration("schedule.warmup", warmup, path, Unit.STEP,
+                       note=None if written else "torchtitan default lr_scheduler.warmup_steps")
+    return {"settings": TorchtitanSettings(**settings), "ruled_out": tuple(ruled_out)}

@@ -1,0 +1,125 @@
+"""Cerebras Model Zoo: detection (the trainer layout and the legacy runconfig one), the plan as the
+trainer's loop and run schedule count (num_steps over max_steps, eval_frequency as steps or a fraction,
+checkpoints only with checkpoint.steps, the last step included), the length of the LR schedulers,
+SL675 and SL676; the Model Zoo's own configs read in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from steplint.frameworks import detect
+
+from .conftest import ROOT, SHARED, check_file, codes, lint, load_data
+
+SAMPLES = ROOT / "sample_configs" / "cerebras"
+MODELZOO = SHARED / "corpus-wild" / "Cerebras__modelzoo" / "src" / "cerebras" / "modelzoo"
+needs_wild = pytest.mark.skipif(not MODELZOO.is_dir(), reason="../shared/corpus-wild is absent (it sits beside the repo)")
+
+CONFIG = """\
+trainer:
+  init:
+    backend: {{backend_type: CSX}}
+    schedulers:
+      - SequentialLR:
+          schedulers:
+            - LinearLR: {{initial_learning_rate: 0.0, end_learning_rate: 1.0e-3, total_iters: {warmup}}}
+            - CosineDecayLR: {{initial_learning_rate: 1.0e-3, end_learning_rate: 1.0e-4, total_iters: {decay}}}
+    loop: {{{loop}}}
+    checkpoint: {{{checkpoint}}}
+  fit:
+    train_dataloader: {{data_processor: GptHDF5MapDataProcessor, batch_size: 256}}
+{val}"""
+VAL = "    val_dataloader: {data_processor: GptHDF5DataProcessor, batch_size: 256}\n"
+
+
+def config(loop="max_steps: 1000, eval_frequency: 250", checkpoint="steps: 250", warmup=100, decay=900, val=VAL):
+    return lint(CONFIG.format(loop=loop, checkpoint=checkpoint, warmup=warmup, decay=decay, val=val), "params.yaml")
+
+
+def test_the_plan_counts_as_the_trainer_does():
+    result = config()
+    assert result.dialect == "cerebras-modelzoo"
+    plan = result.plan
+    assert plan["global_batch_size"] == 256 and plan["total_optimizer_steps"] == 1000
+    assert plan["warmup_steps"] == 100 and plan["schedule_end_step"] == 1000
+    assert plan["checkpoint_count"] == 4 and plan["eval_count"] == 4
+    assert not result.findings
+
+
+def test_num_steps_takes_precedence_over_max_steps():
+    assert config(loop="num_steps: 500, max_steps: 1000, eval_frequency: 250").plan["total_optimizer_steps"] == 500
+
+
+def test_eval_frequency_counts_steps_or_a_fraction_of_the_run():
+    assert config(loop="max_steps: 1000, eval_frequency: 0.5").plan["eval_count"] == 2   # ceil(0.5 × 1000)
+    assert config(loop="max_steps: 1000").plan["eval_count"] == 1                        # default 1.0: at the end
+    assert config(loop="max_steps: 1000, eval_frequency: 1").plan["eval_count"] == 1000  # an int: every step
+    assert config(loop="max_steps: 1000, eval_frequency: null").plan["eval_count"] == 0
+    assert config(loop="max_steps: 1000, eval_frequency: 250", val="").plan["eval_count"] == 0  # no val loader
+
+
+def test_checkpoints_need_checkpoint_steps_and_include_the_last_step():
+    assert config(checkpoint="save_initial_checkpoint: false").plan["checkpoint_count"] == 0
+    result = config(checkpoint="steps: 5000")
+    [hit] = [f for f in result.findings if f.rule == "SL204"]
+    assert "only the final one, which Cerebras Model Zoo forces at the end" in hit.message
+    assert result.plan["checkpoint_count"] == 1
+
+
+def test_the_schedulers_length_against_the_run():
+    [hit] = config(decay=1900).findings
+    assert hit.rule == "SL205" and "sized for 2000 steps" in hit.message
+    [hit] = config(decay=400).findings
+    assert hit.rule == "SL675" and hit.severity.label == "info"
+    assert "stays at 0.0001 for the last 500 of the 1000 steps (50% of the run)" in hit.message
+    assert sorted(codes(config(loop="max_steps: 50, eval_frequency: 25", checkpoint="steps: 25"))) == ["SL203", "SL205"]
+
+
+@pytest.mark.parametrize("frequency", ["2.5", "-1", "'often'"])
+def test_an_eval_frequency_fit_refuses(frequency):
+    [hit] = config(loop=f"max_steps: 1000, eval_frequency: {frequency}").findings
+    assert hit.rule == "SL676" and hit.key_path == "trainer.init.loop.eval_frequency"
+    assert config(loop=f"max_steps: 1000, eval_frequency: {frequency}", val="").findings == []  # never read
+
+
+def test_the_batch_is_read_on_csx_only():
+    text = CONFIG.format(loop="max_steps: 1000", checkpoint="steps: 250", warmup=100, decay=900, val="")
+    assert lint(text.replace("CSX", "GPU"), "params.yaml").plan["global_batch_size"] is None
+
+
+def test_the_legacy_layout():
+    result = lint("train_input: {data_processor: MNISTDataProcessor, batch_size: 4}\n"
+                  "eval_input: {data_processor: MNISTDataProcessor, batch_size: 4}\n"
+                  "model: {name: fc_mnist}\n"
+                  "runconfig: {max_steps: 1000, log_steps: 50, checkpoint_steps: 200, eval_frequency: 500}\n",
+                  "params.yaml")
+    assert result.dialect == "cerebras-modelzoo"
+    assert (result.plan["total_optimizer_steps"], result.plan["checkpoint_count"], result.plan["eval_count"]) == \
+        (1000, 5, 2)
+
+
+def test_samples():
+    assert not check_file(SAMPLES / "good.yaml").findings
+    assert sorted(codes(check_file(SAMPLES / "bad.yaml"))) == ["SL203", "SL204", "SL205", "SL676"]
+
+
+@needs_wild
+def test_every_model_zoo_config_is_recognised():
+    files = sorted(MODELZOO.rglob("*.yaml"))
+    assert len(files) == 44
+    for path in files:
+        assert detect(load_data(path)).name == "cerebras-modelzoo", path
+
+
+@needs_wild
+def test_the_dinov2_warmup_outlasts_its_run():
+    result = check_file(MODELZOO / "models/vision/dino/configs/params_dinov2_giant_patch14_img1036.yaml")
+    assert sorted(codes(result)) == ["SL203", "SL205"]
+    assert result.plan["warmup_steps"] == 360000 and result.plan["total_optimizer_steps"] == 225000
+
+
+@needs_wild
+def test_a_schedule_that_matches_max_steps_is_clean():
+    result = check_file(MODELZOO / "models/nlp/gpt3/configs/muP/params_gpt3_111M.yaml")
+    assert result.plan["schedule_end_step"] == result.plan["total_optimizer_steps"] == 9037
+    assert result.findings == []

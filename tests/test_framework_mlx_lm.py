@@ -1,0 +1,66 @@
+"""mlx-lm fine-tuning configs: detection, the run in optimizer updates (iters counts iterations; an
+update every grad_accumulation_steps), intervals in iterations, the LR schedule in updates (a warmup
+joined to the named schedule), and the findings that follow."""
+
+from __future__ import annotations
+
+from steplint.frameworks import detect
+
+from .conftest import ROOT, check_file, codes, lint
+
+SAMPLES = ROOT / "sample_configs" / "mlx_lm"
+
+CONFIG = """\
+model: mlx-community/Llama-3.2-1B-Instruct-bf16
+train: true
+fine_tune_type: lora
+data: mlx-community/WikiSQL
+batch_size: 4
+iters: {iters}
+grad_accumulation_steps: {accumulation}
+steps_per_eval: 200
+save_every: 100
+{schedule}"""
+
+
+def config(iters=1000, accumulation=1, schedule=""):
+    return lint(CONFIG.format(iters=iters, accumulation=accumulation, schedule=schedule))
+
+
+def test_iterations_and_updates():
+    result = config(iters=1001, accumulation=4)
+    assert result.dialect == "mlx-lm"
+    plan = result.plan
+    assert plan["total_optimizer_steps"] == 250  # the last partial group is never applied
+    assert (plan["micro_batch_size"], plan["gradient_accumulation_steps"], plan["global_batch_size"]) == (4, 4, 16)
+    assert plan["checkpoint_count"] == 10 and plan["eval_count"] == 5  # every 100 and 200 iterations
+    assert not result.findings
+
+
+def test_defaults_apply_to_keys_the_file_leaves_out():
+    plan = lint("model: m\nfine_tune_type: lora\nadapter_path: adapters\nval_batches: 25\n").plan
+    assert plan["total_optimizer_steps"] == 1000 and plan["micro_batch_size"] == 4
+    assert plan["checkpoint_count"] == 10 and plan["eval_count"] == 5
+
+
+def test_the_schedule_counts_updates():
+    sized = "lr_schedule: {name: cosine_decay, warmup: 100, arguments: [1.0e-5, 1000, 1.0e-7]}\n"
+    result = config(accumulation=4, schedule=sized)
+    assert result.plan["schedule_end_step"] == 1101 and result.plan["warmup_steps"] == 100
+    [hit] = result.findings
+    assert hit.rule == "SL205" and "the run is 250 steps" in hit.message
+    fitted = "lr_schedule: {name: cosine_decay, warmup: 100, arguments: [1.0e-5, 149, 1.0e-7]}\n"
+    assert config(accumulation=4, schedule=fitted).findings == []
+    # a schedule with no length of its own (exponential_decay) is not compared with the run
+    assert config(accumulation=4, schedule="lr_schedule: {name: exponential_decay, arguments: [1.0e-5, 0.99]}\n"
+                  ).plan["schedule_end_step"] is None
+
+
+def test_samples():
+    assert not check_file(SAMPLES / "good.yaml").findings
+    assert sorted(codes(check_file(SAMPLES / "bad.yaml"))) == ["SL204", "SL205"]
+
+
+def test_other_configs_with_a_model_and_iters_are_not_mlx_lm():
+    assert detect({"model": "resnet50", "iters": 1000, "batch_size": 4}) is None or \
+        detect({"model": "resnet50", "iters": 1000, "batch_size": 4}).name != "mlx-lm"

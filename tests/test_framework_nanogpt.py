@@ -1,0 +1,57 @@
+"""nanoGPT-style YAML: detection, the run as train.py counts it (steps at iterations 0..max_iters),
+the schedule only with decay_lr, the checkpoint saved at evaluation time only with
+always_save_checkpoint, and the findings that follow."""
+
+from __future__ import annotations
+
+from .conftest import ROOT, check_file, codes, lint
+
+SAMPLES = ROOT / "sample_configs" / "nanogpt"
+
+CONFIG = """\
+out_dir: out
+eval_iters: 200
+eval_interval: {eval_interval}
+always_save_checkpoint: {always}
+batch_size: 12
+gradient_accumulation_steps: 40
+block_size: 1024
+max_iters: {max_iters}
+warmup_iters: 2000
+lr_decay_iters: {decay}
+decay_lr: {decay_lr}
+"""
+
+
+def config(max_iters=600000, decay=600000, eval_interval=2000, always="true", decay_lr="true"):
+    return lint(CONFIG.format(max_iters=max_iters, decay=decay, eval_interval=eval_interval, always=always,
+                              decay_lr=decay_lr))
+
+
+def test_the_run_is_max_iters_plus_one_steps():
+    result = config()
+    assert result.dialect == "nanogpt"
+    plan = result.plan
+    assert plan["total_optimizer_steps"] == 600001 and plan["warmup_steps"] == 2000
+    assert plan["schedule_end_step"] == 600000 and plan["eval_count"] == 300 and plan["checkpoint_count"] == 300
+    assert plan["tokens_per_step"] == 12 * 40 * 1024
+    assert not result.findings
+
+
+def test_the_checkpoint_follows_always_save_checkpoint():
+    assert config(always="false").plan["checkpoint_count"] is None  # only when the val loss improves
+
+
+def test_a_schedule_left_at_its_old_length():
+    [hit] = config(max_iters=5000, eval_interval=500).findings
+    assert hit.rule == "SL205" and "sized for 600000 steps (lr_decay_iters)" in hit.message
+    assert config(max_iters=5000, eval_interval=500, decay_lr="false").findings == []  # a constant LR
+
+
+def test_samples():
+    assert not check_file(SAMPLES / "good.yaml").findings
+    assert sorted(codes(check_file(SAMPLES / "bad.yaml"))) == ["SL203", "SL204", "SL204", "SL205"]
+
+
+def test_a_config_with_only_max_iters_is_not_nanogpt():
+    assert lint("max_iters: 1000\nbatch_size: 4\nlr: 0.1\n").dialect != "nanogpt"
