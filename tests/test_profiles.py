@@ -225,9 +225,11 @@ def test_the_known_difference_is_real():
 def test_the_builtin_profiles_ship_inside_the_package():
     # builtin_profiles() reads them through importlib.resources: from the installed package in CI
     assert len(builtin_profiles()) == len(PROFILE_FILES)
-    assert sorted(builtin_profiles()) == sorted(PROFILED)
-    for name, profile in builtin_profiles().items():
-        dialect = ProfileDialect(profile)
+    # the profiles that replaced a hand-written dialect describe themselves as it did; frameworks
+    # written as profiles from the start have no reference to match
+    assert set(PROFILED) <= set(builtin_profiles())
+    for name in PROFILED:
+        dialect = ProfileDialect(builtin_profiles()[name])
         assert (dialect.name, dialect.description, dialect.versions_read) == \
             (HAND[name].name, HAND[name].description, HAND[name].versions_read)
 
