@@ -80,11 +80,12 @@ def test_deit_on_imagenet_8_cards():
 
 @needs_wild
 def test_fixmatch_epochs_are_iter_per_epoch_long_whatever_the_dataset():
-    # Global.iter_per_epoch: 1024, epochs: 1024, save_interval: -1 (no epoch_N checkpoint), eval every epoch
+    # Global.iter_per_epoch: 1024, epochs: 1024, eval every epoch; save_interval: -1 keeps no epoch_N
+    # copy, but `latest` is saved every epoch
     plan = plan_of(check_file(PADDLECLAS / "ssl/FixMatch/FixMatch_cifar10_4000.yaml"))
     assert plan.total_optimizer_steps == 1024 * 1024
     assert (plan.eval_count, plan.first_eval_step) == (1024, 1024)
-    assert plan.checkpoint_count is None
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (1024, 1024)
 
 
 @needs_wild
@@ -94,10 +95,12 @@ def test_the_legacy_1x_config_is_recognised_and_nothing_is_read():
     assert plan_of(result).total_optimizer_steps is None and result.findings == []
 
 
-def test_save_interval_minus_one_is_no_periodic_checkpoint_not_an_invalid_value():
-    result = lint(config(save=-1), dataset_size=50000)
-    assert "SL003" not in codes(result)
-    assert plan_of(result).checkpoint_count is None
+def test_save_interval_is_not_the_checkpoint_cadence_latest_is_saved_every_epoch():
+    # -1 (and 0) keep no epoch_N copies: not an invalid value; larger than epochs: not a finding
+    for save in (-1, 0, 500):
+        result = lint(config(save=save), dataset_size=50000)
+        assert [f.rule for f in result.findings if f.severity.value != "info"] == []
+        assert plan_of(result).checkpoint_count == 120
 
 
 def test_an_epoch_is_floored_to_a_multiple_of_update_freq():
@@ -173,3 +176,4 @@ def test_samples():
     assert check_file(SAMPLES / "resnet50_good.yaml", dataset_size=1281167, world_size=8).findings == []
     bad = check_file(SAMPLES / "finetune_bad.yaml")
     assert sorted(codes(bad)) == ["SL203", "SL204", "SL630", "SL631"]
+    assert [f.key_path for f in bad.findings if f.rule == "SL204"] == ["Global.eval_interval"]

@@ -74,10 +74,8 @@ def _fixed_epochs(data: dict, glob: dict, b: RunBuilder, epochs: Optional[int], 
         f" // update_freq {update_freq})" if update_freq > 1 else ")")
     if epochs is not None and epochs > 0:
         b.duration("max_steps", epochs * per_epoch, ("Global", "epochs"), Unit.STEP, note=f"{epochs} epochs {how}")
-    save = _number(glob.get("save_interval"))
-    if save is not None and save > 0:
-        b.duration("checkpoint", save * per_epoch, ("Global", "save_interval"), Unit.STEP,
-                   note=f"every {save:g} epochs {how}")
+    b.duration("checkpoint", per_epoch, ("Global", "epochs"), Unit.STEP,
+               note=f"`latest` every epoch {how}")
     evaluate = _number(glob.get("eval_interval"))
     if glob.get("eval_during_train") is True and evaluate is not None and evaluate > 0:
         b.duration("eval", evaluate * per_epoch, ("Global", "eval_interval"), Unit.STEP,
