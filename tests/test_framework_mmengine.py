@@ -51,7 +51,7 @@ def test_by_epoch_defaults_to_true_for_schedulers_and_checkpoints():
             "param_scheduler: [{type: LinearLR, start_factor: 0.001, begin: 0, end: 500}]\n")
     assert "SL203" in codes(lint(text))
     iters = text.replace("end: 500}", "end: 500, by_epoch: false}")
-    assert [f.severity.value for f in lint(iters).findings if f.rule == "SL203"] == ["info"]  # needs the length
+    assert [f.severity.name for f in lint(iters).findings if f.rule == "SL203"] == ["INFO"]  # needs the length
 
 
 def test_bases_merge_and_delete(tmp_path):
@@ -80,5 +80,5 @@ def test_a_python_base_is_named_not_read(tmp_path):
 
 def test_samples():
     assert [f for f in check_file(SAMPLES / "retinanet_1x_good.yaml", dataset_size=117266).findings
-            if f.severity.value != "info"] == []
+            if f.severity.name != "INFO"] == []
     assert sorted(codes(check_file(SAMPLES / "short_schedule_bad.yaml"))) == ["SL203", "SL204", "SL205"]

@@ -61,7 +61,7 @@ def test_the_plan():
 
 
 def test_a_large_save_epoch_step_only_keeps_latest_and_is_no_finding():
-    assert [f for f in config(save=1200, dataset_size=64000).findings if f.severity.value != "info"] == []
+    assert [f for f in config(save=1200, dataset_size=64000).findings if f.severity.name != "INFO"] == []
 
 
 def test_sl637_needs_the_run_length_and_a_grid_past_its_end():
