@@ -122,3 +122,9 @@ def test_sl633_only_with_a_dataset_config_and_no_length():
 def test_samples():
     assert check_file(SAMPLES / "lora_preset_good.json", dataset_size=400).findings == []
     assert sorted(codes(check_file(SAMPLES / "lora_preset_bad.json"))) == ["SL204", "SL205", "SL633"]
+
+
+def test_epoch_is_the_run_only_on_one_process():
+    # the GUI's step count is not divided by the processes, whose epochs are shorter
+    assert plan_of(run(num_processes=2, dataset_size=400)).epochs is None
+    assert plan_of(run(num_processes=..., dataset_size=400)).epochs is None  # absent: the GUI's current value

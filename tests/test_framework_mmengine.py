@@ -82,3 +82,10 @@ def test_samples():
     assert [f for f in check_file(SAMPLES / "retinanet_1x_good.yaml", dataset_size=117266).findings
             if f.severity.name != "INFO"] == []
     assert sorted(codes(check_file(SAMPLES / "short_schedule_bad.yaml"))) == ["SL203", "SL204", "SL205"]
+
+
+def test_dynamic_intervals_leave_the_evaluation_unread():
+    text = ("train_cfg: {type: EpochBasedTrainLoop, max_epochs: 12, val_interval: 5, dynamic_intervals: [[10, 1]]}\n"
+            + VAL + "train_dataloader: {batch_size: 10}\n")
+    assert plan_of(lint(text, dataset_size=1000)).eval_count is None
+    assert plan_of(lint(text.replace(", dynamic_intervals: [[10, 1]]", ""), dataset_size=1000)).eval_count == 3

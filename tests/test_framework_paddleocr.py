@@ -80,3 +80,12 @@ def test_sl638_zero_intervals():
 def test_samples():
     assert check_file(SAMPLES / "rec_svtr_good.yml", dataset_size=256000).findings == []
     assert sorted(codes(check_file(SAMPLES / "det_finetune_bad.yml", dataset_size=800))) == ["SL637", "SL638"]
+
+
+def test_eval_batch_epoch_replaces_the_grid_and_is_not_read():
+    result = config(dataset_size=6400).plan  # 1000 iterations: [0, 2000] never fires
+    assert result["eval_count"] == 0
+    text = CONFIG.format(epochs=10, save=3, eval="[0, 2000]").replace("  print_batch_step: 10",
+                                                                    "  print_batch_step: 10\n  eval_batch_epoch: 1")
+    later = lint(text, dataset_size=6400)
+    assert later.plan["eval_count"] is None and "SL637" not in codes(later)

@@ -53,9 +53,11 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         b.duration("epochs", max_epochs, ("max_train_epochs",), Unit.EPOCH)
     elif max_epochs == 0 and _positive(max_steps):
         b.duration("max_steps", max_steps, ("max_train_steps",), Unit.STEP)
-    elif max_epochs == 0 and max_steps == 0 and dataset_config == "" and _positive(epoch):
+    elif max_epochs == 0 and max_steps == 0 and dataset_config == "" and _positive(epoch) \
+            and _loaded(data, "num_processes") == 1:
         # the GUI computes max_train_steps = ceil(images × repeats / batch / GA × epoch × reg): `epoch`
-        # epochs (at most: bucketing only adds batches to an epoch)
+        # epochs on one process (at most: bucketing only adds batches to an epoch). It does not divide
+        # by the processes, whose epochs are shorter, so on several the run is about epoch × processes
         b.duration("epochs", epoch, ("epoch",), Unit.EPOCH,
                    note="the GUI computes max_train_steps from the image folders' repeats and epoch")
     elif max_epochs == 0 and max_steps == 0 and isinstance(dataset_config, str) and dataset_config:

@@ -148,7 +148,9 @@ class MMEngine(Dialect):
         if "batch_size" in loader:
             b.count("train_loader.batch_size", loader["batch_size"], at("train_dataloader", "batch_size"))
             b.flag("train_loader.drop_last", loader.get("drop_last", False), at("train_dataloader", "drop_last"))
-        if all(isinstance(cfg.get(k), dict) for k in ("val_cfg", "val_dataloader")) and "val_evaluator" in cfg:
+        # dynamic_intervals change val_interval from given epochs or iterations on: not read
+        if all(isinstance(cfg.get(k), dict) for k in ("val_cfg", "val_dataloader")) and "val_evaluator" in cfg \
+                and not train_cfg.get("dynamic_intervals"):
             interval = _number(train_cfg.get("val_interval", 1 if by_epoch else 1000))
             if interval is not None and interval > 0:
                 b.duration("eval", interval, at("train_cfg", "val_interval"), unit_of(by_epoch),

@@ -40,6 +40,11 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     settings = PaddleocrSettings(eval_start=start, eval_interval=interval,
                                  save_epoch_step=_number(glob.get("save_epoch_step")),
                                  print_batch_step=_number(glob.get("print_batch_step")))
+    if glob.get("eval_batch_epoch"):
+        # newer PaddleOCR: an evaluation every eval_batch_epoch × (iterations per epoch), from step 0
+        settings = PaddleocrSettings(save_epoch_step=settings.save_epoch_step,
+                                     print_batch_step=settings.print_batch_step)
+        start = interval = None
     overrides: dict = {"settings": settings}
     if start is not None and interval is not None and interval > 0 and interval == int(interval):
         overrides["cadence"] = lambda plan: {"eval": evaluations(plan.total_optimizer_steps, start, interval)}
