@@ -1,0 +1,1 @@
+"""The ai-toolkit framework's own rules: one module per rule (CODE and check), found by listing this folder."""

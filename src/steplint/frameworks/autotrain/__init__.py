@@ -1,0 +1,8 @@
+"""AutoTrain Advanced project configs: a profile (profile.yaml) with a small hook (hooks.py) for the task defaults."""
+
+from __future__ import annotations
+
+from ...profile import ProfileDialect, shipped_profile
+
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
+RULES = ()

@@ -1,0 +1,1 @@
+"""The kohya framework's own rules: one module per rule (CODE and check), found by listing this folder."""

@@ -1,0 +1,210 @@
+"""MMEngine runner configs written as YAML or JSON (train_cfg, param_scheduler, default_hooks,
+train_dataloader, optim_wrapper; `_base_` files). Python configs are never executed, so only these
+forms are read.
+
+What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
+
+* mmengine/runner/runner.py `build_train_loop`: train_cfg with `type` (EpochBasedTrainLoop,
+  IterBasedTrainLoop) or `by_epoch` (True: epoch based). mmengine/runner/loops.py: an epoch-based loop
+  runs max_epochs × len(loader) iterations and validates when epoch >= val_begin and epoch %
+  val_interval == 0 (default 1) or at the last epoch; an iteration-based one runs max_iters, val_interval
+  default 1000.
+* One iteration is one batch; optim_wrapper.accumulative_counts (default 1) batches make an optimizer
+  step (mmengine/optim/optimizer/optimizer_wrapper.py).
+* mmengine/hooks/checkpoint_hook.py `CheckpointHook`: interval (-1: never) in epochs unless by_epoch is
+  false, and the last one always (save_last). LoggerHook interval counts iterations.
+* mmengine/optim/scheduler/param_scheduler.py: every scheduler has begin (0), end (inf) and by_epoch
+  (default True: in epochs); LinearLR from begin 0 is the warmup; CosineAnnealingLR's T_max (default
+  end - begin) is its horizon; MultiStepLR milestones count from begin.
+* mmengine/config/config.py: `_base_` (a file or a list, relative to the config) is merged under the
+  config, mappings key by key, unless the config's mapping has `_delete_: True`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Optional
+
+from ...named_files import read_named
+from ...units import Unit, to_number
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+
+MAX_BASE_DEPTH = 10
+LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
+SEMANTICS = Semantics(
+    name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
+         "validation every val_interval and at the end; the last checkpoint always saved",
+    final_events=("checkpoint", "eval"))
+
+
+def _number(value: Any) -> Optional[float]:
+    number = to_number(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _merge(base: dict, child: dict) -> dict:
+    if child.get("_delete_") is True:
+        return {k: v for k, v in child.items() if k != "_delete_"}
+    out = dict(base)
+    for key, value in child.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+class _Bases:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.notes: list[str] = []
+
+    def merged(self, data: dict) -> dict:
+        path = self.source.path
+        start = os.path.realpath(path) if path and os.path.isfile(path) else None
+        return self._resolve(data, path, {start} if start else set(), 0)
+
+    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
+        names = data.get("_base_")
+        names = [names] if isinstance(names, str) else names
+        own = {k: v for k, v in data.items() if k != "_base_"}
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return own
+        merged: dict = {}
+        for base in names:
+            name = os.path.expanduser(base.strip())
+            if not os.path.isabs(name):
+                name = os.path.join(os.path.dirname(path or "."), name)
+            if not name.endswith((".yaml", ".yml", ".json")):
+                self.notes.append(f"_base_ {base!r} is not YAML or JSON (not read): the keys it sets are unknown")
+                continue
+            real = os.path.realpath(name)
+            if depth >= MAX_BASE_DEPTH or real in seen:
+                self.notes.append(f"_base_ {base!r} not read (a cycle, or deeper than {MAX_BASE_DEPTH} files)")
+                continue
+            named = read_named(name)
+            if named.problem or not isinstance(named.data, dict):
+                self.notes.append(f"_base_ {base!r} {named.problem or 'is not a mapping'}: the keys it sets are unknown")
+                continue
+            merged = _merge(merged, self._resolve(named.data, name, seen | {real}, depth + 1))
+        return _merge(merged, own)
+
+
+def _loop(train_cfg: dict) -> Optional[str]:
+    kind = train_cfg.get("type")
+    if kind is None and isinstance(train_cfg.get("by_epoch"), bool):
+        return "EpochBasedTrainLoop" if train_cfg["by_epoch"] else "IterBasedTrainLoop"
+    return kind if kind in LOOPS else None
+
+
+class MMEngine(Dialect):
+    name = "mmengine"
+    description = "MMEngine YAML/JSON configs (train_cfg loops, param_scheduler by_epoch/begin/end, default_hooks; `_base_`)"
+
+    def score(self, data: dict) -> float:
+        train_cfg = data.get("train_cfg")
+        if not isinstance(train_cfg, dict):
+            return 0.0
+        own = _loop(train_cfg) is not None or any(k in train_cfg for k in ("max_epochs", "max_iters"))
+        others = sum(1 for k in ("param_scheduler", "default_hooks", "train_dataloader", "optim_wrapper", "val_cfg",
+                                 "val_dataloader", "val_evaluator", "default_scope") if k in data)
+        return 0.9 if own and others >= 1 else 0.0
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        bases = _Bases(source)
+        cfg = bases.merged(data)
+        b = RunBuilder()
+        b.assumptions.extend(bases.notes)
+
+        def at(*path: Any) -> tuple:
+            node: Any = data
+            for part in path:
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    node = node[part]
+                else:
+                    return ("_base_",) if "_base_" in data else tuple(path[:1])
+            return tuple(path)
+
+        train_cfg = cfg.get("train_cfg") if isinstance(cfg.get("train_cfg"), dict) else {}
+        loop = _loop(train_cfg)
+        if loop is None:
+            b.assumptions.append("train_cfg names no EpochBasedTrainLoop or IterBasedTrainLoop: the run is not read")
+            return b.build(SEMANTICS)
+        optim = cfg.get("optim_wrapper") if isinstance(cfg.get("optim_wrapper"), dict) else {}
+        counts = _number(optim.get("accumulative_counts", 1))
+        if counts is None or counts < 1 or counts != int(counts):
+            return b.build(SEMANTICS)
+        iteration = Unit.BATCH if counts > 1 else Unit.STEP  # an iteration is one batch
+        if counts > 1:
+            b.count("gradient_accumulation", int(counts), at("optim_wrapper", "accumulative_counts"))
+        by_epoch = loop == "EpochBasedTrainLoop"
+        unit_of = lambda epochs: Unit.EPOCH if epochs else iteration  # noqa: E731
+        if by_epoch:
+            if _number(train_cfg.get("max_epochs")) is not None:
+                b.duration("epochs", train_cfg["max_epochs"], at("train_cfg", "max_epochs"), Unit.EPOCH)
+        elif _number(train_cfg.get("max_iters")) is not None:
+            b.duration("max_steps", train_cfg["max_iters"], at("train_cfg", "max_iters"), iteration)
+        loader = cfg.get("train_dataloader") if isinstance(cfg.get("train_dataloader"), dict) else {}
+        if "batch_size" in loader:
+            b.count("train_loader.batch_size", loader["batch_size"], at("train_dataloader", "batch_size"))
+            b.flag("train_loader.drop_last", loader.get("drop_last", False), at("train_dataloader", "drop_last"))
+        # dynamic_intervals change val_interval from given epochs or iterations on: not read
+        if all(isinstance(cfg.get(k), dict) for k in ("val_cfg", "val_dataloader")) and "val_evaluator" in cfg \
+                and not train_cfg.get("dynamic_intervals"):
+            interval = _number(train_cfg.get("val_interval", 1 if by_epoch else 1000))
+            if interval is not None and interval > 0:
+                b.duration("eval", interval, at("train_cfg", "val_interval"), unit_of(by_epoch),
+                           note=None if "val_interval" in train_cfg else "MMEngine default val_interval")
+        self._hooks(cfg, b, at, by_epoch, unit_of)
+        self._schedulers(cfg, b, at, unit_of)
+        semantics = SEMANTICS
+        begin = _number(train_cfg.get("val_begin"))
+        if begin is not None and begin > 1:
+            from dataclasses import replace
+            from ...model import Duration
+            semantics = replace(SEMANTICS, eval_delay=Duration(value=begin, unit=unit_of(by_epoch),
+                                                               key="train_cfg.val_begin"))
+        return b.build(semantics)
+
+    @staticmethod
+    def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of) -> None:
+        hooks = cfg.get("default_hooks") if isinstance(cfg.get("default_hooks"), dict) else {}
+        checkpoint = hooks.get("checkpoint") if isinstance(hooks.get("checkpoint"), dict) else {}
+        interval = _number(checkpoint.get("interval", -1))
+        by_epoch = checkpoint.get("by_epoch", True)
+        if interval is not None and interval > 0 and isinstance(by_epoch, bool) and (by_epoch_loop or not by_epoch):
+            b.duration("checkpoint", checkpoint["interval"], at("default_hooks", "checkpoint", "interval"),
+                       unit_of(by_epoch))
+        logger = hooks.get("logger") if isinstance(hooks.get("logger"), dict) else {}
+        if _number(logger.get("interval")) is not None and _number(logger["interval"]) > 0:
+            b.duration("logging", logger["interval"], at("default_hooks", "logger", "interval"), Unit.BATCH)
+
+    @staticmethod
+    def _schedulers(cfg: dict, b: RunBuilder, at, unit_of) -> None:
+        schedulers = cfg.get("param_scheduler")
+        if isinstance(schedulers, dict):
+            schedulers, listed = [schedulers], False
+        else:
+            listed = True
+        if not isinstance(schedulers, list):
+            return
+        for i, s in enumerate(schedulers):
+            if not isinstance(s, dict) or not isinstance(s.get("by_epoch", True), bool):
+                continue
+            path = ("param_scheduler", i) if listed else ("param_scheduler",)
+            unit = unit_of(s.get("by_epoch", True))
+            begin, end = _number(s.get("begin", 0)), _number(s.get("end"))
+            kind = s.get("type")
+            if kind == "LinearLR" and begin == 0 and end is not None and end > 0 and not b.has("schedule.warmup"):
+                b.duration("schedule.warmup", s["end"], at(*path, "end"), unit)
+            elif kind == "CosineAnnealingLR" and begin is not None:
+                t_max = _number(s.get("T_max"))
+                horizon = t_max if t_max is not None else (end - begin if end is not None else None)
+                key = at(*path, "T_max") if t_max is not None else at(*path, "end")
+                if horizon is not None and horizon > 0 and not b.has("schedule.horizon"):
+                    b.name("schedule.name", "CosineAnnealingLR", at(*path))
+                    b.duration("schedule.horizon", horizon, key, unit)
+            elif kind == "MultiStepLR" and begin is not None and isinstance(s.get("milestones"), list):
+                numbers = [_number(m) for m in s["milestones"]]
+                if numbers and all(n is not None for n in numbers) and not b.has("schedule.milestones"):
+                    b.milestones("schedule.milestones", [begin + n for n in numbers], at(*path, "milestones"), unit)

@@ -1,0 +1,9 @@
+"""PaddleOCR training configs: a profile (profile.yaml) with a small hook (hooks.py) for its evaluation cadence."""
+
+from __future__ import annotations
+
+from ...profile import ProfileDialect, shipped_profile
+from ..base import rules_in
+
+DIALECTS = (ProfileDialect(shipped_profile(__name__)),)
+RULES = rules_in(__name__)

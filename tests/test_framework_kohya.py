@@ -1,0 +1,130 @@
+"""kohya_ss GUI presets: detection (corpus-wild in place: none of them is Hugging Face's), the run's
+length as the GUI and sd-scripts settle it (max_train_epochs, max_train_steps, `epoch`, the default
+1600 steps), the warmup percent, additional_parameters, and SL633."""
+
+from __future__ import annotations
+
+import csv
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from .conftest import ROOT, SHARED, check_file, codes, lint
+
+WILD = SHARED / "corpus-wild"
+KOHYA = WILD / "bmaltais__kohya_ss"
+SAMPLES = ROOT / "sample_configs" / "kohya"
+needs_wild = pytest.mark.skipif(not KOHYA.is_dir(), reason="../shared/corpus-wild is absent (it sits beside the repo)")
+
+BASE = {"LoRA_type": "Standard", "model_list": "custom", "train_data_dir": "./img", "dataset_config": "",
+        "epoch": 10, "max_train_epochs": 0, "max_train_steps": 0, "train_batch_size": 2,
+        "gradient_accumulation_steps": 1, "lr_scheduler": "cosine", "lr_warmup": 0, "save_every_n_epochs": 1,
+        "save_every_n_steps": 0, "cache_latents": True, "num_processes": 1, "additional_parameters": ""}
+
+
+def preset(**changes):
+    data = {**BASE, **changes}
+    return json.dumps({k: v for k, v in data.items() if v is not ...}, indent=1)
+
+
+def plan_of(result) -> SimpleNamespace:
+    return SimpleNamespace(**result.plan)
+
+
+def run(**changes):
+    return lint(preset(**{k: v for k, v in changes.items() if k not in ("dataset_size",)}), "preset.json",
+                dataset_size=changes.get("dataset_size"))
+
+
+@needs_wild
+def test_every_kohya_preset_of_corpus_wild_is_kohya_and_no_other_file_is():
+    with open(WILD / "MANIFEST.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    ours = [r["file"] for r in rows if r["repo"] == "bmaltais/kohya_ss" and r["file"].endswith(".json")]
+    assert len(ours) == 22
+    assert [f for f in ours if check_file(WILD / f).dialect != "kohya"] == []
+    others = [r["file"] for r in rows if r["repo"] != "bmaltais/kohya_ss"]
+    assert [f for f in others if check_file(WILD / f).dialect == "kohya"] == []
+
+
+@needs_wild
+def test_corpus_wild_presets_read_as_the_gui_does():
+    # max_train_epochs "240" (text) replaces max_train_steps
+    assert plan_of(check_file(KOHYA / "presets/finetune/SDXL - AI_Now PagedAdamW8bit v1.0.json")).epochs == 240
+    # max_train_epochs "" (0) and max_train_steps "160"
+    one_image = check_file(KOHYA / "presets/lora/SDXL - 1 image LoRA v1.0.json")
+    assert plan_of(one_image).total_optimizer_steps == 160
+    # --lr_scheduler_type CosineAnnealingLR --lr_scheduler_args "T_max=1000" in additional_parameters
+    [horizon] = [f for f in one_image.findings if f.rule == "SL205"]
+    assert "sized for 1000 steps" in horizon.message and "the run is 160 steps" in horizon.message
+    # a dataset config, max_train_steps "" and max_train_epochs "": sd-scripts' default 1600 steps
+    oft = check_file(KOHYA / "test/config/Diag-OFT-AdamW8bit-toml.json")
+    assert plan_of(oft).total_optimizer_steps == 1600 and "SL633" in codes(oft)
+    # no dataset config, both 0: the GUI computes the steps of `epoch` (8) epochs from the image folders
+    assert plan_of(check_file(KOHYA / "test/config/locon-AdamW8bit.json")).epochs == 8
+    # max_train_steps absent: the GUI keeps its current value, so the run's length is unknown
+    prodigy = plan_of(check_file(KOHYA / "presets/lora/SDXL - LoRA AI_Now prodigy v1.0.json"))
+    assert prodigy.epochs is None and prodigy.total_optimizer_steps is None
+
+
+def test_epoch_is_the_run_when_the_gui_computes_the_steps():
+    plan = plan_of(run(dataset_size=400))  # 400 images × repeats, batch 2: 200 steps an epoch
+    assert (plan.optimizer_steps_per_epoch, plan.total_optimizer_steps) == (200, 2000)
+
+
+def test_max_train_epochs_replaces_max_train_steps():
+    plan = plan_of(run(max_train_epochs=3, max_train_steps=5000, dataset_size=400))
+    assert plan.total_optimizer_steps == 600
+
+
+def test_text_that_is_not_a_whole_number_loads_as_zero():
+    # update_my_data: int("7.5") raises ValueError, so the GUI loads 0 and falls back to `epoch`
+    plan = plan_of(run(max_train_epochs="7.5", dataset_size=400))
+    assert plan.total_optimizer_steps == 2000
+
+
+def test_an_absent_epoch_or_limit_is_unknown():
+    assert plan_of(run(max_train_epochs=..., dataset_size=400)).total_optimizer_steps is None
+    assert plan_of(run(dataset_config=..., dataset_size=400)).total_optimizer_steps is None
+
+
+def test_lr_warmup_is_a_percent_and_lr_warmup_steps_overrides_it():
+    assert plan_of(run(lr_warmup=10, dataset_size=400)).warmup_steps == 200
+    assert plan_of(run(lr_warmup=10, lr_warmup_steps=50, dataset_size=400)).warmup_steps == 50
+    assert "SL203" in codes(run(lr_warmup=100))
+
+
+def test_save_every_n_epochs_zero_is_off_and_too_long_is_reported():
+    assert "SL204" not in codes(run(save_every_n_epochs=0))
+    result = run(save_every_n_epochs=20)
+    assert [f.key_path for f in result.findings if f.rule == "SL204"] == ["save_every_n_epochs"]
+
+
+def test_a_time_argument_in_additional_parameters_replaces_the_presets():
+    plan = plan_of(run(max_train_steps=100, max_train_epochs=0, additional_parameters="--max_train_steps=5000"))
+    assert plan.total_optimizer_steps is None
+
+
+def test_t_max_is_read_only_on_one_process():
+    args = '--lr_scheduler_type "CosineAnnealingLR" --lr_scheduler_args "T_max=1000"'
+    assert "SL205" in codes(run(max_train_steps=100, additional_parameters=args))
+    assert "SL205" not in codes(run(max_train_steps=100, additional_parameters=args, num_processes=2))
+
+
+def test_sl633_only_with_a_dataset_config_and_no_length():
+    assert "SL633" in codes(run(dataset_config="./d.toml", max_train_steps=""))
+    assert "SL633" not in codes(run(dataset_config="./d.toml", max_train_steps=800))
+    assert "SL633" not in codes(run(dataset_config="./d.toml", max_train_epochs=4))
+    assert "SL633" not in codes(run())
+
+
+def test_samples():
+    assert check_file(SAMPLES / "lora_preset_good.json", dataset_size=400).findings == []
+    assert sorted(codes(check_file(SAMPLES / "lora_preset_bad.json"))) == ["SL204", "SL205", "SL633"]
+
+
+def test_epoch_is_the_run_only_on_one_process():
+    # the GUI's step count is not divided by the processes, whose epochs are shorter
+    assert plan_of(run(num_processes=2, dataset_size=400)).epochs is None
+    assert plan_of(run(num_processes=..., dataset_size=400)).epochs is None  # absent: the GUI's current value

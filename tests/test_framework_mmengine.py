@@ -1,0 +1,91 @@
+"""MMEngine YAML/JSON configs: loops, by_epoch units of schedulers and hooks, accumulative_counts,
+`_base_` merging (with `_delete_`), and that no corpus file is claimed."""
+
+from __future__ import annotations
+
+import csv
+from types import SimpleNamespace
+
+import pytest
+
+from .conftest import CORPUS, ROOT, SHARED, check_file, codes, lint
+
+SAMPLES = ROOT / "sample_configs" / "mmengine"
+WILD = SHARED / "corpus-wild"
+
+VAL = "val_cfg: {type: ValLoop}\nval_dataloader: {batch_size: 1}\nval_evaluator: {type: CocoMetric}\n"
+
+
+def plan_of(result) -> SimpleNamespace:
+    return SimpleNamespace(**result.plan)
+
+
+@pytest.mark.parametrize("root", [CORPUS, WILD], ids=["corpus", "corpus-wild"])
+def test_no_corpus_file_is_read_as_mmengine(root):
+    if not root.is_dir():
+        pytest.skip(f"{root} is absent (it sits beside the repo)")
+    with open(root / "MANIFEST.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert [r["file"] for r in rows if check_file(root / r["file"]).dialect == "mmengine"] == []
+
+
+def test_epoch_loop_sample():
+    plan = plan_of(check_file(SAMPLES / "retinanet_1x_good.yaml", dataset_size=117266, world_size=8))
+    # ceil(117266 / 8) = 14659 per GPU, batch 2 (no drop_last): 7330 iterations an epoch
+    assert (plan.optimizer_steps_per_epoch, plan.total_optimizer_steps, plan.warmup_steps) == (7330, 87960, 500)
+    assert (plan.checkpoint_count, plan.eval_count) == (12, 12)
+
+
+def test_iteration_loop_with_accumulation():
+    text = ("train_cfg: {type: IterBasedTrainLoop, max_iters: 8000, val_interval: 2000}\n" + VAL +
+            "optim_wrapper: {type: OptimWrapper, accumulative_counts: 4}\n"
+            "default_hooks: {checkpoint: {type: CheckpointHook, interval: 1000, by_epoch: false}}\n")
+    plan = plan_of(lint(text))
+    # iterations are batches: 8000 of them, 2000 optimizer steps
+    assert (plan.gradient_accumulation_steps, plan.total_optimizer_steps) == (4, 2000)
+    assert (plan.checkpoint_count, plan.eval_count, plan.first_eval_step) == (8, 4, 500)
+
+
+def test_by_epoch_defaults_to_true_for_schedulers_and_checkpoints():
+    text = ("train_cfg: {by_epoch: true, max_epochs: 6}\n"
+            "param_scheduler: [{type: LinearLR, start_factor: 0.001, begin: 0, end: 500}]\n")
+    assert "SL203" in codes(lint(text))
+    iters = text.replace("end: 500}", "end: 500, by_epoch: false}")
+    assert [f.severity.name for f in lint(iters).findings if f.rule == "SL203"] == ["INFO"]  # needs the length
+
+
+def test_bases_merge_and_delete(tmp_path):
+    (tmp_path / "base.yaml").write_text(
+        "train_cfg: {type: EpochBasedTrainLoop, max_epochs: 12, val_interval: 1}\n"
+        "default_hooks: {checkpoint: {type: CheckpointHook, interval: 1}}\n"
+        "train_dataloader: {batch_size: 10, sampler: {type: DefaultSampler}}\n"
+        "param_scheduler: [{type: MultiStepLR, begin: 0, end: 12, milestones: [8, 11]}]\n")
+    child = tmp_path / "child.yaml"
+    child.write_text("_base_: ./base.yaml\ntrain_cfg: {max_epochs: 6}\n"
+                     "default_hooks: {checkpoint: {_delete_: true, type: CheckpointHook, interval: 3}}\n")
+    result = check_file(child, dataset_size=1000)
+    plan = plan_of(result)
+    assert plan.epochs == 6 and plan.checkpoint_count == 2
+    assert "SL205" in codes(result)  # the base's milestones 8 and 11 are past the child's 6 epochs
+
+
+def test_a_python_base_is_named_not_read(tmp_path):
+    child = tmp_path / "c.yaml"
+    child.write_text("_base_: ['./schedule_1x.py']\ntrain_cfg: {type: EpochBasedTrainLoop, max_epochs: 6}\n"
+                     "default_scope: mmdet\n")
+    result = check_file(child)
+    assert result.dialect == "mmengine"
+    assert any("schedule_1x.py" in a for a in result.plan["assumptions"])
+
+
+def test_samples():
+    assert [f for f in check_file(SAMPLES / "retinanet_1x_good.yaml", dataset_size=117266).findings
+            if f.severity.name != "INFO"] == []
+    assert sorted(codes(check_file(SAMPLES / "short_schedule_bad.yaml"))) == ["SL203", "SL204", "SL205"]
+
+
+def test_dynamic_intervals_leave_the_evaluation_unread():
+    text = ("train_cfg: {type: EpochBasedTrainLoop, max_epochs: 12, val_interval: 5, dynamic_intervals: [[10, 1]]}\n"
+            + VAL + "train_dataloader: {batch_size: 10}\n")
+    assert plan_of(lint(text, dataset_size=1000)).eval_count is None
+    assert plan_of(lint(text.replace(", dynamic_intervals: [[10, 1]]", ""), dataset_size=1000)).eval_count == 3

@@ -1,0 +1,66 @@
+"""timm train.py argument files: detection (and that no corpus file is claimed), the epochs the
+scheduler decides (cooldown, warmup prefix, cycles), the per-GPU batch with drop_last, and the
+findings of the bad sample."""
+
+from __future__ import annotations
+
+import csv
+from types import SimpleNamespace
+
+import pytest
+
+from .conftest import CORPUS, ROOT, SHARED, check_file, codes, lint
+
+SAMPLES = ROOT / "sample_configs" / "timm"
+WILD = SHARED / "corpus-wild"
+
+ARGS = "model: resnet50\nepochs: {epochs}\nbatch_size: 100\nsched: {sched}\nopt: sgd\nsmoothing: 0.1\n" \
+       "decay_rate: 0.1\nwarmup_lr: 1.0e-05\n{extra}\n"
+
+
+def plan_of(result) -> SimpleNamespace:
+    return SimpleNamespace(**result.plan)
+
+
+def args(epochs=100, sched="cosine", extra="", **options):
+    return lint(ARGS.format(epochs=epochs, sched=sched, extra=extra), **options)
+
+
+@pytest.mark.parametrize("root", [CORPUS, WILD], ids=["corpus", "corpus-wild"])
+def test_no_corpus_file_is_read_as_timm(root):
+    if not root.is_dir():
+        pytest.skip(f"{root} is absent (it sits beside the repo)")
+    with open(root / "MANIFEST.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert [r["file"] for r in rows if check_file(root / r["file"]).dialect == "timm"] == []
+
+
+def test_the_sample_plan():
+    plan = plan_of(check_file(SAMPLES / "args_good.yaml", dataset_size=1281167, world_size=8))
+    # ceil(1281167 / 8) = 160146 per GPU, batch 256, drop_last: 625 updates an epoch
+    assert (plan.batches_per_epoch, plan.total_optimizer_steps, plan.warmup_steps) == (625, 187500, 3125)
+
+
+@pytest.mark.parametrize("sched,extra,epochs", [
+    ("cosine", "cooldown_epochs: 10", 110),
+    ("cosine", "warmup_prefix: true\nwarmup_epochs: 5", 105),
+    ("cosine", "lr_cycle_limit: 3", 300),
+    ("cosine", "lr_cycle_limit: 2\nlr_cycle_mul: 2.0", 300),   # 100 + 200
+    ("step", "cooldown_epochs: 10", 100),                      # cooldown only for cycle schedulers
+    ("multistep", "warmup_prefix: true\nwarmup_epochs: 3", 103),
+])
+def test_the_scheduler_decides_the_epochs(sched, extra, epochs):
+    assert plan_of(args(sched=sched, extra=extra)).epochs == epochs
+
+
+def test_an_unknown_scheduler_leaves_the_epochs_unread():
+    assert plan_of(args(sched="my_sched")).epochs is None
+
+
+def test_epoch_repeats_leave_the_batch_unread():
+    assert plan_of(args(extra="epoch_repeats: 2.0", dataset_size=1000)).optimizer_steps_per_epoch is None
+
+
+def test_samples():
+    assert check_file(SAMPLES / "args_good.yaml", dataset_size=1281167, world_size=8).findings == []
+    assert sorted(codes(check_file(SAMPLES / "finetune_bad.yaml"))) == ["SL203", "SL205"]
