@@ -66,4 +66,4 @@ def test_checkpointing_steps_epoch_and_text():
 
 def test_samples():
     assert [f.rule for f in check_file(SAMPLES / "good.yaml").findings if f.severity.name != "INFO"] == []
-    assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL202", "SL204"]
+    assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL207", "SL204"]  # epochs vs max_train_steps needs N

@@ -210,7 +210,7 @@ optimizer: {{type: adam_w, params: {{lr: 5e-5}}}}
 scheduler:
   type: warmup_linear
   params: {{num_warmup_steps: 2000, num_training_steps: {horizon}}}
-training: {{batch_size: 480, max_updates: 60000}}
+training: {{batch_size: 480, max_updates: 60000, lr_scheduler: true}}
 """
 
 

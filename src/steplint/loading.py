@@ -331,7 +331,21 @@ def _load_toml(path: str, text: str) -> LoadedFile:
                           toml_loading.partial(text, exc.line, MAX_DEPTH))
     except toml_loading.TooDeep:
         return LoadedFile(path, text, [], [LoadProblem(TOO_LARGE, _DEPTH_MESSAGE, _FIRST)])
-    return LoadedFile(path, text, [Document(data, {k: Span(*v) for k, v in positions.items()})], [])
+    # the parser gives 1-based spans; a Document keeps 0-based marks, as libyaml gives them
+    marks = {k: (line - 1, column - 1, end_line - 1, end_column - 1) for k, (line, column, end_line, end_column) in positions.items()}
+    return LoadedFile(path, text, [Document(data, marks, nodes=_count_values(data))], [])
+
+
+def _count_values(tree: Any) -> int:
+    """The values in a parsed tree, as the YAML loader counts them while it reads (TOML has no aliases)."""
+    count, todo = 0, [tree]
+    while todo:
+        node = todo.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            count += 1
+            todo.append(child)
+    return count
 
 
 _DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels; not checked"

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Optional
 
 from .datasets import training_set_size
-from .model import Duration, TrainingRun
+from .model import Count, Duration, TrainingRun
 from .units import Unit
 
 
@@ -337,8 +337,16 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
     the steps an epoch really takes where the last accumulation group is sized from the dataset
     (transformers 4.46-4.51) go up and down with N % GA, so they are not bounded."""
     most = run.dataset_size_at_most.value if run.dataset_size_at_most else None
-    if plan.micro_batch_size is None and most is None:
-        return {}
+    names = BOUNDED
+    if plan.micro_batch_size is None:
+        if most is not None:
+            return {}
+        # No batch size (token or length-bucketed batches): the step counts at the two ends still do
+        # not depend on it. The smallest dataset is one batch of any size, an epoch of one batch; the
+        # largest is capped (a per-epoch limit, max_steps) in steps. A stand-in batch of 1 gives both.
+        names = tuple(n for n in BOUNDED if n not in ("dataset_size", "samples_per_rank"))
+        run = run.model_copy(update={"train_loader": run.train_loader.model_copy(
+            update={"batch_size": Count(value=1, note="stand-in: the step bounds hold for any batch")})})
     # a dataset fills at least one optimizer step: one global batch
     least = plan.global_batch_size or 1
     if most is not None:
@@ -351,7 +359,7 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
     high = _derive(run, semantics, context, most or _UNBOUNDED_N) if capped else None
     half = _derive(run, semantics, context, _UNBOUNDED_N // 2) if capped and most is None else high
     out = {}
-    for name in BOUNDED:
+    for name in names:
         if getattr(plan, name) is not None or getattr(low, name) is None:
             continue
         if name == "optimizer_steps_per_epoch" and semantics.accumulation_remainder is AccumulationRemainder.DATASET:
