@@ -22,7 +22,7 @@ from steplint.values import Options
 from .conftest import ROOT, SHARED
 
 VERDICTS = Path(__file__).parent / "verdicts"
-CORPORA = ("corpus",)  # corpus-wild joins when its verdicts file lands
+CORPORA = ("corpus", "corpus-wild")
 VERDICT_VALUES = {"true", "false", "debatable"}
 
 
