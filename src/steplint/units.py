@@ -61,6 +61,15 @@ def to_number(value: Any) -> float | int | None:
     return None
 
 
+def whole_number(value: Any) -> int | None:
+    """A finite whole number as an int (`12`, `12.0`, "1_000"), else None: text, a fraction, a
+    boolean, infinity or NaN."""
+    number = to_number(value)
+    if number is None or not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
 def parse_unit(word: str) -> Unit | None:
     return SPELLINGS.get(word.strip().lower().replace("-", "_").replace(" ", "_"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from ..findings import DATASET_SIZE, Hit, Missing, Severity
 from ..model import Duration, TrainingRun
@@ -172,3 +172,18 @@ def after_horizon(family: str, horizon: float, run: float, unit: str) -> str:
         return (f"the LR reaches its end value (0 unless set) at {unit} {at} and stays there for the last "
                 f"{rest} {unit}s ({(run - horizon) / run:.0%} of the run)")
     return f"the LR climbs back up after {unit} {at} (CosineAnnealingLR is periodic)"
+
+
+def fvcore_composite_problems(ctx: RuleContext, composites) -> Iterator[Hit]:
+    """fvcore's CompositeParamScheduler (fvcore/common/param_scheduler.py), which VISSL and
+    ClassyVision build their schedules with, asserts len(schedulers) == len(lengths) and
+    abs(sum(lengths) - 1.0) < 1e-3: `composites` are (key, number of schedulers, lengths)."""
+    for key, count, lengths in composites:
+        if count != len(lengths):
+            yield ctx.hit(f"{key} has {count} schedulers but {len(lengths)} lengths: fvcore's "
+                          f"CompositeParamScheduler asserts they match, and the job fails before training",
+                          f"{key}.lengths")
+        elif abs(sum(lengths) - 1.0) >= 1e-3:
+            yield ctx.hit(f"{key}.lengths sum to {num(round(sum(lengths), 6))}, not 1: they are fractions of the run, "
+                          f"and fvcore's CompositeParamScheduler asserts they sum to 1 (within 0.001) before "
+                          f"training", f"{key}.lengths")

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ..base import RunBuilder, Source
 from .settings import CerebrasSettings
-from ...units import Unit, to_number
+from ...units import Unit, to_number, whole_number
 
 # Schedulers that hold their end_learning_rate once total_iters have passed.
 HOLDS_END = {"LinearLR", "PolynomialLR", "CosineDecayLR", "ConstantLR"}
@@ -28,11 +28,6 @@ def _get(data: Any, *path: str) -> Any:
     return data
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
@@ -42,7 +37,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     settings: dict[str, Any] = {}
     run_steps, run_key = None, None
     for name in ("num_steps", "max_steps"):
-        value = _whole(loop.get(name))
+        value = whole_number(loop.get(name))
         if value is not None and value > 0:
             run_steps, run_key = value, ".".join((*prefix, name))
             break
@@ -96,12 +91,12 @@ def _schedule(data: dict, b: RunBuilder) -> dict:
     parts = [_one(s) for s in args.get("schedulers") or []] if name == "SequentialLR" else [(name, args)]
     if not parts or any(p[0] is None for p in parts):
         return {}
-    lengths = [_whole(a.get("total_iters")) for _, a in parts]
+    lengths = [whole_number(a.get("total_iters")) for _, a in parts]
     if any(n is None or n <= 0 for n in lengths):
         return {}  # a scheduler with no end (ConstantLR with no total_iters) or one not read
     milestones = args.get("milestones") if name == "SequentialLR" else None
     if isinstance(milestones, list) and milestones:
-        last = _whole(milestones[-1])
+        last = whole_number(milestones[-1])
         if last is None or len(milestones) != len(parts) - 1:
             return {}
         total = last + lengths[-1]

@@ -4,30 +4,24 @@ epoch VAL.checkpoint / TEST.checkpoint name for rule SL625 [eval.py, test.py].""
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any, Optional
+from typing import Optional
 
 from ..base import RunBuilder, Source
-from ...units import Unit, to_number
+from ...units import Unit, whole_number
 from .settings import CsailSettings
 
 DEFAULTS = {"num_epoch": 20, "epoch_iters": 5000, "start_epoch": 0, "checkpoint": "epoch_20.pth"}
 _EPOCH_FILE = re.compile(r"epoch_(\d+)\.pth")
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(number, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     train = data.get("TRAIN") if isinstance(data.get("TRAIN"), dict) else {}
 
     def get(key: str) -> tuple[Optional[int], bool]:
-        return _whole(train.get(key, DEFAULTS[key])), key in train
+        return whole_number(train.get(key, DEFAULTS[key])), key in train
 
     epochs, epochs_written = get("num_epoch")
     iters, iters_written = get("epoch_iters")

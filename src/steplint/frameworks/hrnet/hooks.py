@@ -8,11 +8,10 @@ epoch."""
 from __future__ import annotations
 
 import ast
-import math
 from typing import Any, Optional
 
 from ..base import RunBuilder, Source
-from ...units import Unit, to_number
+from ...units import Unit, whole_number
 from .settings import HrnetSettings
 
 # lib/config/default.py of each repository
@@ -34,11 +33,6 @@ def _get(data: dict, dotted: str, defaults: dict) -> tuple[Any, bool]:
     return node, True
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(number, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def _where(dotted: str, written: bool) -> tuple:
@@ -60,11 +54,11 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     gpus_value, gpus_written = _get(data, "GPUS", defaults)
     gpus = len(gpus_value) if isinstance(gpus_value, (list, tuple)) and gpus_value else None
     batch, batch_written = _get(data, "TRAIN.BATCH_SIZE_PER_GPU", defaults)
-    batch = _whole(batch)
+    batch = whole_number(batch)
     end, end_written = _get(data, "TRAIN.END_EPOCH", defaults)
-    end = _whole(end)
+    end = whole_number(end)
     begin, begin_written = _get(data, "TRAIN.BEGIN_EPOCH", defaults)
-    begin = _whole(begin)
+    begin = whole_number(begin)
     if gpus is not None and batch is not None and batch > 0:
         if segmentation:
             b.count("train_loader.batch_size", batch, _where("TRAIN.BATCH_SIZE_PER_GPU", batch_written),
@@ -89,10 +83,10 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     lr_step: Optional[tuple] = None
     if not segmentation:
         steps, steps_written = _get(data, "TRAIN.LR_STEP", {"TRAIN.LR_STEP": [90, 110]})
-        if isinstance(steps, (list, tuple)) and steps and all(_whole(m) is not None for m in steps):
-            lr_step = tuple(_whole(m) for m in steps)
+        if isinstance(steps, (list, tuple)) and steps and all(whole_number(m) is not None for m in steps):
+            lr_step = tuple(whole_number(m) for m in steps)
     if segmentation:
-        extra_epochs = _whole(_get(data, "TRAIN.EXTRA_EPOCH", {})[0])
+        extra_epochs = whole_number(_get(data, "TRAIN.EXTRA_EPOCH", {})[0])
         extra_set = _get(data, "DATASET.EXTRA_TRAIN_SET", {})[0]
         if extra_epochs and extra_epochs > 0 and extra_set:
             b.assumptions.append(f"TRAIN.EXTRA_EPOCH {extra_epochs} more epochs on DATASET.EXTRA_TRAIN_SET "

@@ -36,7 +36,7 @@ from typing import Any, Optional
 
 from ...loading import KeyPath
 from ...named_files import read_named
-from ...units import Unit, to_number
+from ...units import Unit, to_number, whole_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 MAX_BASE_DEPTH = 10
@@ -137,11 +137,6 @@ class _Bases:
         return merged
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 class MaxText(Dialect):
@@ -189,7 +184,7 @@ class MaxText(Dialect):
             return b.build(Semantics("MaxText RL: rollouts, not read"), MaxTextSettings())
         post_train = get("use_sft") is True or get("use_dpo") is True or "student_overrides" in written
 
-        steps, schedule = _whole(get("steps")), _whole(get("learning_rate_schedule_steps"))
+        steps, schedule = whole_number(get("steps")), whole_number(get("learning_rate_schedule_steps"))
         if schedule == -1:
             schedule = steps
         if steps == -1:
@@ -200,7 +195,7 @@ class MaxText(Dialect):
             b.duration("max_steps", steps, steps_path, Unit.STEP, note=steps_note)
             settings.update(steps=steps, steps_key=".".join(map(str, steps_path)) or "steps")
         schedule_path, schedule_note = where("learning_rate_schedule_steps")
-        if _whole(get("learning_rate_schedule_steps")) in (-1, None):
+        if whole_number(get("learning_rate_schedule_steps")) in (-1, None):
             schedule_path, schedule_note = steps_path, steps_note
         if schedule is not None and schedule > 0:
             b.duration("schedule.horizon", schedule, schedule_path, Unit.STEP, note=schedule_note)
@@ -221,10 +216,10 @@ class MaxText(Dialect):
                         ".".join(map(str, where(k)[0])) for k in ("warmup_steps_fraction", "wsd_decay_steps_fraction")))
 
         per_device = get("per_device_batch_size", default=False)
-        if _whole(per_device) is not None and _whole(per_device) >= 1:  # fractional: < 1 sample per device
+        if whole_number(per_device) is not None and whole_number(per_device) >= 1:  # fractional: < 1 sample per device
             path, note = where("per_device_batch_size")
             b.count("train_loader.batch_size", per_device, path, note=note)
-        accumulation = _whole(get("gradient_accumulation_steps"))
+        accumulation = whole_number(get("gradient_accumulation_steps"))
         if accumulation is not None and accumulation >= 1:
             path, note = where("gradient_accumulation_steps")
             b.count("gradient_accumulation", accumulation, path, note=note)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...units import to_number
+from ...units import whole_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 TRAINER_KEYS = frozenset({"trainer_type", "hyperparameters", "max_steps", "time_horizon", "summary_freq",
@@ -74,10 +74,6 @@ def _merge(base: dict, update: dict) -> dict:
     return out
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = None if isinstance(value, bool) else to_number(value)
-    return int(number) if number is not None and number == number and abs(number) != float("inf") \
-        and number == int(number) else None
 
 
 def _trainer_like(value: Any) -> bool:
@@ -123,12 +119,12 @@ class MLAgents(Dialect):
             trainer_type = merged.get("trainer_type")
             trainer_type = trainer_type if isinstance(trainer_type, str) else None
             hyper = merged.get("hyperparameters") if isinstance(merged.get("hyperparameters"), dict) else {}
-            batch = _whole(hyper["batch_size"]) if "batch_size" in hyper else DEFAULT_BATCH.get(trainer_type or "ppo")
+            batch = whole_number(hyper["batch_size"]) if "batch_size" in hyper else DEFAULT_BATCH.get(trainer_type or "ppo")
             network = merged.get("network_settings") if isinstance(merged.get("network_settings"), dict) else {}
             memory = network.get("memory")
             sequence = None
             if isinstance(memory, dict):
-                sequence = _whole(memory["sequence_length"]) if "sequence_length" in memory \
+                sequence = whole_number(memory["sequence_length"]) if "sequence_length" in memory \
                     else DEFAULT_SEQUENCE_LENGTH
             behaviors.append(Behavior(
                 name=name, path=path, trainer_type=trainer_type if trainer_type else "ppo",

@@ -7,27 +7,20 @@ end)`, `linear_schedule(init, end, steps)`, `join_schedules`]."""
 
 from __future__ import annotations
 
-import math
-from typing import Any, Optional
 
 from ..base import RunBuilder, Source
-from ...units import Unit, to_number
+from ...units import Unit, whole_number
 
 DEFAULT_ITERS = 1000  # lora.py CONFIG_DEFAULTS
 # schedule name -> the index of its length in `arguments`
 LENGTH_ARGUMENT = {"cosine_decay": 1, "linear_schedule": 2}
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
-    iters = _whole(data.get("iters", DEFAULT_ITERS))
-    accumulation = _whole(data.get("grad_accumulation_steps", 1)) or 1
+    iters = whole_number(data.get("iters", DEFAULT_ITERS))
+    accumulation = whole_number(data.get("grad_accumulation_steps", 1)) or 1
     if iters is not None and iters > 0 and accumulation >= 1:
         updates = iters // accumulation
         note = None if "iters" in data else "mlx-lm default iters 1000"
@@ -38,8 +31,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if isinstance(schedule, dict) and isinstance(schedule.get("arguments"), list):
         index = LENGTH_ARGUMENT.get(schedule.get("name"))
         arguments = schedule["arguments"]
-        length = _whole(arguments[index]) if index is not None and len(arguments) > index else None
-        warmup = _whole(schedule.get("warmup", 0)) or 0
+        length = whole_number(arguments[index]) if index is not None and len(arguments) > index else None
+        warmup = whole_number(schedule.get("warmup", 0)) or 0
         if length is not None and length > 0 and warmup >= 0:
             end = warmup + 1 + length if warmup else length
             b.duration("schedule.horizon", end, ("lr_schedule", "arguments", index), Unit.STEP,

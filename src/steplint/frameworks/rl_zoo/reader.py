@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
-from ...units import to_number
+from ...units import whole_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 # algorithm (file stem) -> SB3's defaults for (n_steps, batch_size), where it checks the minibatches
@@ -40,13 +40,6 @@ TRAIN_FREQ_DEFAULT = {"sac": 1, "td3": 1, "ddpg": 1, "tqc": 1, "crossq": 1, "dqn
 ENTRY_KEYS = frozenset({"n_timesteps", "policy"})
 
 
-def _whole(value: Any) -> Optional[int]:
-    if isinstance(value, bool):
-        return None
-    number = to_number(value)
-    if number is None or number != number or number in (float("inf"), float("-inf")) or number != int(number):
-        return None
-    return int(number)
 
 
 @dataclass(frozen=True)
@@ -98,14 +91,14 @@ class RLZoo(Dialect):
         defaults = MINIBATCH_ALGOS.get(algo or "", (None, None))
         entries = []
         for env, h in _entries(data):
-            n_envs = _whole(h.get("n_envs"))
-            n_steps, batch = _whole(h.get("n_steps")), _whole(h.get("batch_size"))
+            n_envs = whole_number(h.get("n_envs"))
+            n_steps, batch = whole_number(h.get("n_steps")), whole_number(h.get("batch_size"))
             entries.append(Entry(
                 env=env, n_envs=n_envs if n_envs is not None else 1, n_envs_written="n_envs" in h,
                 n_steps=n_steps if "n_steps" in h else defaults[0], n_steps_written="n_steps" in h,
                 batch_size=batch if "batch_size" in h else defaults[1], batch_size_written="batch_size" in h,
-                n_timesteps=_whole(h.get("n_timesteps")), learning_starts=_whole(h.get("learning_starts")),
-                train_freq=_whole(h["train_freq"]) if "train_freq" in h else TRAIN_FREQ_DEFAULT.get(algo or "")))
+                n_timesteps=whole_number(h.get("n_timesteps")), learning_starts=whole_number(h.get("learning_starts")),
+                train_freq=whole_number(h["train_freq"]) if "train_freq" in h else TRAIN_FREQ_DEFAULT.get(algo or "")))
         semantics = Semantics("RL Baselines3 Zoo (Stable-Baselines3): environment steps, rollouts and minibatch "
                               "passes, no dataset epochs")
         return b.build(semantics, RLZooSettings(algo, tuple(entries)))

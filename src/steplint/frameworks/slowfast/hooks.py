@@ -10,7 +10,7 @@ import math
 from typing import Any, Optional
 
 from ..base import RunBuilder, Source
-from ...units import Unit, to_number
+from ...units import Unit, to_number, whole_number
 from .settings import SlowFastSettings
 
 
@@ -34,11 +34,6 @@ def _get(data: dict, dotted: str) -> tuple[Any, bool]:
     return node, True
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(number, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def _numbers(value: Any) -> Optional[tuple]:
@@ -56,11 +51,11 @@ def counted(data: dict) -> bool:
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     gpus, gpus_written = _get(data, "NUM_GPUS")
-    gpus = _whole(gpus)
+    gpus = whole_number(gpus)
     shards, shards_written = _get(data, "NUM_SHARDS")
-    shards = _whole(shards)
+    shards = whole_number(shards)
     batch, batch_written = _get(data, "TRAIN.BATCH_SIZE")
-    batch = _whole(batch)
+    batch = whole_number(batch)
     is_counted = counted(data)
     if is_counted and gpus is not None and gpus >= 0 and batch is not None and batch > 0:
         per_process = int(batch / max(1, gpus))
@@ -78,7 +73,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if is_counted and isinstance(max_epoch, int) and max_epoch > 0:
         for field, key in (("checkpoint", "TRAIN.CHECKPOINT_PERIOD"), ("eval", "TRAIN.EVAL_PERIOD")):
             period, written = _get(data, key)
-            period = _whole(period)
+            period = whole_number(period)
             if period is None or period <= 0:
                 continue
             if period >= max_epoch:  # only the forced one at the last epoch: the way to switch it off
@@ -90,8 +85,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     sizes = []
     for key in ("TRAIN.BATCH_SIZE", "TEST.BATCH_SIZE"):
         value, written = _get(data, key)
-        if _whole(value) is not None:
-            sizes.append((key, _whole(value), written))
+        if whole_number(value) is not None:
+            sizes.append((key, whole_number(value), written))
     policy, _ = _get(data, "SOLVER.LR_POLICY")
     steps, _ = _get(data, "SOLVER.STEPS")
     lrs, _ = _get(data, "SOLVER.LRS")

@@ -6,12 +6,11 @@ steps [torchtitan torchtitan/train.py `Trainer.__init__`, torchtitan/config/job_
 
 from __future__ import annotations
 
-import math
-from typing import Any, Optional
+from typing import Any
 
 from ..base import RunBuilder, Source
 from .settings import TorchtitanSettings
-from ...units import Unit, to_number
+from ...units import Unit, whole_number
 
 DEFAULT_WARMUP_STEPS = 200  # LRScheduler.warmup_steps
 
@@ -21,19 +20,14 @@ def _table(data: dict, name: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(value, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     training, parallelism = _table(data, "training"), _table(data, "parallelism")
     legacy = "data_parallel_shard_degree" in training or "data_parallel_degree" in training
     degrees = training if legacy else parallelism
-    shard = _whole(degrees.get("data_parallel_shard_degree", -1))
-    replicate = _whole(degrees.get("data_parallel_replicate_degree", 1))
+    shard = whole_number(degrees.get("data_parallel_shard_degree", -1))
+    replicate = whole_number(degrees.get("data_parallel_replicate_degree", 1))
     table = "training" if legacy else "parallelism"
     if shard is not None and shard >= 1 and replicate is not None and replicate >= 1:
         b.count("world_size", shard * replicate, (table, "data_parallel_shard_degree"),
@@ -51,11 +45,11 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if not legacy and "warmup_steps" not in training:
         scheduler = _table(data, "lr_scheduler")
         written = "warmup_steps" in scheduler
-        warmup = _whole(scheduler["warmup_steps"]) if written else DEFAULT_WARMUP_STEPS
-        total = _whole(scheduler.get("total_steps"))
+        warmup = whole_number(scheduler["warmup_steps"]) if written else DEFAULT_WARMUP_STEPS
+        total = whole_number(scheduler.get("total_steps"))
         schedule_key = "lr_scheduler.total_steps" if total is not None else "training.steps"
         if total is None:
-            total = _whole(training.get("steps"))
+            total = whole_number(training.get("steps"))
         settings.update(warmup_steps=warmup, warmup_key="lr_scheduler.warmup_steps", warmup_written=written,
                         schedule_steps=total, schedule_key=schedule_key)
         # A warmup longer than the schedule is clamped to it: SL670 says so, and the plan has no

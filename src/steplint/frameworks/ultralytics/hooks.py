@@ -4,26 +4,22 @@ nominal batch size, and the settings of SL639 [S-UL ultralytics/engine/trainer.p
 
 from __future__ import annotations
 
-import math
 from typing import Any, Optional
 
 from ..base import RunBuilder, Source
 from .settings import UltralyticsSettings
-from ...units import to_number
+from ...units import whole_number
 
 DEFAULT_NBS = 64
 DEFAULT_CLOSE_MOSAIC = 10
 DEFAULT_EPOCHS = 100
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    return int(number) if number is not None and math.isfinite(number) and number == int(number) else None
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
-    batch = _whole(data.get("batch", 16))
-    nbs = _whole(data.get("nbs", DEFAULT_NBS))
+    batch = whole_number(data.get("batch", 16))
+    nbs = whole_number(data.get("nbs", DEFAULT_NBS))
     if batch is not None and batch >= 1 and nbs is not None and nbs >= 1:
         accumulate = max(round(nbs / batch), 1)  # Python's round, as the trainer's
         b.count("gradient_accumulation", accumulate, ("nbs",) if "nbs" in data else ("batch",),
@@ -34,8 +30,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if devices:
         b.count("world_size", devices, ("device",))
     timed = data.get("time") not in (None, 0)
-    epochs = None if timed else _whole(data.get("epochs", DEFAULT_EPOCHS))
-    close = _whole(data.get("close_mosaic", DEFAULT_CLOSE_MOSAIC))
+    epochs = None if timed else whole_number(data.get("epochs", DEFAULT_EPOCHS))
+    close = whole_number(data.get("close_mosaic", DEFAULT_CLOSE_MOSAIC))
     return {"settings": UltralyticsSettings(
         epochs=epochs, epochs_key="epochs" if "epochs" in data else None,
         close_mosaic=close, close_mosaic_key="close_mosaic" if "close_mosaic" in data else None)}

@@ -9,7 +9,7 @@ import math
 from typing import Any, Optional
 
 from ..base import RunBuilder, Source
-from ...units import Unit, to_number
+from ...units import Unit, to_number, whole_number
 from .settings import VisslSettings
 
 DEFAULTS = {"DISTRIBUTED.NUM_NODES": 1, "DISTRIBUTED.NUM_PROC_PER_NODE": 8, "OPTIMIZER.num_epochs": 90,
@@ -20,16 +20,11 @@ def _get(config: dict, dotted: str) -> tuple[Optional[int], bool]:
     node: Any = config
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
-            return _whole(DEFAULTS.get(dotted)), False
+            return whole_number(DEFAULTS.get(dotted)), False
         node = node[part]
-    return _whole(node), True
+    return whole_number(node), True
 
 
-def _whole(value: Any) -> Optional[int]:
-    number = to_number(value)
-    if isinstance(number, bool) or number is None or not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
 
 
 def _path(dotted: str, written: bool) -> tuple:
