@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import IO, Optional
+from typing import IO
 
 from ..values import FileResult
-from ..findings import Severity
 from . import Summary
 
 # Characters XML 1.0 cannot hold at all, even escaped: ElementTree would write them and produce a

@@ -7,7 +7,7 @@ whole config is merged (a child's max_updates reaches an included scheduler)."""
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Optional
 
 from ...interpolation import Budget, resolve
 from ...named_files import read_named

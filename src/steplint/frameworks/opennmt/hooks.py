@@ -37,7 +37,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         else:
             b.count("train_loader.batch_size", 64, (), note="OpenNMT-py default batch_size")
     elif batch_type == "tokens":
-        b.assumptions.append(f"batch_size counts tokens (batch_type tokens): the batch in samples is unknown")
+        b.assumptions.append("batch_size counts tokens (batch_type tokens): the batch in samples is unknown")
     if len(accum_count) == 1:
         key = ("accum_count",) if "accum_count" in data else ()
         b.count("gradient_accumulation", accum_count[0], key + ((0,) if isinstance(data.get("accum_count"), list)
