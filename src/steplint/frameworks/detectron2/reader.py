@@ -25,16 +25,14 @@ write are used: detectron2's built-in defaults (MAX_ITER 40000, STEPS (30000,), 
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...loading import KeyPath
-from ...named_files import read_named
+from ...named_files import BaseChain
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
-MAX_BASE_DEPTH = 10
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
 
@@ -57,60 +55,6 @@ def _literal(value: Any) -> Any:
     return value
 
 
-def _merge(base: dict, child: dict) -> dict:
-    """detectron2 `merge_a_into_b(child, base)`: child wins; mappings merge key by key."""
-    out = dict(base)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-class _Bases:
-    """Resolves a `_BASE_` chain from disk."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.notes: list[str] = []
-        self.files: list[str] = []
-
-    def merged(self, data: dict) -> dict:
-        path = self.source.path
-        start = os.path.realpath(path) if path and os.path.isfile(path) else None
-        return self._resolve(data, path, {start} if start else set(), 0)
-
-    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
-        base = data.get("_BASE_")
-        if not isinstance(base, str) or not base.strip():
-            return data
-        name = os.path.expanduser(base.strip())
-        if name.startswith(("http://", "https://")):
-            self.notes.append(f"_BASE_ {base!r} is a URL: its keys are unknown")
-            return data
-        if not os.path.isabs(name):
-            name = os.path.join(os.path.dirname(path or "."), name)
-        real = os.path.realpath(name)
-        if depth >= MAX_BASE_DEPTH:
-            self.notes.append(f"_BASE_ chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")
-            return data
-        if real in seen:
-            self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
-            return data
-        named = read_named(name)
-        if named.problem:
-            self.notes.append(f"_BASE_ {base!r} {named.problem}: the keys it sets are unknown")
-            return data
-        parent = named.data
-        self.files.append(base)
-        parent = self._resolve(parent, name, seen | {real}, depth + 1)
-        child = {k: v for k, v in data.items() if k != "_BASE_"}
-        merged = _merge({k: v for k, v in parent.items() if k != "_BASE_"}, child)
-        merged["_BASE_"] = base
-        return merged
-
-
 class Detectron2(Dialect):
     name = "detectron2"
     description = "Detectron2 yacs configs (SOLVER.MAX_ITER, STEPS, IMS_PER_BATCH; `_BASE_` inheritance)"
@@ -131,7 +75,7 @@ class Detectron2(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        bases = _Bases(source)
+        bases = BaseChain("_BASE_", source.path, keep_key=True)  # yacs load_yaml_with_base
         merged = bases.merged(data)
         # yacs CfgNode.load_yaml_with_base falls back to yaml.unsafe_load: `!!python/object/apply:eval` is
         # how Detectron2's own configs write anchor sizes

@@ -35,11 +35,10 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...loading import KeyPath
-from ...named_files import read_named
+from ...named_files import BaseChain
 from ...units import Unit, to_number, whole_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
-MAX_BASE_DEPTH = 10
 # configs/types.py defaults read when no file of the chain sets the key
 DEFAULTS = {"steps": 150_001, "learning_rate_schedule_steps": -1, "warmup_steps_fraction": 0.1,
             "gradient_accumulation_steps": 1, "enable_checkpointing": True, "save_checkpoint_on_completion": True,
@@ -71,12 +70,11 @@ class MaxTextSettings:
     wsd_keys: tuple[str, ...] = ()
 
 
-def _merge(base: dict, child: dict) -> dict:
-    """OmegaConf.merge(base, child): the child wins; mappings merge key by key."""
-    out = dict(base)
-    for key, value in child.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
+def _locate(name: str, naming_path: str) -> str:
+    """A relative base_config: beside the naming file, else in MaxText's configs/ folder."""
+    beside = os.path.join(os.path.dirname(naming_path), name)
+    configs = _configs_folder(naming_path)
+    return beside if os.path.isfile(beside) or configs is None else os.path.join(configs, name)
 
 
 def _configs_folder(path: str) -> Optional[str]:
@@ -93,52 +91,6 @@ def _configs_folder(path: str) -> Optional[str]:
     return None
 
 
-class _Bases:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.notes: list[str] = []
-        self.files: list[str] = []
-        # the keys the bases set, but for the one at the root of the chain (base.yml, which mirrors
-        # types.py's defaults)
-        self.chain_keys: set = set()
-
-    def merged(self, data: dict) -> dict:
-        path = self.source.path
-        start = os.path.realpath(path) if path and os.path.isfile(path) else None
-        return self._resolve(data, path, {start} if start else set(), 0)
-
-    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
-        base = data.get("base_config")
-        if not isinstance(base, str) or not base.strip():
-            return data
-        name = os.path.expanduser(base.strip())
-        if not os.path.isabs(name):
-            beside = os.path.join(os.path.dirname(path or "."), name)
-            configs = _configs_folder(path or ".")
-            name = beside if os.path.isfile(beside) or configs is None else os.path.join(configs, name)
-        real = os.path.realpath(name)
-        if depth >= MAX_BASE_DEPTH:
-            self.notes.append(f"base_config chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")
-            return data
-        if real in seen:
-            self.notes.append(f"base_config {base!r} includes itself (a cycle): not read again")
-            return data
-        named = read_named(name)
-        if named.problem:
-            self.notes.append(f"base_config {base!r} {named.problem}: the keys it sets are unknown")
-            return data
-        self.files.append(base)
-        if isinstance(named.data.get("base_config"), str):
-            self.chain_keys |= set(named.data)
-        parent = self._resolve(named.data, name, seen | {real}, depth + 1)
-        merged = _merge({k: v for k, v in parent.items() if k != "base_config"},
-                        {k: v for k, v in data.items() if k != "base_config"})
-        merged["base_config"] = base
-        return merged
-
-
-
-
 class MaxText(Dialect):
     name = "maxtext"
     description = "MaxText YAML (steps, per_device_batch_size, learning_rate_schedule_steps, checkpoint_period; `base_config` inheritance)"
@@ -152,8 +104,11 @@ class MaxText(Dialect):
         return 0.95 if strong >= 4 else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        bases = _Bases(source)
+        bases = BaseChain("base_config", source.path, keep_key=True, locate=_locate)
         merged = bases.merged(data)
+        # the keys the bases set, but for the one at the root of the chain (base.yml, which mirrors
+        # types.py's defaults)
+        chain_keys = {k for d in bases.bases if isinstance(d.get("base_config"), str) for k in d}
         b = RunBuilder(strict=False)
         b.assumptions.extend(bases.notes)
         if bases.files:
@@ -173,11 +128,11 @@ class MaxText(Dialect):
         def interval(key: str) -> Optional[float]:
             """An interval this file or a base other than the root one (base.yml, MaxText's defaults) sets:
             a smoke test that sets steps: 10 is not told about base.yml's checkpoint_period."""
-            if key not in data and key not in bases.chain_keys:
+            if key not in data and key not in chain_keys:
                 return None
             return to_number(merged.get(key))
 
-        written = set(data) | bases.chain_keys  # not only base.yml's
+        written = set(data) | chain_keys  # not only base.yml's
         if any(key in written for key in RL_KEYS) or any(merged.get(key) is True for key in RL_SWITCHES):
             b.assumptions.append("a MaxText RL config (GRPO): it counts rollouts and generations, not dataset "
                                  "steps; nothing is read")

@@ -23,14 +23,12 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
 from __future__ import annotations
 
 import math
-import os
 from typing import Any, Optional
 
-from ...named_files import read_named
+from ...named_files import BaseChain
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
-MAX_BASE_DEPTH = 10
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
     name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
@@ -50,42 +48,6 @@ def _merge(base: dict, child: dict) -> dict:
     for key, value in child.items():
         out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
-
-
-class _Bases:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.notes: list[str] = []
-
-    def merged(self, data: dict) -> dict:
-        path = self.source.path
-        start = os.path.realpath(path) if path and os.path.isfile(path) else None
-        return self._resolve(data, path, {start} if start else set(), 0)
-
-    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
-        names = data.get("_base_")
-        names = [names] if isinstance(names, str) else names
-        own = {k: v for k, v in data.items() if k != "_base_"}
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            return own
-        merged: dict = {}
-        for base in names:
-            name = os.path.expanduser(base.strip())
-            if not os.path.isabs(name):
-                name = os.path.join(os.path.dirname(path or "."), name)
-            if not name.endswith((".yaml", ".yml", ".json")):
-                self.notes.append(f"_base_ {base!r} is not YAML or JSON (not read): the keys it sets are unknown")
-                continue
-            real = os.path.realpath(name)
-            if depth >= MAX_BASE_DEPTH or real in seen:
-                self.notes.append(f"_base_ {base!r} not read (a cycle, or deeper than {MAX_BASE_DEPTH} files)")
-                continue
-            named = read_named(name)
-            if named.problem or not isinstance(named.data, dict):
-                self.notes.append(f"_base_ {base!r} {named.problem or 'is not a mapping'}: the keys it sets are unknown")
-                continue
-            merged = _merge(merged, self._resolve(named.data, name, seen | {real}, depth + 1))
-        return _merge(merged, own)
 
 
 def _loop(train_cfg: dict) -> Optional[str]:
@@ -109,7 +71,7 @@ class MMEngine(Dialect):
         return 0.9 if own and others >= 1 else 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        bases = _Bases(source)
+        bases = BaseChain("_base_", source.path, _merge)
         cfg = bases.merged(data)
         b = RunBuilder()
         b.assumptions.extend(bases.notes)

@@ -21,14 +21,12 @@ Only values the files write are used, except LinearWarmup's own default of 500 s
 
 from __future__ import annotations
 
-import os
 from typing import Any, Optional
 
-from ...named_files import read_named
+from ...named_files import BaseChain
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
-MAX_BASE_DEPTH = 10
 PADDLE_KEYS = ("epoch", "snapshot_epoch", "TrainReader", "EvalReader", "LearningRate", "OptimizerBuilder",
                "architecture", "log_iter", "save_dir", "weights", "pretrain_weights", "metric", "num_classes",
                "worker_num", "TrainDataset", "EvalDataset", "use_gpu", "find_unused_parameters")
@@ -40,55 +38,10 @@ SEMANTICS = Semantics(
     final_events=("checkpoint",))
 
 
-def _merge(base: dict, child: dict) -> dict:
-    """`dict_merge(base, child)`: the child wins; mappings merge key by key."""
-    out = dict(base)
-    for key, value in child.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 def _bases(value: Any) -> Optional[list]:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return value
     return None
-
-
-class _Bases:
-    """Resolves the `_BASE_` lists from disk (at most 10 files deep, cycles stopped)."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.notes: list[str] = []
-
-    def merged(self, data: dict) -> dict:
-        path = self.source.path
-        start = os.path.realpath(path) if path and os.path.isfile(path) else None
-        return self._resolve(data, path, {start} if start else set(), 0)
-
-    def _resolve(self, data: dict, path: str, seen: set, depth: int) -> dict:
-        names = _bases(data.get("_BASE_"))
-        own = {k: v for k, v in data.items() if k != "_BASE_"}
-        if names is None:
-            return own
-        merged: dict = {}
-        for base in names:
-            name = os.path.expanduser(base.strip())
-            if not os.path.isabs(name):
-                name = os.path.join(os.path.dirname(path or "."), name)
-            real = os.path.realpath(name)
-            if depth >= MAX_BASE_DEPTH:
-                self.notes.append(f"_BASE_ chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")
-                continue
-            if real in seen:
-                self.notes.append(f"_BASE_ {base!r} includes itself (a cycle): not read again")
-                continue
-            named = read_named(name)
-            if named.problem or not isinstance(named.data, dict):
-                self.notes.append(f"_BASE_ {base!r} {named.problem or 'is not a mapping'}: the keys it sets are unknown")
-                continue
-            merged = _merge(merged, self._resolve(named.data, name, seen | {real}, depth + 1))
-        return _merge(merged, own)
 
 
 def _number(value: Any) -> Optional[float]:
@@ -112,7 +65,7 @@ class PaddleDetection(Dialect):
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
-        bases = _Bases(source)
+        bases = BaseChain("_BASE_", source.path)  # ppdet/core/workspace.py _load_config_with_base, dict_merge
         merged = bases.merged(data)
         b = RunBuilder()
         b.assumptions.extend(bases.notes)
