@@ -115,7 +115,8 @@ class BaseChain:
                 self.notes.append(f"{key} {base!r} is not YAML or JSON (not read): the keys it sets are unknown")
                 continue
             if not os.path.isabs(name):
-                name = self.locate(name, path or ".") if self.locate else os.path.join(os.path.dirname(path or "."), name)
+                naming = path or "."
+                name = self.locate(name, naming) if self.locate else os.path.join(os.path.dirname(naming), name)
             real = os.path.realpath(name)
             if depth >= MAX_BASE_DEPTH:
                 self.notes.append(f"{key} chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")

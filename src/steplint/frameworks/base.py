@@ -345,3 +345,21 @@ def rules_in(package: str) -> tuple:
     return tuple(importlib.import_module(f"{rules.__name__}.{info.name}")
                  for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda i: i.name)
                  if info.name.startswith("sl"))
+
+
+def yacs_value(data: dict, dotted: str, defaults: dict) -> tuple[Any, bool]:
+    """A yacs config's value at `dotted` (`TRAIN.END_EPOCH`), and whether the file wrote it (else
+    the framework's default). yacs `literal_eval`s text, so "[0, 10]" is the list; nothing else is
+    evaluated."""
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return defaults.get(dotted), False
+        node = node[part]
+    if isinstance(node, str):
+        import ast
+        try:
+            node = ast.literal_eval(node.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            pass
+    return node, True

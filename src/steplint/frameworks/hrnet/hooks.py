@@ -7,30 +7,15 @@ epoch."""
 
 from __future__ import annotations
 
-import ast
-from typing import Any, Optional
+from typing import Optional
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, yacs_value
 from ...units import Unit, whole_number
 from .settings import HrnetSettings
 
 # lib/config/default.py of each repository
 DEFAULTS = {"seg": {"TRAIN.END_EPOCH": 484, "TRAIN.BATCH_SIZE_PER_GPU": 32, "TRAIN.BEGIN_EPOCH": 0, "GPUS": (0,)},
             "cls": {"TRAIN.END_EPOCH": 140, "TRAIN.BATCH_SIZE_PER_GPU": 32, "TRAIN.BEGIN_EPOCH": 0, "GPUS": (0,)}}
-
-
-def _get(data: dict, dotted: str, defaults: dict) -> tuple[Any, bool]:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return defaults.get(dotted), False
-        node = node[part]
-    if isinstance(node, str):
-        try:
-            node = ast.literal_eval(node.strip())
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            pass
-    return node, True
 
 
 
@@ -51,13 +36,13 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     def note(dotted: str, written: bool) -> Optional[str]:
         return None if written else f"{framework} default {dotted}"
 
-    gpus_value, gpus_written = _get(data, "GPUS", defaults)
+    gpus_value, gpus_written = yacs_value(data, "GPUS", defaults)
     gpus = len(gpus_value) if isinstance(gpus_value, (list, tuple)) and gpus_value else None
-    batch, batch_written = _get(data, "TRAIN.BATCH_SIZE_PER_GPU", defaults)
+    batch, batch_written = yacs_value(data, "TRAIN.BATCH_SIZE_PER_GPU", defaults)
     batch = whole_number(batch)
-    end, end_written = _get(data, "TRAIN.END_EPOCH", defaults)
+    end, end_written = yacs_value(data, "TRAIN.END_EPOCH", defaults)
     end = whole_number(end)
-    begin, begin_written = _get(data, "TRAIN.BEGIN_EPOCH", defaults)
+    begin, begin_written = yacs_value(data, "TRAIN.BEGIN_EPOCH", defaults)
     begin = whole_number(begin)
     if gpus is not None and batch is not None and batch > 0:
         if segmentation:
@@ -82,12 +67,12 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             b.duration("eval", 1, where, Unit.EPOCH, note="validation after every epoch")
     lr_step: Optional[tuple] = None
     if not segmentation:
-        steps, steps_written = _get(data, "TRAIN.LR_STEP", {"TRAIN.LR_STEP": [90, 110]})
+        steps, steps_written = yacs_value(data, "TRAIN.LR_STEP", {"TRAIN.LR_STEP": [90, 110]})
         if isinstance(steps, (list, tuple)) and steps and all(whole_number(m) is not None for m in steps):
             lr_step = tuple(whole_number(m) for m in steps)
     if segmentation:
-        extra_epochs = whole_number(_get(data, "TRAIN.EXTRA_EPOCH", {})[0])
-        extra_set = _get(data, "DATASET.EXTRA_TRAIN_SET", {})[0]
+        extra_epochs = whole_number(yacs_value(data, "TRAIN.EXTRA_EPOCH", {})[0])
+        extra_set = yacs_value(data, "DATASET.EXTRA_TRAIN_SET", {})[0]
         if extra_epochs and extra_epochs > 0 and extra_set:
             b.assumptions.append(f"TRAIN.EXTRA_EPOCH {extra_epochs} more epochs on DATASET.EXTRA_TRAIN_SET "
                                  f"{extra_set!r} (another dataset) are not counted")

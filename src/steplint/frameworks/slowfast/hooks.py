@@ -5,11 +5,10 @@ int(TRAIN.BATCH_SIZE / max(1, NUM_GPUS)) and the world size NUM_GPUS × NUM_SHAR
 
 from __future__ import annotations
 
-import ast
 import math
 from typing import Any, Optional
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, yacs_value
 from ...units import Unit, to_number, whole_number
 from .settings import SlowFastSettings
 
@@ -17,21 +16,6 @@ from .settings import SlowFastSettings
 DEFAULTS = {"TRAIN.BATCH_SIZE": 64, "TEST.BATCH_SIZE": 8, "NUM_GPUS": 1, "NUM_SHARDS": 1,
             "SOLVER.MAX_EPOCH": 300, "SOLVER.LR_POLICY": "cosine", "TRAIN.CHECKPOINT_PERIOD": 10,
             "TRAIN.EVAL_PERIOD": 10}
-
-
-def _get(data: dict, dotted: str) -> tuple[Any, bool]:
-    """The value (yacs literal_evals strings such as "[0, 10]"), and whether the file wrote it."""
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return DEFAULTS.get(dotted), False
-        node = node[part]
-    if isinstance(node, str):
-        try:
-            node = ast.literal_eval(node.strip())
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            pass
-    return node, True
 
 
 
@@ -45,16 +29,19 @@ def _numbers(value: Any) -> Optional[tuple]:
 
 def counted(data: dict) -> bool:
     """Multigrid rewrites the schedule at run time; TRAIN.ENABLE false trains nothing."""
-    return not (_get(data, "MULTIGRID.LONG_CYCLE")[0] is True or _get(data, "MULTIGRID.SHORT_CYCLE")[0] is True
-                or _get(data, "TRAIN.ENABLE")[0] is False)
+    def value(dotted: str) -> Any:
+        return yacs_value(data, dotted, DEFAULTS)[0]
+
+    return not (value("MULTIGRID.LONG_CYCLE") is True or value("MULTIGRID.SHORT_CYCLE") is True
+                or value("TRAIN.ENABLE") is False)
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
-    gpus, gpus_written = _get(data, "NUM_GPUS")
+    gpus, gpus_written = yacs_value(data, "NUM_GPUS", DEFAULTS)
     gpus = whole_number(gpus)
-    shards, shards_written = _get(data, "NUM_SHARDS")
+    shards, shards_written = yacs_value(data, "NUM_SHARDS", DEFAULTS)
     shards = whole_number(shards)
-    batch, batch_written = _get(data, "TRAIN.BATCH_SIZE")
+    batch, batch_written = yacs_value(data, "TRAIN.BATCH_SIZE", DEFAULTS)
     batch = whole_number(batch)
     is_counted = counted(data)
     if is_counted and gpus is not None and gpus >= 0 and batch is not None and batch > 0:
@@ -69,10 +56,10 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         if gpus_written and gpus >= 1 and shards is not None and shards >= 1:
             b.count("world_size", gpus * shards, ("NUM_SHARDS",) if shards_written and shards > 1 else ("NUM_GPUS",),
                     note=f"NUM_GPUS {gpus} × NUM_SHARDS {shards}")
-    max_epoch = to_number(_get(data, "SOLVER.MAX_EPOCH")[0])
+    max_epoch = to_number(yacs_value(data, "SOLVER.MAX_EPOCH", DEFAULTS)[0])
     if is_counted and isinstance(max_epoch, int) and max_epoch > 0:
         for field, key in (("checkpoint", "TRAIN.CHECKPOINT_PERIOD"), ("eval", "TRAIN.EVAL_PERIOD")):
-            period, written = _get(data, key)
+            period, written = yacs_value(data, key, DEFAULTS)
             period = whole_number(period)
             if period is None or period <= 0:
                 continue
@@ -84,12 +71,12 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
                        note=None if written else f"PySlowFast default {key}")
     sizes = []
     for key in ("TRAIN.BATCH_SIZE", "TEST.BATCH_SIZE"):
-        value, written = _get(data, key)
+        value, written = yacs_value(data, key, DEFAULTS)
         if whole_number(value) is not None:
             sizes.append((key, whole_number(value), written))
-    policy, _ = _get(data, "SOLVER.LR_POLICY")
-    steps, _ = _get(data, "SOLVER.STEPS")
-    lrs, _ = _get(data, "SOLVER.LRS")
+    policy, _ = yacs_value(data, "SOLVER.LR_POLICY", DEFAULTS)
+    steps, _ = yacs_value(data, "SOLVER.STEPS", DEFAULTS)
+    lrs, _ = yacs_value(data, "SOLVER.LRS", DEFAULTS)
     return {"settings": SlowFastSettings(
         num_gpus=gpus, num_gpus_key="NUM_GPUS" if gpus_written else None, batch_sizes=tuple(sizes),
         lr_policy=policy if isinstance(policy, str) else None, steps=_numbers(steps), lrs=_numbers(lrs),
