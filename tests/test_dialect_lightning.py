@@ -308,6 +308,7 @@ def test_checkpoints_on_too_many_validations_to_walk_give_the_first_one_only():
     assert (plan.checkpoint_count, plan.first_checkpoint_step) == (5000, 2)
 
 
+@needs_corpus
 def test_megatron_nemo_validates_in_steps_of_the_one_epoch_its_loader_spans():
     text = (CORPUS / "NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text()
     for dataset_size in (None, 10000):  # the loader is sized from max_steps, not from the dataset

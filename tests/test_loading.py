@@ -253,7 +253,8 @@ def test_key_names_and_reference_flag_agree_with_a_walk_of_every_real_document()
     from steplint.frameworks.base import _walk
     from steplint.interpolation import has_references
     documents = list(_loaded_documents())
-    assert len(documents) > 500
+    from .conftest import CORPUS
+    assert len(documents) > (500 if CORPUS.is_dir() else 100)  # the samples alone, without ../shared
     for name, document in documents:
         if document.key_names is not None:
             assert document.key_names == _walked_keys(document.data), name
