@@ -95,9 +95,9 @@ def _positive(_ctx, param, value: Optional[int]) -> Optional[int]:
 def _dialect(_ctx, _param, value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
-    from .frameworks import DIALECTS
-    if value not in DIALECTS:
-        raise click.BadParameter(f"unknown dialect '{value}'; known: {', '.join(DIALECTS)}", param_hint="--dialect")
+    from .frameworks import dialect_names
+    if value not in dialect_names():
+        raise click.BadParameter(f"unknown dialect '{value}'; known: {', '.join(dialect_names())}", param_hint="--dialect")
     return value
 
 

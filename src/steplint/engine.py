@@ -13,14 +13,13 @@ import fnmatch
 import re
 
 from . import catalogue, suppressions
-from .frameworks import DIALECTS, FRAMEWORK_CHECKS, detect
+from .frameworks import detect, dialect as dialect_named, framework_checks
 from .frameworks.base import Source
 from .interpolation import Budget, resolve
 from .findings import DATASET_SIZE, Finding, Hit, Severity
 from .evidence import plausibly_training
 from .loading import DUPLICATE_KEY, Document, Span, format_key_path, load_bytes, parse_key_path
 from .plan import derive
-from .profile import mentions, overlay
 from .rules import CHECKS, UNDECIDED, RuleContext
 from .values import FileResult, Options
 
@@ -52,7 +51,7 @@ def _selected_checks(options: Options, framework: Optional[str]) -> tuple:
         _selected[:] = [options, {}]
     checks = _selected[1].get(framework)
     if checks is None:
-        own = FRAMEWORK_CHECKS.get(framework, ()) if framework is not None else ()
+        own = framework_checks(framework) if framework is not None else ()
         checks = _selected[1][framework] = tuple(
             (code, check) for code, check in (*CHECKS.items(), *own) if is_selected(options, code))
     return checks
@@ -78,15 +77,15 @@ def check_bytes(path: str, raw: bytes, options: Options) -> FileResult:
     own_dialects, overlays = project_profiles(options.profiles, options.key_map)
     for index, document in enumerate(loaded.documents):
         dialect = detect(document.data, options.dialect, own_dialects, document)
-        if dialect is None and any(mentions(document.data, p) for p in overlays):
-            dialect = DIALECTS["generic"]  # the team's own schema, described by its key map or overlay
+        if dialect is None and overlays and _mentions_any(document.data, overlays):
+            dialect = dialect_named("generic")  # the team's own schema, described by its key map or overlay
         if dialect is None:
             continue
         data = resolve(document.data, budget) if document.holds_references else document.data
         adapted = dialect.adapt(data, source)
         hits.extend((None, p.code, _document_problem(p, adapted), p.span) for p in loaded.problems if p.document == index)
-        for profile in overlays:
-            adapted = overlay(adapted, data, profile)
+        if overlays:
+            adapted = _overlaid(adapted, data, overlays)
         plan = derive(adapted.run, adapted.semantics, options.context)
         plan.assumptions.extend(adapted.assumptions)
         if result.dialect is None:
@@ -186,6 +185,18 @@ def _run_without_n(plan) -> str:
 
 
 @lru_cache(maxsize=16)
+def _mentions_any(data: dict, overlays: tuple) -> bool:
+    from .profile import mentions  # the profile format is imported only by a project that has profiles
+    return any(mentions(data, p) for p in overlays)
+
+
+def _overlaid(adapted, data: dict, overlays: tuple):
+    from .profile import overlay
+    for profile in overlays:
+        adapted = overlay(adapted, data, profile)
+    return adapted
+
+
 def project_profiles(paths: tuple[str, ...], key_map: tuple = ()) -> tuple[tuple, tuple]:
     """(dialects, overlays) of the project's own profiles, read once per run (the project config
     already validated them); its key map is one more overlay, applied last."""

@@ -626,6 +626,45 @@ def _first_keys(match: Match, dashes: bool) -> tuple[tuple[str, ...], tuple[tupl
     return required, groups
 
 
+# Key names most training configs hold whatever reads them: a trigger made of them would have
+# detection score the profile on nearly every document (correct, but slow).
+_COMMON_NAMES = frozenset({
+    "model", "data", "dataset", "datasets", "train", "training", "trainer", "eval", "optimizer", "optim",
+    "scheduler", "lr_scheduler", "type", "name", "config", "defaults", "epochs", "batch_size", "lr",
+    "learning_rate", "seed", "output_dir", "tokenizer", "loss", "per_device_train_batch_size",
+    "gradient_accumulation_steps", "max_steps", "num_train_epochs", "warmup_steps", "logging_steps",
+    "save_steps", "model_name_or_path", "_target_"})
+
+
+def _triggers(profile: Profile) -> Optional[frozenset[str]]:
+    """Key names of which a document holds one whenever a match of the signature holds (Dialect.triggers).
+    Each match offers several such sets (any part of a required key; per at_least group, the first
+    or the last parts of its keys; its component keys; a literal part of a pattern): the one with
+    the fewest common names, then the fewest names, is taken. None when a match offers none."""
+    def names(dotted: str) -> list[str]:
+        return [part for part in parse_key_path(dotted) if isinstance(part, str)] if dotted else []
+
+    def cost(option: frozenset[str]) -> tuple:
+        return (sum(n in _COMMON_NAMES for n in option), len(option), -sum(map(len, option)))
+
+    found: set[str] = set()
+    for match in profile.signature.match:
+        options = [frozenset({n}) for key in match.required for n in names(key)]
+        for group in match.at_least:
+            parts = [names(k) for k in group.of]
+            if all(parts):
+                options += [frozenset(p[0] for p in parts), frozenset(p[-1] for p in parts)]
+        if match.components is not None:
+            options.append(frozenset(match.components.keys))
+        options += [frozenset({part}) for glob in match.patterns for part in glob.split(".")
+                    if part and not _GLOB.search(part)]
+        if not options:
+            return None
+        found |= min(options, key=cost)
+    # detect looks a dashed key up with its dashes as underscores too
+    return frozenset(k.replace("-", "_") for k in found) if profile.dashes_match_underscores else frozenset(found)
+
+
 def _same(value: Any, literal: Scalar) -> bool:
     """Whether a value is a literal of `unset` or `in`: null, true and false as themselves, a number
     by value (the text '0' is 0), text as itself."""
@@ -655,6 +694,7 @@ class ProfileDialect(Dialect):
         self.versions_read = tuple(profile.versions_read)
         self._known_keys: Optional[dict[KeyPath, list[str]]] = None  # of a closed profile, once
         self._first_keys = tuple(_first_keys(m, profile.dashes_match_underscores) for m in profile.signature.match)
+        self.triggers = _triggers(profile)
 
     def score(self, data: dict, file_name: Optional[str] = None) -> float:
         """As a hand-written dialect's; a file name matching `file_names` adds its bonus to a match."""

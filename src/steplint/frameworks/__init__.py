@@ -4,48 +4,118 @@ settings; its own rules), and the detect stage: which dialect a document is writ
 Detection asks each dialect for a score from the keys it sees and keeps the best (ties go to the
 first by package name). A score of 0 from every dialect means the document is not a training
 config: it gets no findings at all.
+
+A run imports only the frameworks its documents name: `index.json` lists, per package, its
+dialects and their triggers (the key names one of which a document must hold for the dialect's
+score to be above 0), so a document is scored, and a package imported, only where its keys
+meet a trigger. The index is built from the packages themselves by `python -m steplint.frameworks`,
+and a test fails when it is out of date.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import re
+from dataclasses import dataclass
+from importlib import resources
+from types import ModuleType
 from typing import Optional
 
 from ..loading import Document
-from .base import Adapted, Dialect, Semantics, describe
+from .base import Adapted, Dialect, Semantics, describe, key_names, _WALK_LIMIT
+
+INDEX_FILE = "index.json"
 
 
-def _packages() -> tuple:
+@dataclass(frozen=True)
+class Entry:
+    """One dialect as the index knows it, before its package is imported."""
+
+    package: str
+    dialect: str
+    triggers: Optional[frozenset[str]]  # None: every document is scored
+    versions_read: tuple[str, ...]
+
+
+_loaded: dict[str, ModuleType] = {}  # package name -> its imported module
+_dialects: dict[str, Dialect] = {}  # dialect name -> the dialect, once its package is imported
+_entries: list[tuple[Entry, ...]] = []  # the index, read once
+_by_trigger: list[dict[str, tuple[int, ...]]] = []  # trigger key -> positions in the index
+_ALWAYS: list[int] = []  # positions of the dialects that score every document
+
+
+def package_names() -> tuple[str, ...]:
     """One package per framework, found by listing this folder: adding a framework is adding one."""
-    return tuple(importlib.import_module(f".{info.name}", __name__)
-                 for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name) if info.ispkg)
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(__path__) if info.ispkg))
+
+
+def package(name: str) -> ModuleType:
+    module = _loaded.get(name)
+    if module is None:
+        module = _loaded[name] = importlib.import_module(f".{name}", __name__)
+    return module
+
+
+def index() -> tuple[Entry, ...]:
+    if not _entries:
+        text = (resources.files(__name__) / INDEX_FILE).read_text(encoding="utf-8")
+        entries = tuple(Entry(name, d["dialect"], None if d["triggers"] is None else frozenset(d["triggers"]),
+                              tuple(d["versions_read"]))
+                        for name, dialects in json.loads(text).items() for d in dialects)
+        by_trigger: dict[str, list[int]] = {}
+        for position, entry in enumerate(entries):
+            for key in entry.triggers or ():
+                by_trigger.setdefault(key, []).append(position)
+        _entries.append(entries)
+        _ALWAYS.extend(position for position, entry in enumerate(entries) if entry.triggers is None)
+        _by_trigger.append({key: tuple(positions) for key, positions in by_trigger.items()})
+    return _entries[0]
+
+
+def build_index() -> dict[str, list[dict]]:
+    """What index.json holds, from the packages (imports them all)."""
+    return {name: [{"dialect": d.name,
+                    "triggers": None if d.triggers is None else sorted(d.triggers),
+                    "versions_read": list(d.versions_read)} for d in package(name).DIALECTS]
+            for name in package_names()}
+
+
+def dialect(name: str) -> Dialect:
+    """The dialect called `name`, importing its package only."""
+    found = _dialects.get(name)
+    if found is None:
+        entry = next((e for e in index() if e.dialect == name), None)
+        if entry is None:
+            raise KeyError(name)
+        found = _dialects[name] = next(d for d in package(entry.package).DIALECTS if d.name == name)
+    return found
+
+
+def dialect_names() -> tuple[str, ...]:
+    return tuple(e.dialect for e in index())
+
+
+def framework_checks(name: str) -> tuple:
+    """(code, check) of the rules the framework of dialect `name` owns, run only on documents it read."""
+    entry = next(e for e in index() if e.dialect == name)
+    return tuple((m.CODE, m.check) for m in package(entry.package).RULES)
 
 
 def __getattr__(name: str):
-    """PACKAGES, DIALECTS and FRAMEWORK_CHECKS (dialect name -> the checks of the rules its framework
-    owns, run only on documents it read) are built on first use, so that importing frameworks.base
-    (as a profile's hooks do) does not import every framework."""
-    if name not in ("PACKAGES", "DIALECTS", "FRAMEWORK_CHECKS"):
+    """PACKAGES and DIALECTS (every framework, imported) for what lists them all: the CLI's
+    `dialects` command, the catalogue, the tests."""
+    if name not in ("PACKAGES", "DIALECTS"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    packages = _packages()
-    globals().update(
-        PACKAGES=packages,
-        DIALECTS={d.name: d for package in packages for d in package.DIALECTS},
-        FRAMEWORK_CHECKS={d.name: tuple((m.CODE, m.check) for m in package.RULES)
-                          for package in packages for d in package.DIALECTS})
+    packages = tuple(package(n) for n in package_names())
+    globals().update(PACKAGES=packages, DIALECTS={d.name: d for p in packages for d in p.DIALECTS})
     return globals()[name]
-
-
-def _dialects() -> dict[str, Dialect]:
-    found = globals().get("DIALECTS")
-    return found if found is not None else __getattr__("DIALECTS")
 
 
 def framework_version_problem(name: str, version: str) -> Optional[str]:
     """Why NAME=VERSION cannot be used (--framework-version, the project's framework-versions), or None."""
-    known = sorted({framework for d in _dialects().values() for framework in d.versions_read})
+    known = sorted({framework for e in index() for framework in e.versions_read})
     if name not in known:
         import difflib
         close = difflib.get_close_matches(name, known, n=1)
@@ -56,23 +126,41 @@ def framework_version_problem(name: str, version: str) -> Optional[str]:
     return None
 
 
+def _candidates(data: dict, loaded: Optional[Document]) -> list[Dialect]:
+    """The dialects whose triggers the document's key names meet, in index order."""
+    entries = index()
+    if loaded is not None and loaded.key_names is not None:
+        keys = loaded.key_names
+    elif (loaded.nodes if loaded is not None else 0) <= _WALK_LIMIT:
+        keys = key_names(data)
+    else:
+        return [dialect(e.dialect) for e in entries]  # a tree too large to walk whole: every dialect is asked
+    by_trigger, met = _by_trigger[0], set(_ALWAYS)
+    for key in keys:
+        hit = by_trigger.get(key)
+        if hit is not None:
+            met.update(hit)
+        if isinstance(key, str) and "-" in key:
+            met.update(by_trigger.get(key.replace("-", "_"), ()))
+    return [dialect(entries[position].dialect) for position in sorted(met)]
+
+
 def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = (),
            loaded: Optional["Document"] = None) -> Optional[Dialect]:
     """`extra`: the project's own dialects (its profiles), scored after steplint's. `loaded`: the
     document `data` was loaded as, whose key names spare the scorers a walk."""
     if not isinstance(data, dict):
         return None
-    dialects = _dialects()
     if forced is not None:
-        return dialects[forced]
+        return dialect(forced)
     if loaded is not None:
         describe(data, loaded.key_names, loaded.nodes)
     best, best_score = None, 0.0
-    for dialect in (*dialects.values(), *extra):
-        score = dialect.score(data)
+    for candidate in (*_candidates(data, loaded), *extra):
+        score = candidate.score(data)
         if score > best_score:
-            best, best_score = dialect, score
+            best, best_score = candidate, score
     return best
 
 
-__all__ = ["DIALECTS", "Adapted", "Dialect", "Semantics", "detect"]
+__all__ = ["DIALECTS", "Adapted", "Dialect", "Semantics", "detect", "dialect", "framework_checks"]

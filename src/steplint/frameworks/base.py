@@ -94,6 +94,9 @@ class Dialect:
     description: str = ""
     # Frameworks whose version (--framework-version NAME=X.Y) changes how this dialect reads a file.
     versions_read: tuple[str, ...] = ()
+    # Key names (at any depth) of which a document must hold one for `score` to be above 0: the
+    # detect stage asks, and imports, only the frameworks a document names. None: every document.
+    triggers: Optional[frozenset[str]] = None
 
     def score(self, data: dict) -> float:
         """0 when the document is not this format, up to 1 when it certainly is."""

@@ -154,6 +154,7 @@ class AudioCraft(Dialect):
     name = "audiocraft"
     description = ("AudioCraft solver configs (optim.epochs, optim.updates_per_epoch, dataset.batch_size, "
                    "checkpoint.save_every; Hydra defaults of the solver group)")
+    triggers = frozenset({"solver", "compression_model_checkpoint", "optim", "defaults"})
 
     def score(self, data: dict) -> float:
         optim = data.get("optim")

@@ -42,6 +42,7 @@ class Axolotl(Dialect):
     name = "axolotl"
     versions_read = ("transformers",)
     description = "axolotl YAML (micro_batch_size, num_epochs, saves_per_epoch...), run by the Hugging Face Trainer"
+    triggers = frozenset({"micro_batch_size", "base_model"})
 
     def score(self, data: dict) -> float:
         keys = {k for k in data if isinstance(k, str)}

@@ -146,6 +146,7 @@ def _looks_olmo(d: dict) -> bool:
 class Composer(Dialect):
     name = "composer"
     description = "MosaicML Composer / llm-foundry YAML (max_duration time strings, global_train_batch_size)"
+    triggers = frozenset({"max_duration", "train_loader"})
 
     def score(self, data: dict) -> float:
         d, _ = _config_root(data)

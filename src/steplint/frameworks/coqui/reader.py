@@ -48,6 +48,7 @@ def _number(value: Any) -> Optional[float]:
 class Coqui(Dialect):
     name = "coqui"
     description = "Coqui TTS config.json (epochs, batch_size, save_step, print_step, lr_scheduler, audio, datasets)"
+    triggers = STEP_KEYS  # score() needs two of them
 
     def score(self, data: dict) -> float:
         keys = set(map(str, data))

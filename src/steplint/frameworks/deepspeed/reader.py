@@ -113,6 +113,7 @@ def load_file(path: str) -> Optional[DeepSpeedConfig]:
 class DeepSpeed(Dialect):
     name = "deepspeed"
     description = "DeepSpeed config JSON: batch triple (micro × accumulation × world) and LR scheduler steps"
+    triggers = frozenset(DISTINCTIVE_KEYS | {"train_micro_batch_size_per_gpu", "zero_optimization", "steps_per_print", "zero_allow_untested_optimizer", "wall_clock_breakdown", "train_batch_size"})
 
     def score(self, data: dict) -> float:
         keys = {k for k in data if isinstance(k, str)}

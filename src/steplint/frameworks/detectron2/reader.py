@@ -58,6 +58,7 @@ def _literal(value: Any) -> Any:
 class Detectron2(Dialect):
     name = "detectron2"
     description = "Detectron2 yacs configs (SOLVER.MAX_ITER, STEPS, IMS_PER_BATCH; `_BASE_` inheritance)"
+    triggers = frozenset({"SOLVER", "_BASE_", "MODEL"})
 
     def score(self, data: dict) -> float:
         """Upper-case sections alone are any yacs project's (PySlowFast, HRNet, Swin, CSAIL...): a

@@ -57,6 +57,7 @@ def _number(value: Any) -> Optional[float]:
 class ESPnet2(Dialect):
     name = "espnet2"
     description = "ESPnet2 train configs (max_epoch, batch_type, batch_bins / batch_size, accum_grad, scheduler_conf)"
+    triggers = OWN_KEYS
 
     def score(self, data: dict) -> float:
         keys = set(map(str, data))

@@ -69,6 +69,7 @@ def _number(value: Any) -> Optional[float]:
 class Fairseq(Dialect):
     name = "fairseq"
     description = "fairseq Hydra configs (optimization.max_update / max_epoch, dataset.max_tokens, checkpoint.save_interval_updates, lr_scheduler._name)"
+    triggers = frozenset({"optimization"})
 
     def score(self, data: dict) -> float:
         optimization = data.get("optimization")

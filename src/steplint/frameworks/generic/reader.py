@@ -149,10 +149,12 @@ class Generic(Dialect):
     def score(self, data: dict) -> float:
         if any(marker <= data.keys() for marker in NOT_TRAINING):
             return 0.0
-        keys = {str(k).lower() for k in key_names(data, max_nodes=20_000)}
-        has_duration = bool(keys & _DURATION_KEYS)
-        has_other = bool(keys & _OTHER_KEYS)
-        return 0.3 if has_duration and has_other else 0.0
+        names = key_names(data, max_nodes=20_000)
+        if _DURATION_KEYS.isdisjoint(names) or _OTHER_KEYS.isdisjoint(names):  # else both hold as written
+            lower = {str(k).lower() for k in names}
+            if _DURATION_KEYS.isdisjoint(lower) or _OTHER_KEYS.isdisjoint(lower):
+                return 0.0
+        return 0.3
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         found = _Found(data)

@@ -285,6 +285,7 @@ class HuggingFace(Dialect):
     versions_read = ("transformers",)
     description = ("Hugging Face Trainer YAML (TrainingArguments keys: plain, TRL, alignment-handbook, open-r1, "
                    "LLaMA-Factory), with the DeepSpeed JSON it points to")
+    triggers = frozenset(DISTINCTIVE_KEYS | UNMISTAKABLE_KEYS)
 
     def score(self, data: dict) -> float:
         keys = {k for k in data if isinstance(k, str)}

@@ -492,6 +492,7 @@ class Lightning(Dialect):
     name = "lightning"
     description = ("PyTorch Lightning: LightningCLI YAML (trainer/model/data/optimizer/lr_scheduler) and "
                    "Hydra-composed Lightning configs (trainer/, callbacks/ groups)")
+    triggers = frozenset({"trainer", "_target_", "class_path", "defaults", "model_checkpoint", *DISTINCTIVE_TRAINER_KEYS})
 
     def score(self, data: dict) -> float:
         if _is_nemo(data):
@@ -537,6 +538,7 @@ class Lightning(Dialect):
 class NeMo(Dialect):
     name = "nemo"
     description = "NVIDIA NeMo Hydra configs: a Lightning `trainer:` block, `model.optim.sched`, `exp_manager`"
+    triggers = frozenset({"exp_manager", "trainer", "_target_"})  # _is_nemo, _is_actor_critic
 
     def score(self, data: dict) -> float:
         return 0.95 if _is_nemo(data) or _is_actor_critic(data) else 0.0

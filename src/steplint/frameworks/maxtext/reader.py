@@ -94,6 +94,7 @@ def _configs_folder(path: str) -> Optional[str]:
 class MaxText(Dialect):
     name = "maxtext"
     description = "MaxText YAML (steps, per_device_batch_size, learning_rate_schedule_steps, checkpoint_period; `base_config` inheritance)"
+    triggers = frozenset(SIGNATURE)
 
     def score(self, data: dict) -> float:
         keys = set(map(str, data))

@@ -83,6 +83,7 @@ def _trainer_like(value: Any) -> bool:
 class MLAgents(Dialect):
     name = "ml-agents"
     description = "Unity ML-Agents trainer configs (behaviors.<name>.hyperparameters, max_steps, time_horizon)"
+    triggers = frozenset({"behaviors", "default_settings"})
 
     def score(self, data: dict) -> float:
         behaviors = data.get("behaviors")

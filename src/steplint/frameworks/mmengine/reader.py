@@ -60,6 +60,7 @@ def _loop(train_cfg: dict) -> Optional[str]:
 class MMEngine(Dialect):
     name = "mmengine"
     description = "MMEngine YAML/JSON configs (train_cfg loops, param_scheduler by_epoch/begin/end, default_hooks; `_base_`)"
+    triggers = frozenset({"train_cfg"})
 
     def score(self, data: dict) -> float:
         train_cfg = data.get("train_cfg")

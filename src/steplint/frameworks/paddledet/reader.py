@@ -52,6 +52,7 @@ def _number(value: Any) -> Optional[float]:
 class PaddleDetection(Dialect):
     name = "paddledet"
     description = "PaddleDetection YAML (epoch, snapshot_epoch, TrainReader.batch_size per card, LearningRate; `_BASE_` lists)"
+    triggers = frozenset({*PADDLE_KEYS, "_BASE_"})
 
     def score(self, data: dict) -> float:
         if "Global" in data or any(k in data for k in ("SOLVER", "MODEL")):  # PaddleClas / OCR, yacs

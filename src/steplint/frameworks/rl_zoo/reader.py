@@ -71,6 +71,7 @@ def _entries(data: dict) -> list[tuple[str, dict]]:
 class RLZoo(Dialect):
     name = "rl-zoo"
     description = "RL Baselines3 Zoo hyperparams/<algo>.yml (per-environment n_timesteps, n_envs, n_steps, batch_size, n_epochs)"
+    triggers = ENTRY_KEYS
 
     def score(self, data: dict) -> float:
         entries = _entries(data)

@@ -60,6 +60,7 @@ def _number(value: Any) -> Optional[float]:
 class SpeechBrain(Dialect):
     name = "speechbrain"
     description = "SpeechBrain hparams (epoch_counter limit / number_of_epochs, train_dataloader_opts, grad_accumulation_factor)"
+    triggers = frozenset({"epoch_counter", "number_of_epochs"})
 
     def score(self, data: dict) -> float:
         counter = data.get("epoch_counter")

@@ -60,6 +60,7 @@ def _number(value: Any) -> Optional[float]:
 class StyleTTS2(Dialect):
     name = "styletts2"
     description = "StyleTTS 2 configs (epochs_1st / epochs_2nd or epochs, batch_size, loss_params.TMA_epoch / diff_epoch / joint_epoch)"
+    triggers = frozenset({"loss_params"})
 
     def score(self, data: dict) -> float:
         loss = data.get("loss_params")

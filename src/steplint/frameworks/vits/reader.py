@@ -38,6 +38,7 @@ def _number(value: Any) -> Optional[float]:
 class VITS(Dialect):
     name = "vits"
     description = "VITS configs (train.epochs, train.batch_size, train.eval_interval, data.hop_length, model)"
+    triggers = frozenset({"segment_size", "c_mel"})  # in train:, as score() needs one
 
     def score(self, data: dict) -> float:
         train, d = data.get("train"), data.get("data")
