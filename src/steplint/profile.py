@@ -661,8 +661,17 @@ def _triggers(profile: Profile) -> Optional[frozenset[str]]:
         if not options:
             return None
         found |= min(options, key=cost)
-    # detect looks a dashed key up with its dashes as underscores too
-    return frozenset(k.replace("-", "_") for k in found) if profile.dashes_match_underscores else frozenset(found)
+    if profile.dashes_match_underscores:  # every spelling the framework accepts: train-iters, train_iters
+        found = {spelling for k in found for spelling in _spellings(k)}
+    return frozenset(found)
+
+
+def _spellings(key: str) -> set[str]:
+    parts = re.split(r"[-_]", key)
+    spellings = {parts[0]}
+    for part in parts[1:]:
+        spellings = {s + sep + part for s in spellings for sep in "-_"}
+    return spellings
 
 
 def _same(value: Any, literal: Scalar) -> bool:

@@ -135,13 +135,8 @@ def _candidates(data: dict, loaded: Optional[Document]) -> list[Dialect]:
         keys = key_names(data)
     else:
         return [dialect(e.dialect) for e in entries]  # a tree too large to walk whole: every dialect is asked
-    by_trigger, met = _by_trigger[0], set(_ALWAYS)
-    for key in keys:
-        hit = by_trigger.get(key)
-        if hit is not None:
-            met.update(hit)
-        if isinstance(key, str) and "-" in key:
-            met.update(by_trigger.get(key.replace("-", "_"), ()))
+    by_trigger = _by_trigger[0]
+    met = set(_ALWAYS).union(*(by_trigger[key] for key in by_trigger.keys() & keys))
     return [dialect(entries[position].dialect) for position in sorted(met)]
 
 
