@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from steplint.datasets import slice_limit, training_set_size
+from steplint.datasets import rows_at_least, slice_limit, training_set_size
 from steplint.findings import Severity
 
 from .conftest import codes, lint, run_cli
@@ -210,12 +210,39 @@ TORCHTUNE = ("model:\n  _component_: torchtune.models.llama3_2.lora_llama3_2_1b\
 
 
 def test_torchtune_split_slice_caps_n():
-    result = lint(TORCHTUNE.format(split="'train[:4000]'", packed="false"))
+    text = TORCHTUNE.replace("alpaca_dataset", "slimorca_dataset")  # a dataset of unknown size
+    result = lint(text.format(split="'train[:4000]'", packed="false"))
     assert result.plan["dataset_size_source"] == "at most 4000: config: dataset.split (split train[:4000])"
     [hit] = [f for f in result.findings if f.rule == "SL203"]
     assert "the run is at most 1000 steps" in hit.message
     for split, packed in (("'train[:95%]'", "false"), ("'train[:4000]'", "true")):
+        assert lint(text.format(split=split, packed=packed)).plan["bounds"]["dataset_size"] == [4, None]
+
+
+def test_a_public_dataset_of_known_rows_bounds_n_from_below():
+    # torchtune's alpaca_dataset loads tatsu-lab/alpaca (52,000 rows): 95% of it is at least 49,399
+    result = lint(TORCHTUNE.format(split="'train[:95%]'", packed="false"))
+    assert result.plan["bounds"]["dataset_size"] == [49399, None]
+    assert "at least 49399" in result.plan["dataset_size_source"]
+    assert not [f for f in result.findings if f.rule in ("SL203", "SL207")]  # warmup 2,000 < 12,349 steps
+    # the first 4,000 rows of a dataset that has more: exactly 4,000, and the warmup outlasts its 1,000 steps
+    exact = lint(TORCHTUNE.format(split="'train[:4000]'", packed="false"))
+    assert exact.plan["dataset_size"] == 4000
+    assert [f.rule for f in exact.findings if f.severity.label != "info"] == ["SL203"]
+    # packed samples, a filter or another source: the rows say nothing of N
+    for split, packed in (("'train[:95%]'", "true"), ("train", "false\n  filter_fn: my.filter")):
         assert lint(TORCHTUNE.format(split=split, packed=packed)).plan["bounds"]["dataset_size"] == [4, None]
+    other = TORCHTUNE.replace("  packed:", "  source: me/my-data\n  packed:")
+    assert lint(other.format(split="train", packed="false")).plan["bounds"]["dataset_size"] == [4, None]
+
+
+def test_rows_at_least_of_slices():
+    assert rows_at_least("yahma/alpaca-cleaned")[0] == 51700
+    assert rows_at_least("yahma/alpaca-cleaned", "train[95%:]")[0] == 2584  # 5% of 51,700, less a row of rounding
+    assert rows_at_least("tatsu-lab/alpaca", "train[:1000]")[0] == 1000
+    assert rows_at_least("tatsu-lab/alpaca", "train[60000:70000]") is None
+    for source, split in (("tatsu-lab/alpaca", "test"), ("me/data", "train"), ("tatsu-lab/alpaca", "train[:10]+train[20:30]")):
+        assert rows_at_least(source, split) is None
 
 
 def test_split_slices():

@@ -184,7 +184,6 @@ def _run_without_n(plan) -> str:
     return f"; without it the run is {low} to {high} optimizer steps"
 
 
-@lru_cache(maxsize=16)
 def _mentions_any(data: dict, overlays: tuple) -> bool:
     from .profile import mentions  # the profile format is imported only by a project that has profiles
     return any(mentions(data, p) for p in overlays)
@@ -197,6 +196,7 @@ def _overlaid(adapted, data: dict, overlays: tuple):
     return adapted
 
 
+@lru_cache(maxsize=16)
 def project_profiles(paths: tuple[str, ...], key_map: tuple = ()) -> tuple[tuple, tuple]:
     """(dialects, overlays) of the project's own profiles, read once per run (the project config
     already validated them); its key map is one more overlay, applied last."""

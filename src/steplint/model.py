@@ -108,6 +108,9 @@ class TrainingRun(BaseModel):
     # N at most: a sample limit that truncates the dataset (HF examples' max_train_samples,
     # LLaMA-Factory max_samples, a split slice train[:5000]); its note says how it was read
     dataset_size_at_most: Optional[Count] = None
+    # N at least: a public dataset the config names whose rows are known to a lower bound, whatever
+    # revision is downloaded (datasets.rows_at_least); its note says which
+    dataset_size_at_least: Optional[Count] = None
     dataset_name: Optional[Name] = None  # looked up in the project config's dataset sizes
     train_loader: Loader = Loader()
     eval_loaders: list[Loader] = []

@@ -298,11 +298,19 @@ def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRound
 
 def derive(run: TrainingRun, semantics: Semantics = PYTORCH, context: Context = Context()) -> Plan:
     n, source = context.dataset_size_for(run)
+    most, least = run.dataset_size_at_most, run.dataset_size_at_least
+    if n is None and most is not None and least is not None and least.value >= most.value:
+        # `train[:4000]` of a dataset known to hold more rows: exactly 4000
+        n, source = most.value, f"{_source_of(most)}; {_source_of(least)}"
     plan = _derive(run, semantics, context, n)
     plan.dataset_size_source = source
     if n is None:
         if run.dataset_size_at_most is not None:
             plan.dataset_size_source = f"at most {run.dataset_size_at_most.value}: {_source_of(run.dataset_size_at_most)}"
+        if run.dataset_size_at_least is not None:
+            plan.dataset_size_source = "; ".join(filter(None, (
+                plan.dataset_size_source,
+                f"at least {run.dataset_size_at_least.value}: {_source_of(run.dataset_size_at_least)}")))
         plan.bounds = _bounds(run, semantics, context, plan)
         total = plan.bounds.get("total_optimizer_steps")
         if total is not None and total[0] == total[1]:
@@ -347,8 +355,10 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
         names = tuple(n for n in BOUNDED if n not in ("dataset_size", "samples_per_rank"))
         run = run.model_copy(update={"train_loader": run.train_loader.model_copy(
             update={"batch_size": Count(value=1, note="stand-in: the step bounds hold for any batch")})})
-    # a dataset fills at least one optimizer step: one global batch
+    # a dataset fills at least one optimizer step: one global batch, or the rows a named public dataset has
     least = plan.global_batch_size or 1
+    if run.dataset_size_at_least is not None:
+        least = max(least, run.dataset_size_at_least.value)
     if most is not None:
         least = min(least, most)
     low = _derive(run, semantics, context, least)

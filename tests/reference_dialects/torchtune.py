@@ -77,9 +77,11 @@ class Torchtune(Dialect):
         if ga is not None:
             b.count("gradient_accumulation", ga, ("gradient_accumulation_steps",))
             settings["accumulation_key"] = "gradient_accumulation_steps"
-        # N <= an absolute split slice came after the profile: the reference reads it the same way
-        from steplint.frameworks.torchtune.hooks import _split_limit
+        # N <= an absolute split slice and N >= a public dataset's rows came after the profile: the
+        # reference reads them the same way
+        from steplint.frameworks.torchtune.hooks import _known_rows, _split_limit
         _split_limit(data, b)
+        _known_rows(data, b)
         cap = to_number(data.get("max_steps_per_epoch"))
         if isinstance(cap, int) and cap > 0:
             sem["max_steps_per_epoch"] = cap

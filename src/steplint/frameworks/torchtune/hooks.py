@@ -8,7 +8,7 @@ from typing import Any
 
 from ..base import RunBuilder, Source
 from .settings import TorchtuneSettings
-from ...datasets import slice_limit
+from ...datasets import rows_at_least, slice_limit
 from ...units import to_number
 
 
@@ -24,6 +24,26 @@ def _split_limit(data: dict, b: RunBuilder) -> None:
         b.count("dataset_size_at_most", limit, ("dataset", "split"), note=f"split {dataset['split']}")
 
 
+# builder -> the Hub dataset it loads when `source` is not given [S-TT torchtune/datasets/_alpaca.py]
+BUILDER_SOURCES = {"torchtune.datasets.alpaca_dataset": "tatsu-lab/alpaca",
+                   "torchtune.datasets.alpaca_cleaned_dataset": "yahma/alpaca-cleaned"}
+
+
+def _known_rows(data: dict, b: RunBuilder) -> None:
+    """N >= the rows a public dataset is known to have: SFTDataset keeps one sample per row of
+    `load_dataset(source, split=split)` unless a filter_fn drops some [S-TT torchtune/datasets/_sft.py];
+    not when packed, nor with local data_files."""
+    dataset = data.get("dataset")
+    if not isinstance(dataset, dict) or dataset.get("packed") not in (None, False) \
+            or dataset.get("filter_fn") is not None or "data_files" in dataset:
+        return
+    builder = dataset.get("_component_")
+    source = dataset.get("source", BUILDER_SOURCES[builder]) if isinstance(builder, str) and builder in BUILDER_SOURCES else None
+    known = rows_at_least(source, dataset.get("split", "train"))
+    if known is not None:
+        b.count("dataset_size_at_least", known[0], ("dataset", "_component_"), note=known[1])
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     settings: dict[str, Any] = {"version": source.version("torchtune")}
     if data.get("gradient_accumulation_steps") is not None:
@@ -34,6 +54,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if data.get("optimizer_in_bwd") is True:
         settings.update(optimizer_in_bwd=True, optimizer_in_bwd_key="optimizer_in_bwd")
     _split_limit(data, b)
+    _known_rows(data, b)
     framework = TorchtuneSettings(**settings)
     if not framework.carries_leftovers:
         return {"settings": framework}
