@@ -129,3 +129,28 @@ def test_python_tags_survive_the_trip_to_a_worker_process():
 def test_the_native_format_reports_a_python_tag_it_would_otherwise_read_as_a_number():
     result = check_bytes("x.yaml", b"steplint: 1\ndata: {batch_size: !!python/object/new:builtins.int 32}\nrun: {epochs: 3}\n", Options())
     assert [(f.rule, f.key_path) for f in result.findings if f.rule == "SL003"] == [("SL003", "data.batch_size")]
+
+
+TORCHTUNE = ("model:\n  _component_: torchtune.models.llama3_2.lora_llama3_2_1b\n"
+             "dataset:\n  _component_: torchtune.datasets.slimorca_dataset\n"
+             "epochs: 1\nbatch_size: {batch}\nlog_every_n_steps: {log}\noptimizer:\n  _component_: torch.optim.AdamW\n")
+
+
+def test_a_profile_reports_a_value_its_read_test_leaves_out_for_its_type_not_for_a_sentinel():
+    found = sl003(TORCHTUNE.format(batch="three", log=10))
+    assert list(found) == ["batch_size"] and "text, not a whole number" in found["batch_size"]
+    assert "a list" in sl003(TORCHTUNE.format(batch=4, log="[10]"))["log_every_n_steps"]
+    # log_every_n_steps reads positive values: 0 or -1 is the framework's "off", not a wrong type
+    for log in (0, -1, "${oc.env:LOG}"):
+        assert sl003(TORCHTUNE.format(batch=4, log=log)) == {}, log
+
+
+OPEN_INSTRUCT = ("model_name_or_path: m\ndataset_mixer_list: [a, '1.0']\nwith_tracking: true\nuse_flash_attn: true\n"
+                 "per_device_train_batch_size: 1\nnum_train_epochs: 2\ncheckpointing_steps: {steps}\n")
+
+
+def test_text_another_entry_of_the_profile_reads_is_not_a_wrong_type():
+    assert lint(OPEN_INSTRUCT.format(steps="epoch")).dialect == "open-instruct"
+    assert sl003(OPEN_INSTRUCT.format(steps="epoch")) == {}  # "epoch": a checkpoint each epoch
+    # a word open-instruct calls int() on: its own rule says it, once
+    assert [f.rule for f in lint(OPEN_INSTRUCT.format(steps="weekly")).findings if f.severity.label == "error"] == ["SL709"]

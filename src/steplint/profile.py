@@ -29,7 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
-from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk
+from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk, wrong_type
 from .loading import KeyPath, format_key_path, load_text, parse_key_path
 from .model import FIELDS, Duration
 from .units import Unit, parse_duration, parse_unit, to_number
@@ -490,6 +490,10 @@ class _Reader:
         self.finite_only = profile.infinite_numbers == "unset"
         self.dashes = profile.dashes_match_underscores
         self._spellings: dict[int, dict[str, Any]] = {}  # id(mapping) -> underscored key -> key as written
+        # values a numeric entry's read test left out for their type (not a sentinel such as -1), by
+        # key path: SL003 unless another entry reads the key (open-instruct's "epoch")
+        self.wrong: dict[KeyPath, tuple[Any, str]] = {}
+        self.read: set[KeyPath] = set()
 
     def find(self, dotted: str) -> Optional[tuple[KeyPath, Any]]:
         if not self.dashes:
@@ -759,6 +763,9 @@ def _read_fields(p: Profile, reader: _Reader, b: RunBuilder, only: Optional[list
             continue  # the first entry to fill a field wins
         if all(reader.holds(c, b) for c in entry.when):
             _read_entry(p, reader, b, entry, overlay)
+    for path, (value, expected) in reader.wrong.items():
+        if path not in reader.read:
+            b.wrong_type(path, value, expected)
 
 
 def _candidates(p: Profile, reader: _Reader, entry: FieldEntry) -> list[tuple[KeyPath, Any, Optional[str]]]:
@@ -779,6 +786,7 @@ def _read_entry(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, o
     if "value" in entry.model_fields_set:
         if candidates:
             path, _, note = candidates[0]
+            reader.read.add(path)
             _write(b, kind, entry.field, entry.value, path, entry.unit_or_default, note)
         return
     read = [r for r in (_prepare(p, reader, b, entry, kind, *c) for c in candidates) if r is not None]
@@ -789,6 +797,7 @@ def _read_entry(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, o
                 smallest = candidate
         read = [smallest]
     for target, payload, path, unit, note in read:
+        reader.read.add(path)
         _write(b, kind, target, payload, path, unit, note)
         if b.has(target):
             return  # the first key that is read wins
@@ -798,6 +807,9 @@ def _prepare(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, kind
              value: Any, note: Optional[str]) -> Optional[tuple]:
     """(field, value as written to the builder, path, unit, note), or None when the value is not read."""
     if not reader.passes(entry.read, value):
+        if kind in ("count", "duration") and entry.suffixes is None and not isinstance(value, bool) \
+                and wrong_type(value) is not None and not _unset(p, entry, value):
+            reader.wrong.setdefault(path, (value, "a whole number" if kind == "count" else "a number"))
         return None
     unit = entry.unit_or_default
     target = entry.field
