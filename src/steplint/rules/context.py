@@ -67,13 +67,15 @@ class RuleContext:
         return f"at least {num(low)} steps{why}"
 
     def run_at_most(self) -> str:
-        """'at most 50 steps (1 epoch × max_steps_per_epoch 50)': the run's upper bound and what sets it."""
+        """'at most 50 steps (1 epoch of at most 50 steps)': the run's upper bound and what sets it."""
         high = self.run_range()[1]
         run, sem = self.run, self.semantics
         epochs = run.epochs.value if run.epochs is not None and run.epochs.unit is Unit.EPOCH else None
         why = ""
         if sem.max_steps_per_epoch and epochs and high == math.ceil(epochs) * sem.max_steps_per_epoch:
-            why = f" ({num(epochs)} epoch{'' if epochs == 1 else 's'} × max_steps_per_epoch {sem.max_steps_per_epoch})"
+            # the cap's own key differs by framework (torchtune max_steps_per_epoch, ESPnet2
+            # num_iters_per_epoch, AudioCraft optim.updates_per_epoch): say what it does
+            why = f" ({num(epochs)} epoch{'' if epochs == 1 else 's'} of at most {num(sem.max_steps_per_epoch)} steps)"
         elif run.max_steps is not None and self.plan.steps(run.max_steps) == high:
             why = f" ({run.max_steps.key})"
         elif run.dataset_size_at_most is not None:
@@ -89,7 +91,7 @@ class RuleContext:
             return "of unknown length"
         per_epoch = plan.optimizer_steps_per_epoch
         if per_epoch and plan.epochs is not None:
-            return f"{total} steps ({num(plan.epochs)} epochs × {per_epoch})"
+            return f"{total} steps ({num(plan.epochs)} epoch{'' if plan.epochs == 1 else 's'} × {per_epoch})"
         return f"{total} steps"
 
     def in_steps(self, duration: Optional[Duration]) -> Optional[float]:
