@@ -120,6 +120,10 @@ def test_mapping_nemo_megatron_derives_accumulation():
     assert any("gradient accumulation 2" in note for note in a.assumptions)
     assert run.max_steps.value == 100000 and run.epochs is None  # max_epochs: -1
     assert a.settings.megatron
+    # the plan derives it the way Megatron will, at the world size the plan uses (--world-size wins)
+    assert (plan.gradient_accumulation_steps, plan.global_batch_size) == (2, 8)
+    assert lint(CORPUS.joinpath("NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text(),
+                world_size=2).plan["gradient_accumulation_steps"] == 1
     # With 8 devices and tensor parallel 2: data-parallel 4, and global 8 is not a multiple of micro 4 × 4.
     text = (CORPUS / "NVIDIA__NeMo/examples/nlp/language_modeling/conf/megatron_gpt_config.yaml").read_text()
     text = text.replace("  devices: 1\n", "  devices: 8\n", 1).replace(

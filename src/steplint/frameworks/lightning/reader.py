@@ -560,6 +560,10 @@ class NeMo(Dialect):
             r.trainer(trainer, ("trainer",), megatron=megatron)
         if megatron:
             self._megatron(r, model)
+            # Megatron's microbatch calculator: GA = global / (micro × data-parallel) at launch; it
+            # refuses a global batch that does not divide (SL303) [megatron/core/
+            # num_microbatches_calculator.py ConstantNumMicroBatchesCalculator]
+            r.sem["accumulation_from_global"] = True
         else:
             train_ds = _dict(model.get("train_ds"))
             if not r.batch(train_ds, ("model", "train_ds")):
