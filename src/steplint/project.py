@@ -14,9 +14,12 @@ class Resolver:
     def __init__(self, cli: CommandLine) -> None:
         self.cli = cli
         self._options: dict[tuple, Options] = {}
+        self._last: tuple = (None, None)  # (path, its settings): asked for by discovery, then options
 
     def settings(self, path: str) -> LoadedSettings:
-        return settings_for(path, self.cli.config, self.cli.isolated)
+        if self._last[0] != path:
+            self._last = (path, settings_for(path, self.cli.config, self.cli.isolated))
+        return self._last[1]
 
     def excluded(self, path: str) -> bool:
         loaded = self.settings(path)
