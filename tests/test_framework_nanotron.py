@@ -40,11 +40,12 @@ def test_the_plan_counts_as_nanotron_does():
 
 
 def test_the_decay_ends_at_its_start_plus_lr_decay_steps():
-    # starts when the warmup ends (step 100), lasts 400: min_decay_lr from step 500 on
+    # starts when the warmup ends (step 100), lasts 400: min_decay_lr from step 500 on, half the run
     result = lint(CONFIG.format(final="", decay=", lr_decay_steps: 400"))
-    assert result.plan["schedule_end_step"] == 500
-    [hit] = [f for f in result.findings if f.rule == "SL660"]
-    assert hit.severity.label == "info" and "last 500 of the 1000 steps (50% of the run)" in hit.message
+    assert result.plan["schedule_end_step"] == 500 and "SL660" not in codes(result)  # a designed tail
+    # lasts 100: min_decay_lr from step 200 on, 80% of the run
+    [hit] = [f for f in lint(CONFIG.format(final="", decay=", lr_decay_steps: 100")).findings if f.rule == "SL660"]
+    assert hit.severity.label == "warning" and "last 800 of the 1000 steps (80% of the run)" in hit.message
     # an explicit start replaces the warmup as the decay's start
     result = lint(CONFIG.format(final="", decay=", lr_decay_steps: 400, lr_decay_starting_step: 600"))
     assert result.plan["schedule_end_step"] == 1000 and "SL660" not in codes(result)

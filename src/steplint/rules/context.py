@@ -116,6 +116,21 @@ class RuleContext:
         return None
 
 
+# A decay that ends before half the run leaves most of the training at its floor LR: a schedule
+# sized for another run length (nanotron's own examples: a 13-step decay left in a 2,000-step run).
+# A shorter constant tail at the end is a common design and is not reported.
+FLOOR_TAIL_SHARE = 0.5
+
+
+def floor_tail(schedule_end: float, run: float) -> Optional[str]:
+    """'for the last 1985 of the 2000 steps (99% of the run)' when the LR holds its floor for more than
+    FLOOR_TAIL_SHARE of the run after the schedule ends, else None."""
+    if run <= 0 or schedule_end >= run or (run - schedule_end) / run <= FLOOR_TAIL_SHARE:
+        return None
+    rest = run - schedule_end
+    return f"for the last {num(rest)} of the {num(run)} steps ({rest / run:.0%} of the run)"
+
+
 def num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
