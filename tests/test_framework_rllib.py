@@ -25,7 +25,9 @@ def test_samples():
     assert [(f.rule, f.key_path) for f in result.findings] == [
         ("SL780", "cartpole-ppo.config.sgd_minibatch_size"),
         ("SL781", "atari-ppo.config.rollout_fragment_length"),
-        ("SL782", "pendulum-ppo.config.lr_schedule")]
+        ("SL782", "pendulum-ppo.config.lr_schedule"),
+        ("SL783", "cartpole-ppo-new-stack.config.lr_schedule"),
+        ("SL784", "cartpole-ppo-no-gae.config.use_gae")]
 
 
 def test_dataset_size_and_world_size_change_nothing():
@@ -124,7 +126,7 @@ def test_train_batch_message_counts_the_rounds_and_names_defaults():
     ("[[0, 0.001], [100000, 0.00001], [1000000, 0.00001]]", "timesteps_total: 400000", "", False),  # flat
     ("[[0, 0.001], [1000000, 0.00001]]", "training_iteration: 100", "", False),       # no timesteps stop
     ("[[0, 0.001], [1000000, 0.00001]]", "timesteps_total: 400000", "multiagent: {policies: [a, b]}", False),
-    ("[[0, 0.001], [1000000, 0.00001]]", "timesteps_total: 400000", "enable_rl_module_and_learner: true", False),
+    ("[[0, 0.001], [1000000, 0.00001]]", "timesteps_total: 400000", "_enable_new_api_stack: true", False),
     ("[[1000000, 0.00001], [0, 0.001]]", "timesteps_total: 400000", "", False),       # unsorted: refused
 ])
 def test_lr_schedule_against_the_stop(schedule, stop, extra, fires):
@@ -139,6 +141,41 @@ def test_lr_schedule_message_gives_the_lr_at_the_stop():
     assert "reaches lr 1e-05 at timestep 1000000" in message
     assert "never gets past 0.000604" in message and "the last 600000 timesteps" in message
     assert result.findings[0].related == ["exp.stop.timesteps_total"]
+
+
+# --- SL783: the old stack's schedules on the new stack -------------------------------------------
+
+@pytest.mark.parametrize("config,expected", [
+    ("enable_rl_module_and_learner: true\nlr_schedule: [[0, 0.001], [1000, 0.0001]]", ["SL783"]),
+    ("api_stack: {enable_rl_module_and_learner: true}\nentropy_coeff_schedule: [[0, 0.01], [1000, 0.0]]",
+     ["SL783"]),
+    ("enable_rl_module_and_learner: true\nlr_schedule: null", []),                  # None is what it asks for
+    ("enable_rl_module_and_learner: false\nlr_schedule: [[0, 0.001], [1000, 0.0001]]", []),
+    ("lr_schedule: [[0, 0.001], [1000, 0.0001]]", []),                               # the file does not say
+    ("enable_rl_module_and_learner: true\nlr: [[0, 0.001], [1000, 0.0001]]", []),
+])
+def test_old_schedules_on_the_new_stack(config, expected):
+    result = lint(experiment(config), "x.yaml")
+    assert codes(result) == expected
+    if expected:
+        assert result.findings[0].related and "enable_rl_module_and_learner" in result.findings[0].related[0]
+
+
+# --- SL784: truncated episodes without GAE ----------------------------------------------------------
+
+@pytest.mark.parametrize("config,expected", [
+    ("use_gae: false", ["SL784"]),                                   # truncate_episodes is PPO's default
+    ("use_gae: false\nbatch_mode: truncate_episodes", ["SL784"]),
+    ("use_gae: false\nbatch_mode: complete_episodes", []),
+    ("use_gae: false\nbatch_mode: {grid_search: [complete_episodes, truncate_episodes]}", []),
+    ("use_gae: true", []),
+])
+def test_truncation_needs_gae(config, expected):
+    assert codes(lint(experiment(config), "x.yaml")) == expected
+
+
+def test_truncation_rule_is_ppo_only():
+    assert codes(lint(experiment("use_gae: false", run="A2C"), "x.yaml")) == []
 
 
 HOSTILE = [

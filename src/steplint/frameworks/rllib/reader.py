@@ -22,8 +22,11 @@ rllib/tuned_examples/ppo/):
   `rollout_fragment_length`, with a warning, whenever the product did not divide the batch).
 * Old API stack: `lr_schedule` is a PiecewiseSchedule of [timestep, lr] points indexed by the agent
   steps sampled so far (environment steps in single-agent runs), set after each iteration's
-  update, so every update uses the value at a timestep below the stop's `timesteps_total`. With the
-  new API stack on, PPO refuses `lr_schedule`.
+  update, so every update uses the value at a timestep below the stop's `timesteps_total`. With
+  `enable_rl_module_and_learner` on (the new API stack), PPO raises ValueError for `lr_schedule` and
+  `entropy_coeff_schedule` ("deprecated and must be None"; `lr` and `entropy_coeff` take schedules).
+* PPO raises ValueError for `batch_mode: truncate_episodes` (the default) with `use_gae: false`:
+  a truncated episode needs the value function to estimate the rest of its return.
 * Defaults (PPO): train_batch_size 4000, minibatch 128, 2 env runners, 1 environment per runner.
   Old spellings map onto new ones (num_workers / num_rollout_workers -> num_env_runners,
   num_envs_per_worker -> num_envs_per_env_runner, sgd_minibatch_size -> minibatch_size).
@@ -85,6 +88,10 @@ class Experiment:
     stop_key: Optional[str]
     multi_agent: bool
     new_api_stack: Optional[bool]  # None: the file does not say
+    learner_stack_key: Optional[str]  # where `enable_rl_module_and_learner: true` is written
+    old_schedule_keys: tuple[str, ...]  # lr_schedule / entropy_coeff_schedule written with a value
+    use_gae_off_key: Optional[str]  # where `use_gae: false` is written
+    batch_mode: Optional[str]  # None: PPO's default, truncate_episodes
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,22 @@ def _new_api_stack(config: dict) -> Optional[bool]:
     return None
 
 
+def _learner_stack_key(config: dict, prefix: str) -> Optional[str]:
+    if config.get("enable_rl_module_and_learner") is True:
+        return f"{prefix}.enable_rl_module_and_learner"
+    api = config.get("api_stack")
+    if isinstance(api, dict) and api.get("enable_rl_module_and_learner") is True:
+        return f"{prefix}.api_stack.enable_rl_module_and_learner"
+    return None
+
+
+def _batch_mode(config: dict) -> Optional[str]:
+    """The written batch_mode; "" for one that is not text (a grid_search), so no rule reads it."""
+    if "batch_mode" not in config:
+        return None
+    return config["batch_mode"] if isinstance(config["batch_mode"], str) else ""
+
+
 def read_experiment(name: str, entry: dict) -> Experiment:
     config = entry.get("config") or {}
     prefix = f"{name}.config"
@@ -168,7 +191,12 @@ def read_experiment(name: str, entry: dict) -> Experiment:
         stop_timesteps=whole_number(stop.get("timesteps_total")),
         stop_key=f"{name}.stop.timesteps_total" if "timesteps_total" in stop else None,
         multi_agent=bool(config.get("multiagent") or config.get("policies")),
-        new_api_stack=_new_api_stack(config))
+        new_api_stack=_new_api_stack(config),
+        learner_stack_key=_learner_stack_key(config, prefix),
+        old_schedule_keys=tuple(f"{prefix}.{k}" for k in ("lr_schedule", "entropy_coeff_schedule")
+                                if config.get(k) is not None),
+        use_gae_off_key=f"{prefix}.use_gae" if config.get("use_gae") is False else None,
+        batch_mode=_batch_mode(config))
 
 
 class RLlib(Dialect):
