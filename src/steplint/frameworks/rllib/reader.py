@@ -7,7 +7,9 @@ What RLlib does with them (ray-project/ray: rllib/algorithms/ppo/ppo.py `PPOConf
 `AlgorithmConfig.__init__`, `validate_train_batch_size_vs_rollout_fragment_length`; Ray 1.x
 rllib/agents/ppo/ppo.py `validate_config`; rllib/policy/torch_mixins.py and tf_mixins.py
 `LearningRateSchedule`; rllib/utils/schedules/piecewise_schedule.py; the YAML files under
-rllib/tuned_examples/ppo/):
+rllib/tuned_examples/ppo/; ray-project/ray is over fetch's size limit, so these were read through the
+file index: ppo.py @ 00655e68, algorithm_config.py @ 00087bef and a later stored copy of
+`validate_train_batch_size_vs_rollout_fragment_length`, and older and newer stored ppo.py copies):
 
 * `stop.timesteps_total` counts environment steps sampled (summed over every env runner and vector
   sub-environment); an iteration samples about `train_batch_size` of them, then PPO makes
