@@ -1,0 +1,1 @@
+"""The RLlib rules: one module per rule (CODE and check), found by listing this folder."""
