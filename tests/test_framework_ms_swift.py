@@ -162,3 +162,15 @@ def test_samples():
     assert codes(check_file(SAMPLES / "good.yaml", dataset_size=10000)) == []
     bad = codes(check_file(SAMPLES / "bad.yaml"))
     assert "SL770" in bad and "SL204" in bad
+
+
+def test_ranks_get_n_floor_world_samples_as_ms_swifts_batch_sampler_deals_them():
+    # swift/dataloader/shard.py BatchSamplerShard: total_samples // world_size per rank, then
+    # ceil(per rank / batch): 1001 samples on 2 ranks are 500 batches a rank (accelerate's would be 501)
+    text = BASE + "per_device_train_batch_size: 1\ngradient_accumulation_steps: 1\nnum_train_epochs: 1\n"
+    plan = lint(text, dataset_size=1001, world_size=2).plan
+    assert (plan["samples_per_rank"], plan["batches_per_epoch"], plan["optimizer_steps_per_epoch"]) == (500, 500, 500)
+    assert plan["samples_dropped_per_epoch"] == 1
+    plan = lint(text.replace("per_device_train_batch_size: 1", "per_device_train_batch_size: 3"), dataset_size=1001,
+                world_size=2).plan
+    assert plan["batches_per_epoch"] == 167  # ceil(500 / 3): the last batch is kept

@@ -13,6 +13,8 @@
   (TrainArgumentsMixin._handle_hf_removed_args); a warmup_steps below 1 is a ratio from transformers 5;
 - max_epochs: DefaultFlowCallbackNew stops at the end of epoch max_epochs, while the Trainer sized
   the run and its schedule on num_train_epochs;
+- the sharding: ms-swift's BatchSamplerShard gives each rank total_samples // world_size samples
+  (swift/dataloader/shard.py), as a DistributedSampler with drop_last does;
 - `ENV: {NPROC_PER_NODE, NNODES}`: parse_yaml_args exports them before torchrun is started.
 """
 
@@ -68,6 +70,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     ruled_out: list[str] = []
     streaming = is_true(data.get("streaming"))
     _world_size(data, b)
+    b.flag("sampler_drop_last", True, ())  # BatchSamplerShard: total_samples // world_size a rank
     ratio = _split_ratio(data, ratio_default, streaming)
     _sample_counts(data, b, ratio)
     if not _warmup(data, b, hf.at_least(5)):
