@@ -62,6 +62,13 @@ def test_ms_swift_files_are_recognised_and_the_neighbours_keep_their_readers():
                    "attn_impl: flash\n") == "axolotl"
 
 
+def test_swift_megatron_configs_are_not_read_with_the_trainers_semantics():
+    # `swift megatron sft` (examples/yaml/megatron/sft.yaml) counts in Megatron's global batches
+    megatron = ("model: Qwen/Qwen3.5-35B-A3B\ntuner_type: lora\ndataset: ['d#500']\nsplit_dataset_ratio: 0.01\n"
+                "micro_batch_size: 1\nglobal_batch_size: 4\nnum_train_epochs: 1\nlr: 1e-4\nsave_steps: 200\n")
+    assert dialect(megatron) != "ms-swift"
+
+
 def test_the_example_plan_counts_as_ms_swift_does():
     plan = lint(EXAMPLE, dataset_size=1500, world_size=2).plan
     # accelerate deals whole batches: 1500 / 2 ranks = 750 batches, ceil(750 / 8) = 94 steps
