@@ -181,3 +181,18 @@ def test_ranks_get_n_floor_world_samples_as_ms_swifts_batch_sampler_deals_them()
     plan = lint(text.replace("per_device_train_batch_size: 1", "per_device_train_batch_size: 3"), dataset_size=1001,
                 world_size=2).plan
     assert plan["batches_per_epoch"] == 167  # ceil(500 / 3): the last batch is kept
+
+
+@pytest.mark.parametrize("key,value", [("gradient_accumulation_steps", "8.0"), ("per_device_train_batch_size", "2.0"),
+                                       ("max_steps", "1e3"), ("logging_steps", "0.5"), ("max_epochs", "true")])
+def test_an_int_argument_argparse_refuses_is_reported_and_not_read(key, value):
+    # parse_yaml_args passes --key str(value); HfArgumentParser's int type refuses '8.0', '1e3', 'True'
+    result = lint(BASE + f"{key}: {value}\n", dataset_size=1000)
+    hit = [f for f in result.findings if f.rule == "SL003" and f.key_path == key]
+    assert hit and "int" in hit[0].message and "before training" in hit[0].message
+    assert not [f for f in lint(BASE + f"{key}: 8\n").findings if f.rule == "SL003"]
+
+
+def test_a_refused_accumulation_is_not_read_as_eight():
+    plan = lint(BASE + "gradient_accumulation_steps: 8.0\nper_device_train_batch_size: 4\n", dataset_size=1000).plan
+    assert plan["gradient_accumulation_steps"] != 8

@@ -15,6 +15,7 @@
   the run and its schedule on num_train_epochs;
 - the sharding: ms-swift's BatchSamplerShard gives each rank total_samples // world_size samples
   (swift/dataloader/shard.py), as a DistributedSampler with drop_last does;
+- int arguments: every value reaches HfArgumentParser as str(value), so '8' is 8 and 8.0 is refused;
 - `ENV: {NPROC_PER_NODE, NNODES}`: parse_yaml_args exports them before torchrun is started.
 """
 
@@ -63,7 +64,40 @@ def swift_version(source: Source) -> Optional[tuple[int, ...]]:
     return parse_version(given) if given else None
 
 
+# Arguments ms-swift types int (TrainArgumentsMixin, transformers TrainingArguments), with the field
+# the profile reads them into: argparse's int() refuses '8.0', '1e3' and 'True'.
+INT_ARGUMENTS = {"per_device_train_batch_size": "train_loader.batch_size",
+                 "gradient_accumulation_steps": "gradient_accumulation", "max_steps": "max_steps",
+                 "logging_steps": None, "max_epochs": None, "per_device_eval_batch_size": None}
+
+
+def _refused_ints(data: dict, b: RunBuilder) -> dict:
+    """SL003 for an int argument whose text int() refuses; returns the data without them. `null` is
+    left alone (unknown), as are lists and mappings (passed on otherwise)."""
+    refused = set()
+    for key, field in INT_ARGUMENTS.items():
+        raw = data.get(key)
+        if raw is None or isinstance(raw, (list, dict)):
+            continue
+        text = str(raw)
+        try:
+            int(text)
+        except ValueError:
+            b.problems.append(Problem(INVALID_VALUE, f"invalid value {raw!r} for '{key}': ms-swift passes it on as "
+                                      f"--{key} {text} and HfArgumentParser's int type refuses {text!r}: swift exits "
+                                      "before training", (key,)))
+            refused.add(key)
+            if field is not None:
+                *parents, last = field.split(".")
+                node = b.raw
+                for part in parents:
+                    node = node.get(part, {})
+                node.pop(last, None)
+    return {k: v for k, v in data.items() if k not in refused}
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    data = _refused_ints(data, b)
     hf = transformers_version(source)
     swift = swift_version(source)
     ratio_default = SPLIT_RATIO_DEFAULT_BEFORE_3_6 if swift is not None and swift < (3, 6) else SPLIT_RATIO_DEFAULT
