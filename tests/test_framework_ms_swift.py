@@ -196,3 +196,12 @@ def test_an_int_argument_argparse_refuses_is_reported_and_not_read(key, value):
 def test_a_refused_accumulation_is_not_read_as_eight():
     plan = lint(BASE + "gradient_accumulation_steps: 8.0\nper_device_train_batch_size: 4\n", dataset_size=1000).plan
     assert plan["gradient_accumulation_steps"] != 8
+
+
+def test_a_max_steps_run_has_no_default_epoch_count_to_disagree_with():
+    # transformers' num_train_epochs 3 is no limit of a max_steps run: nothing the user wrote disagrees
+    result = lint(BASE + "max_steps: 1000\n", dataset_size=1000)
+    assert "SL202" not in codes(result) and result.plan["total_optimizer_steps"] == 1000
+    assert lint(BASE, dataset_size=1600).plan["epochs"] == 3  # without max_steps the default stands
+    written = lint(BASE + "max_steps: 1000\nnum_train_epochs: 2\n", dataset_size=1000)
+    assert "SL202" in codes(written)  # both written and disagreeing: max_steps wins, as in the Trainer

@@ -114,6 +114,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     validation = _validation_data(data, ratio)
     requested = _eval(data, b, save_strategy, validation, ruled_out)
     _logging(data, b, ruled_out)
+    if "num_train_epochs" not in data and not b.has("max_steps"):
+        b.duration("epochs", 3, (), Unit.EPOCH, note="transformers default num_train_epochs")
     _max_epochs(data, b)
     version = f"ms-swift {source.version('ms-swift') or source.version('ms_swift')}" if swift else "newest"
     settings = MsSwiftSettings(
