@@ -96,6 +96,9 @@ class Semantics:
     # multiply out trains a smaller batch, silently. False: the framework refuses it (DeepSpeed
     # _batch_assertion, Megatron), or steplint cannot say.
     global_batch_floored: bool = False
+    # ms-swift: with no accumulation written, GA = max(1, ceil(target / micro-batch / world)), so that
+    # the global batch reaches the target [S-SWIFT swift/trainers/arguments.py TrainArgumentsMixin.__post_init__].
+    accumulation_target_batch: Optional[int] = None
     # Per-rank batches with several ranks.
     sharding: Sharding = Sharding.SAMPLER
     # Events also fired at the run's last step when it does not fall on one (Hugging Face forces a
@@ -395,6 +398,13 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
     plan.gradient_accumulation_steps = run.gradient_accumulation.value if run.gradient_accumulation else 1
     if semantics.accumulation_from_global and run.gradient_accumulation is None:
         plan.gradient_accumulation_steps = _accumulation_from_global(run, plan) or 1
+    target = semantics.accumulation_target_batch
+    if target and run.gradient_accumulation is None and run.train_loader.batch_size:
+        per_step = run.train_loader.batch_size.value * plan.world_size
+        plan.gradient_accumulation_steps = max(1, -(-target // per_step))
+        plan.assumptions.append(f"gradient accumulation {plan.gradient_accumulation_steps} = max(1, ceil({target} / "
+                                f"{run.train_loader.batch_size.value} / {plan.world_size} ranks)): not written, the "
+                                "framework derives it")
     loader = run.train_loader
     drop_last = bool(loader.drop_last and loader.drop_last.value)
     sampler_drop = bool(run.sampler_drop_last and run.sampler_drop_last.value)

@@ -260,6 +260,7 @@ class SemanticsSpec(_Model):
     tokens_per_sample: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_from_global: Optional[bool] = None
     global_batch_floored: Optional[bool] = None
+    accumulation_target_batch: Optional[PositiveInt] = None
     sharding: Optional[Literal["sampler", "accelerate"]] = None
     final_events: Optional[list[Literal["checkpoint", "eval"]]] = None
     epoch_end_events: Optional[bool] = None
