@@ -31,6 +31,10 @@ def run_check(request: CheckRequest) -> int:
         raise UsageProblem("'-' (standard input) cannot be combined with other paths")
     resolver = Resolver(command_line)
     first_path = paths[0] if paths and paths != ("-",) else "."
+    # What is imported by now lives as long as the process: kept out of the collector's walks
+    # (frameworks.package freezes each framework as it loads). Refcounting still frees the rest.
+    import gc
+    gc.freeze()
     try:
         output_format = request.output_format or _default_format(command_line)
         if output_format not in FORMATS:
