@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -34,6 +36,22 @@ def corpus_files(*labels: str) -> list[Path]:
         return []
     with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
         return [CORPUS / row["file"] for row in csv.DictReader(handle, delimiter="\t") if row["dialect"] in labels]
+
+
+@lru_cache(maxsize=None)
+def _read_with(root: Path) -> tuple[tuple[str, str, Optional[str]], ...]:
+    import csv
+    with open(root / "MANIFEST.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return tuple((r["file"], r["dialect"], check_file(root / r["file"]).dialect) for r in rows)
+
+
+def read_with(root: Path) -> tuple[tuple[str, str, Optional[str]], ...]:
+    """(file, MANIFEST label, the dialect steplint reads it with) for each file of a shared corpus,
+    checked once per test session; the calling test skips when the corpus is absent."""
+    if not root.is_dir():
+        pytest.skip(f"{root} is absent (it sits beside the repo)")
+    return _read_with(root)
 
 
 def load_data(path: Path):

@@ -4,11 +4,9 @@ from optim.*, and 'steps' (the name config.py's comment gives) is no registered 
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
-from .conftest import CORPUS, ROOT, SHARED, check_file, codes, lint
+from .conftest import CORPUS, ROOT, SHARED, check_file, codes, lint, read_with
 
 WILD = SHARED / "corpus-wild"
 SAMPLES = ROOT / "sample_configs" / "graphgym"
@@ -17,12 +15,8 @@ GNN = "gnn: {layers_mp: 2, layer_type: generalconv, dim_inner: 64, stage_type: s
 
 @pytest.mark.parametrize("root", [CORPUS, WILD], ids=["corpus", "corpus-wild"])
 def test_graphgym_reads_the_graphgym_files_and_no_other(root):
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent (it sits beside the repo)")
-    with open(root / "MANIFEST.tsv", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    read = sorted(r["file"] for r in rows if check_file(root / r["file"]).dialect == "graphgym")
-    assert read == sorted(r["file"] for r in rows if r["dialect"] == "graphgym")
+    rows = read_with(root)
+    assert [file for file, _, read in rows if read == "graphgym"] == [file for file, label, _ in rows if label == "graphgym"]
 
 
 def test_epochs_and_milestones_in_epochs_with_graphgyms_defaults():
