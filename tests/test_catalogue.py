@@ -72,3 +72,11 @@ def test_every_rule_module_is_registered_under_its_own_code():
     registered = {m.CODE: Path(m.__file__).name for package in PACKAGES for m in package.RULES}
     registered.update({code: f"{check.__module__.rsplit('.', 1)[1]}.py" for code, check in CHECKS.items()})
     assert {f.name.split("_", 1)[0].upper(): f.name for f in files} == registered
+
+
+def test_every_dialect_has_an_example_in_the_catalogue():
+    """Each framework's format appears in some rule's good or bad example, so its reading is shown
+    (and run) where the rules are documented."""
+    from steplint.frameworks import DIALECTS
+    shown = {lint(ex.config, ex.filename).dialect for doc in catalogue.load().values() for ex in (*doc.bad, *doc.good)}
+    assert [name for name in DIALECTS if name not in shown] == []
