@@ -128,3 +128,58 @@ def test_epoch_is_the_run_only_on_one_process():
     # the GUI's step count is not divided by the processes, whose epochs are shorter
     assert plan_of(run(num_processes=2, dataset_size=400)).epochs is None
     assert plan_of(run(num_processes=..., dataset_size=400)).epochs is None  # absent: the GUI's current value
+
+
+# -- sd-scripts' own --config_file TOML (frameworks/kohya/sd_scripts.py) ------------------------------
+
+SD = """[model_arguments]
+pretrained_model_name_or_path = "runwayml/stable-diffusion-v1-5"
+[additional_network_arguments]
+network_module = "networks.lora"
+network_dim = 8
+[training_arguments]
+train_batch_size = 2
+{training}
+[optimizer_arguments]
+learning_rate = 1e-4
+{optimizer}
+"""
+
+
+def sd(training="", optimizer="", **options):
+    return lint(SD.format(training=training, optimizer=optimizer), "config.toml", **options)
+
+
+def test_sd_scripts_tables_are_flattened_into_the_arguments():
+    result = sd("max_train_epochs = 4", dataset_size=100)
+    assert result.dialect == "sd-scripts"
+    # 100 images, batch 2: 50 batches an epoch, 4 epochs
+    assert (result.plan["epochs"], result.plan["total_optimizer_steps"]) == (4, 200)
+    # a preset of the GUI stays the GUI's
+    assert lint(preset(), "preset.json").dialect == "kohya"
+
+
+def test_sd_scripts_runs_its_default_1600_steps_without_max_train_epochs():
+    result = sd("save_every_n_steps = 2000")
+    assert result.plan["total_optimizer_steps"] == 1600 and codes(result) == ["SL204"]
+    assert "the run is 1600 steps" in result.findings[0].message
+    assert codes(sd("max_train_steps = 3000\nsave_every_n_steps = 2000")) == []
+
+
+def test_sd_scripts_warmup_is_steps_as_an_int_and_a_ratio_as_a_float():
+    assert sd("max_train_steps = 1000", "lr_warmup_steps = 100").plan["warmup_steps"] == 100
+    assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.1").plan["warmup_steps"] == 100
+    assert codes(sd("max_train_steps = 1000", "lr_warmup_steps = 2000")) == ["SL203"]
+
+
+def test_sd_scripts_keeps_a_quoted_number_as_text_and_fails_on_it():
+    # read_config_from_file hands the TOML value to the script unconverted: "4" is text
+    result = lint(SD.format(training="", optimizer="").replace("train_batch_size = 2", 'train_batch_size = "4"'),
+                  "config.toml")
+    assert codes(result) == ["SL003"] and "passes a --config_file value to the script unconverted" in result.findings[0].message
+    assert result.plan["micro_batch_size"] is None  # not the default of 1: the file sets it, to text
+
+
+def test_the_sd_scripts_samples():
+    assert codes(check_file(SAMPLES / "sd_scripts_good.toml")) == []
+    assert sorted(codes(check_file(SAMPLES / "sd_scripts_bad.toml"))) == ["SL203", "SL204"]

@@ -1,0 +1,119 @@
+"""kohya-ss/sd-scripts `--config_file` TOML (train_network.py, train_db.py, sdxl_train*.py), read as
+sd-scripts reads it (kohya-ss/sd-scripts @ 48d368fa):
+
+- library/train_util.py `read_config_from_file`: every table is flattened one level into the
+  arguments (a later table's key replaces an earlier one's), and the values reach the training
+  script as TOML wrote them: `parse_args(namespace=...)` neither converts nor defaults a value the
+  namespace already holds, so `train_batch_size = "4"` is text the script then computes with;
+- `add_training_arguments`: max_train_steps 1600, train_batch_size 1, gradient_accumulation_steps 1,
+  lr_scheduler constant, lr_warmup_steps 0 (an int: scheduler steps; a float: a ratio of the run,
+  `get_scheduler_fix` int(lr_warmup_steps × steps));
+- train_network.py `train`: max_train_epochs replaces max_train_steps with epochs ×
+  ceil(len(loader) / processes / GA); save_every_n_steps saves at global steps that divide; save
+  every n epochs only before the last epoch; the trained model is always saved at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ...plan import Sharding
+from ...units import Unit, to_number
+from ..base import Adapted, Dialect, KeyPath, RunBuilder, Semantics, Source
+from .settings import KohyaSettings
+
+DEFAULT_STEPS = 1600
+# Arguments only sd-scripts' training scripts take (none is a Hugging Face TrainingArguments field)
+OWN_KEYS = frozenset({"network_module", "network_dim", "network_alpha", "network_args", "save_model_as",
+                      "save_precision", "cache_latents", "cache_latents_to_disk", "train_data_dir", "dataset_config",
+                      "output_name", "xformers", "sdpa", "max_data_loader_n_workers", "caption_extension",
+                      "noise_offset", "optimizer_type", "unet_lr", "text_encoder_lr", "network_train_unet_only",
+                      "v2", "v_parameterization", "prior_loss_weight", "max_train_epochs", "save_every_n_epochs",
+                      "enable_bucket", "min_bucket_reso", "max_bucket_reso", "max_token_length", "clip_skip"})
+NUMBERS = frozenset({"train_batch_size", "gradient_accumulation_steps", "max_train_epochs", "max_train_steps",
+                     "save_every_n_steps", "save_every_n_epochs", "lr_warmup_steps"})
+# kohya_ss GUI preset fields: those files are the kohya profile's
+GUI_KEYS = frozenset({"epoch", "lr_warmup", "LoRA_type", "model_list", "additional_parameters"})
+SEMANTICS = Semantics(
+    "kohya sd-scripts, from its --config_file TOML: accelerate deals the bucketed batches to the processes, "
+    "ceil(batches / GA) optimizer steps per epoch; max_train_epochs, else max_train_steps (1600); an int "
+    "lr_warmup_steps counts steps, a float is a ratio of the run; the last model is always saved",
+    sharding=Sharding.ACCELERATE, final_events=("checkpoint",))
+
+
+def arguments(data: dict) -> dict[str, tuple[Any, KeyPath]]:
+    """argument -> (value, where the file writes it), as read_config_from_file flattens the tables."""
+    found: dict[str, tuple[Any, KeyPath]] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                found[str(key)] = (inner, (name, key))
+        else:
+            found[str(name)] = (value, (name,))
+    return found
+
+
+def _positive(value: Any) -> bool:
+    number = to_number(value) if not isinstance(value, str) else None
+    return number is not None and number > 0
+
+
+class SdScriptsConfig(Dialect):
+    name = "sd-scripts"
+    description = "kohya-ss/sd-scripts --config_file TOML (tables flattened into the training arguments)"
+    triggers = frozenset({"pretrained_model_name_or_path"})  # score() requires it
+
+    def score(self, data: dict) -> float:
+        args = arguments(data)
+        if "pretrained_model_name_or_path" not in args or GUI_KEYS & args.keys():
+            return 0.0
+        own = len(OWN_KEYS & args.keys())
+        timing = {"max_train_steps", "max_train_epochs", "train_batch_size", "learning_rate"} & args.keys()
+        return 0.85 if own >= 2 and timing else 0.0
+
+    def adapt(self, data: dict, source: Source) -> Adapted:
+        args = arguments(data)
+        b = RunBuilder(strict=False, framework="sd-scripts")
+
+        def get(name: str) -> tuple[Any, Optional[KeyPath]]:
+            value, path = args.get(name, (None, None))
+            if isinstance(value, str) and name in NUMBERS and path is not None:
+                # argparse converts only command-line words: the file's text reaches the script as text
+                b._invalid(path, value, f"text, not a number: sd-scripts passes a --config_file value to the "
+                                        f"script unconverted, which then fails computing with '{value}'")
+                return None, None
+            return value, path
+
+        batch, path = get("train_batch_size")
+        if path is not None:
+            b.count("train_loader.batch_size", batch, path)
+        elif "train_batch_size" not in args:
+            b.count("train_loader.batch_size", 1, (), note="sd-scripts default train_batch_size")
+        accumulation, path = get("gradient_accumulation_steps")
+        if path is not None:
+            b.count("gradient_accumulation", accumulation, path)
+        epochs, epochs_path = get("max_train_epochs")
+        steps, steps_path = get("max_train_steps")
+        if epochs_path is not None and epochs is not None:  # `is not None`: it replaces max_train_steps
+            b.duration("epochs", epochs, epochs_path, Unit.EPOCH)
+        elif steps_path is not None:
+            b.duration("max_steps", steps, steps_path, Unit.STEP)
+        elif "max_train_steps" not in args and "max_train_epochs" not in args:
+            b.duration("max_steps", DEFAULT_STEPS, (), Unit.STEP, note="sd-scripts default max_train_steps")
+        every_steps, path = get("save_every_n_steps")
+        if path is not None and _positive(every_steps):
+            b.duration("checkpoint", every_steps, path, Unit.STEP)
+        every_epochs, path = get("save_every_n_epochs")
+        if path is not None and _positive(every_epochs) and not b.has("checkpoint"):
+            b.duration("checkpoint", every_epochs, path, Unit.EPOCH)
+        warmup, path = get("lr_warmup_steps")
+        if path is not None and _positive(warmup):
+            if isinstance(warmup, float):  # a ratio of the run; get_scheduler_fix: int(ratio × steps)
+                b.duration("schedule.warmup", warmup, path, Unit.DUR, note=f"{warmup:g} of the run")
+            else:
+                b.duration("schedule.warmup", warmup, path, Unit.STEP)
+        scheduler, path = get("lr_scheduler")
+        b.name("schedule.name", scheduler if path is not None else "constant", path or ())
+        b.assumptions.append("the dataset size is images × their folder's repeats (× 2 with regularization images); "
+                             "aspect-ratio buckets can add batches to an epoch")
+        return b.build(SEMANTICS, KohyaSettings())
