@@ -22,7 +22,7 @@ WORKFLOW = "name: ci\non: [push]\njobs: {t: {runs-on: x, steps: [{run: 'train --
 def test_hook_definition_follows_the_conventions():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "steplint" and hook["language"] == "python"
-    assert hook["types_or"] == ["yaml", "json"] and hook["require_serial"] is True
+    assert hook["types_or"] == ["yaml", "json", "toml"] and hook["require_serial"] is True
     assert hook["entry"].startswith("steplint check")
 
 
