@@ -29,7 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
-from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, walk, wrong_type
+from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, find, walk, wrong_type
 from .loading import KeyPath, format_key_path, load_text, parse_key_path
 from .model import FIELDS, Duration
 from .units import Unit, parse_duration, parse_unit, to_number
@@ -447,28 +447,6 @@ def builtin_profiles() -> dict[str, Profile]:
 
 
 # -- reading a document ------------------------------------------------------------------------------
-
-def find(data: Any, path: KeyPath, dashes_match_underscores: bool = False) -> Optional[tuple[KeyPath, Any]]:
-    """(the key path as written, its value), or None when absent. With dashes_match_underscores a
-    key matches whatever its spelling (the first one written wins, as GPT-NeoX's argument merge)."""
-    node, written = data, []
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(node, list) or part >= len(node):
-                return None
-        elif not isinstance(node, dict):
-            return None
-        elif dashes_match_underscores:
-            wanted = part.replace("-", "_")
-            part = next((k for k in node if str(k).replace("-", "_") == wanted), None)
-            if part is None:
-                return None
-        elif part not in node:
-            return None
-        written.append(part)
-        node = node[part]
-    return tuple(written), node
-
 
 def _glob_match(parts: tuple[str, ...], path: tuple) -> bool:
     if not parts:

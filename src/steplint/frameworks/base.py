@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from pydantic import ValidationError
 
@@ -273,6 +273,34 @@ class RunBuilder:
             del container[part]
         except (KeyError, IndexError, TypeError):
             pass
+
+
+def find(data: Any, path: KeyPath, dashes_match_underscores: bool = False) -> Optional[tuple[KeyPath, Any]]:
+    """(the key path as written, its value), or None when absent. With dashes_match_underscores a
+    key matches whatever its spelling (the first one written wins, as GPT-NeoX's argument merge)."""
+    node, written = data, []
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return None
+        elif not isinstance(node, dict):
+            return None
+        elif dashes_match_underscores:
+            wanted = part.replace("-", "_")
+            part = next((k for k in node if str(k).replace("-", "_") == wanted), None)
+            if part is None:
+                return None
+        elif part not in node:
+            return None
+        written.append(part)
+        node = node[part]
+    return tuple(written), node
+
+
+def value_at(data: Any, *path: Union[str, int]) -> Any:
+    """The value at a key path (mapping keys, list indexes), or None when a step of it is absent."""
+    found = find(data, path)
+    return found[1] if found is not None else None
 
 
 def _show(value: Any) -> str:

@@ -39,7 +39,7 @@ from typing import Any, Optional
 from ...loading import KeyPath
 from ...named_files import read_named
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_at
 
 MAX_DEPTH = 10
 MISSING = "???"
@@ -181,19 +181,12 @@ class AudioCraft(Dialect):
             b.assumptions.append("merged with defaults " + " <- ".join(composer.files))
 
         def where(*path: str) -> tuple[KeyPath, Optional[str]]:
-            node: Any = data
-            for part in path:
-                if not isinstance(node, dict) or part not in node:
-                    return ("defaults",), f"{'.'.join(path)} from the defaults"
-                node = node[part]
+            if find(data, path) is None:
+                return ("defaults",), f"{'.'.join(path)} from the defaults"
             return tuple(path), None
 
         def get(*path: str) -> Any:
-            node: Any = merged
-            for part in path:
-                if not isinstance(node, dict):
-                    return None
-                node = node.get(part)
+            node = value_at(merged, *path)
             return None if node == MISSING else node
 
         def number(*path: str) -> Optional[float]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, value_at
 from .settings import CerebrasSettings
 from ...units import Unit, to_number, whole_number
 
@@ -22,10 +22,6 @@ from ...units import Unit, to_number, whole_number
 HOLDS_END = {"LinearLR", "PolynomialLR", "CosineDecayLR", "ConstantLR"}
 
 
-def _get(data: Any, *path: str) -> Any:
-    for part in path:
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
 
 
 
@@ -33,7 +29,7 @@ def _get(data: Any, *path: str) -> Any:
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     legacy = "trainer" not in data  # modelzoo trainer/utils.py `is_legacy_params`
     prefix = ("runconfig",) if legacy else ("trainer", "init", "loop")
-    loop = _get(data, *prefix) or {}
+    loop = value_at(data, *prefix) or {}
     settings: dict[str, Any] = {}
     run_steps, run_key = None, None
     for name in ("num_steps", "max_steps"):
@@ -44,7 +40,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     settings.update(run_steps=run_steps, run_key=run_key)
 
     ruled_out = []
-    validates = (_get(data, "eval_input") if legacy else _get(data, "trainer", "fit", "val_dataloader")) is not None
+    validates = (value_at(data, "eval_input") if legacy else value_at(data, "trainer", "fit", "val_dataloader")) is not None
     frequency = loop.get("eval_frequency", 1.0)  # TrainingLoop's default: once, at the end
     frequency_key = ".".join((*prefix, "eval_frequency"))
     settings.update(validates=validates, eval_frequency=frequency,
@@ -52,8 +48,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     if not validates or not frequency or not _eval_interval(b, frequency, run_steps, prefix, "eval_frequency" in loop):
         ruled_out.append("eval")
 
-    checkpoint_steps = to_number(_get(data, "runconfig", "checkpoint_steps") if legacy
-                                 else _get(data, "trainer", "init", "checkpoint", "steps"))
+    checkpoint_steps = to_number(value_at(data, "runconfig", "checkpoint_steps") if legacy
+                                 else value_at(data, "trainer", "init", "checkpoint", "steps"))
     if checkpoint_steps is None or checkpoint_steps <= 0:
         ruled_out.append("checkpoint")  # Checkpoint(steps=None): nothing is saved
 
@@ -82,7 +78,7 @@ def _eval_interval(b: RunBuilder, frequency: Any, run_steps: Optional[int], pref
 
 
 def _schedule(data: dict, b: RunBuilder) -> dict:
-    schedulers = _get(data, "trainer", "init", "schedulers")
+    schedulers = value_at(data, "trainer", "init", "schedulers")
     if isinstance(schedulers, dict):
         schedulers = [schedulers]
     if not isinstance(schedulers, list) or len(schedulers) != 1:

@@ -31,7 +31,7 @@ from typing import Any, Optional
 from ...loading import KeyPath
 from ...named_files import BaseChain
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_at
 
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
@@ -86,20 +86,12 @@ class Detectron2(Dialect):
 
         def where(*path: str) -> tuple[KeyPath, Optional[str]]:
             """The key in this file, or its `_BASE_` line when only a base file sets it."""
-            node: Any = data
-            for part in path:
-                if not isinstance(node, dict) or part not in node:
-                    return ("_BASE_",), f"{'.'.join(path)} from {data.get('_BASE_')}"
-                node = node[part]
+            if find(data, path) is None:
+                return ("_BASE_",), f"{'.'.join(path)} from {data.get('_BASE_')}"
             return tuple(path), None
 
         def get(*path: str) -> Any:
-            node: Any = merged
-            for part in path:
-                if not isinstance(node, dict):
-                    return None
-                node = node.get(part)
-            return _literal(node)
+            return _literal(value_at(merged, *path))
 
         max_iter = get("SOLVER", "MAX_ITER")
         if to_number(max_iter) is not None:

@@ -30,7 +30,7 @@ from typing import Any, Optional
 
 from ...rules.context import num
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, value_at
 
 GROUPS = ("common", "checkpoint", "task", "dataset", "distributed_training", "criterion", "optimization",
           "optimizer", "lr_scheduler", "model", "bpe", "tokenizer", "generation")
@@ -52,11 +52,7 @@ class FairseqSettings:
 
 
 def _get(data: dict, *path: str) -> Any:
-    node: Any = data
-    for part in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
+    node = value_at(data, *path)
     return None if node == MISSING else node
 
 

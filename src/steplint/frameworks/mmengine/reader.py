@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from ...named_files import BaseChain
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
@@ -78,14 +78,8 @@ class MMEngine(Dialect):
         b.assumptions.extend(bases.notes)
 
         def at(*path: Any) -> tuple:
-            node: Any = data
-            for part in path:
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                    node = node[part]
-                else:
-                    return ("_base_",) if "_base_" in data else tuple(path[:1])
+            if find(data, path) is None:
+                return ("_base_",) if "_base_" in data else tuple(path[:1])
             return tuple(path)
 
         train_cfg = cfg.get("train_cfg") if isinstance(cfg.get("train_cfg"), dict) else {}

@@ -8,9 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, find
 from .settings import NeoxSettings
-from ...profile import find
 from ...units import Unit, to_number
 
 

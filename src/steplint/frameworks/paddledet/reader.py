@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from ...named_files import BaseChain
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 
 PADDLE_KEYS = ("epoch", "snapshot_epoch", "TrainReader", "EvalReader", "LearningRate", "OptimizerBuilder",
                "architecture", "log_iter", "save_dir", "weights", "pretrain_weights", "metric", "num_classes",
@@ -73,15 +73,7 @@ class PaddleDetection(Dialect):
 
         def at(*path: Any) -> tuple:
             """The key in this file, or its `_BASE_` line when only a base file sets it."""
-            node: Any = data
-            for part in path:
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                    node = node[part]
-                else:
-                    return ("_BASE_",)
-            return tuple(path)
+            return tuple(path) if find(data, path) is not None else ("_BASE_",)
 
         epoch = _number(merged.get("epoch"))
         if epoch is not None and epoch > 0:

@@ -5,17 +5,11 @@ save_freq / test_freq (-1 or 0: off) rule out, and the settings SL710 reads
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, value_at
 from ...units import to_number
 from .settings import VerlSettings
 
 
-def _get(data: Any, *path: str) -> Any:
-    for part in path:
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
@@ -25,16 +19,16 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     b.count("gradient_accumulation", 1, ("data",), note="one training step per prompt batch")
     ruled_out = []
     for event, key in (("checkpoint", "save_freq"), ("eval", "test_freq")):
-        value = to_number(_get(data, "trainer", key))
-        if value is None and _get(data, "trainer", key) is None:
+        value = to_number(value_at(data, "trainer", key))
+        if value is None and value_at(data, "trainer", key) is None:
             value = -1  # ppo_trainer.yaml: -1
         if value is not None and value <= 0:
             ruled_out.append(event)
     final = tuple(e for e in ("checkpoint", "eval") if e not in ruled_out)
-    actor = _get(data, "actor_rollout_ref", "actor")
+    actor = value_at(data, "actor_rollout_ref", "actor")
     return {"ruled_out": tuple(ruled_out), "final_events": final, "settings": VerlSettings(
-        train_batch_size=_get(data, "data", "train_batch_size"),
-        ppo_mini_batch_size=_get(actor, "ppo_mini_batch_size"),
-        rollout_n=_get(data, "actor_rollout_ref", "rollout", "n"),
-        n_gpus_per_node=_get(data, "trainer", "n_gpus_per_node"), nnodes=_get(data, "trainer", "nnodes"),
-        dynamic_bsz=_get(actor, "use_dynamic_bsz"), strategy=_get(actor, "strategy"))}
+        train_batch_size=value_at(data, "data", "train_batch_size"),
+        ppo_mini_batch_size=value_at(actor, "ppo_mini_batch_size"),
+        rollout_n=value_at(data, "actor_rollout_ref", "rollout", "n"),
+        n_gpus_per_node=value_at(data, "trainer", "n_gpus_per_node"), nnodes=value_at(data, "trainer", "nnodes"),
+        dynamic_bsz=value_at(actor, "use_dynamic_bsz"), strategy=value_at(actor, "strategy"))}
