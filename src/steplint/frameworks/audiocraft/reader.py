@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...loading import KeyPath
-from ...named_files import read_named
+from ...named_files import deep_merge, read_named
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_at
 
@@ -61,17 +61,6 @@ class AudioCraftSettings:
     save_last: bool = True
     epochs: Optional[float] = None
     epochs_key: Optional[str] = None
-
-
-def _merge(base: dict, child: dict) -> dict:
-    """OmegaConf.merge: the later config wins; mappings merge key by key."""
-    out = dict(base)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _solver_base(entry: Any) -> Optional[str]:
@@ -116,7 +105,7 @@ class _Composer:
         self_done = False
         for entry, name in bases:
             if isinstance(entry, str) and entry.strip() == "_self_":
-                merged, self_done = _merge(merged, own), True
+                merged, self_done = deep_merge(merged, own), True  # OmegaConf.merge: mappings key by key
                 continue
             if name is None:
                 continue
@@ -133,8 +122,8 @@ class _Composer:
                 self.notes.append(f"defaults entry {entry!r} {named.problem}: the keys it sets are unknown")
                 continue
             self.files.append(name)
-            merged = _merge(merged, self._compose(named.data, seen | {real}, depth + 1))
-        return merged if self_done else _merge(merged, own)
+            merged = deep_merge(merged, self._compose(named.data, seen | {real}, depth + 1))
+        return merged if self_done else deep_merge(merged, own)
 
 
 def _solver_dir(real_path: str) -> Optional[str]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ...named_files import deep_merge
 from ...units import whole_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
@@ -63,17 +64,6 @@ class MLAgentsSettings:
     behaviors: tuple[Behavior, ...] = ()
 
 
-def _merge(base: dict, update: dict) -> dict:
-    """settings.py `deep_update_dict`."""
-    out = dict(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 
 
 def _trainer_like(value: Any) -> bool:
@@ -107,7 +97,7 @@ class MLAgents(Dialect):
             written = [("default_settings", "default_settings", {})]
         behaviors = []
         for path, name, own in written:
-            merged = _merge(default, own)
+            merged = deep_merge(default, own)  # settings.py `deep_update_dict`
 
             def where(*keys: str, own=own, path=path) -> str:
                 node: Any = own

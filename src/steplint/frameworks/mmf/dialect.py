@@ -10,22 +10,11 @@ import os
 from typing import Optional
 
 from ...interpolation import Budget, resolve
-from ...named_files import read_named
+from ...named_files import deep_merge, read_named
 from ...profile import ProfileDialect
 from ..base import Adapted, Source
 
 MAX_INCLUDE_DEPTH = 10
-
-
-def merge(base: dict, child: dict) -> dict:
-    """OmegaConf.merge(base, child): the child wins, mappings merge key by key, lists are replaced."""
-    out = dict(base)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def mmf_root(path: str) -> Optional[str]:
@@ -76,8 +65,8 @@ class _Includes:
                 self.notes.append(f"included {name!r} {named.problem or 'is not readable'}: the keys it sets are unknown")
                 continue
             self.read.append(name)
-            merged = merge(merged, self.expand(named.document.data, found, depth + 1, seen + (real,)))
-        return merge(merged, own)
+            merged = deep_merge(merged, self.expand(named.document.data, found, depth + 1, seen + (real,)))
+        return deep_merge(merged, own)  # OmegaConf.merge: mappings key by key, lists replaced
 
     def _locate(self, name: str, path: str) -> Optional[str]:
         candidates = [os.path.join(self.root, name)] if self.root else []
