@@ -303,6 +303,23 @@ def value_at(data: Any, *path: Union[str, int]) -> Any:
     return found[1] if found is not None else None
 
 
+def fvcore_composites(schedulers: Any, prefix: str, skip: Optional[Any] = None) -> tuple:
+    """(key, number of schedulers, lengths) of each `composite` schedule among an optimizer's
+    param_schedulers, as fvcore's CompositeParamScheduler (ClassyVision, VISSL) receives them, for
+    rules.context.fvcore_composite_problems; `skip(spec)`: a schedule the framework rewrites first."""
+    found = []
+    for name, spec in (schedulers.items() if isinstance(schedulers, dict) else ()):
+        if not isinstance(spec, dict) or spec.get("name") != "composite" or skip is not None and skip(spec):
+            continue
+        parts, lengths = spec.get("schedulers"), spec.get("lengths")
+        if not isinstance(parts, list) or not isinstance(lengths, list):
+            continue
+        numbers = [to_number(v) for v in lengths]
+        if all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in numbers):
+            found.append((f"{prefix}{name}", len(parts), tuple(numbers)))
+    return tuple(found)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

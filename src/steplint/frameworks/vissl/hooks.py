@@ -5,11 +5,10 @@ epochs, which at num_epochs or more leaves only the final checkpoint VISSL alway
 
 from __future__ import annotations
 
-import math
 from typing import Any, Optional
 
-from ..base import RunBuilder, Source
-from ...units import Unit, to_number, whole_number
+from ..base import RunBuilder, Source, fvcore_composites, value_at
+from ...units import Unit, whole_number
 from .settings import VisslSettings
 
 DEFAULTS = {"DISTRIBUTED.NUM_NODES": 1, "DISTRIBUTED.NUM_PROC_PER_NODE": 8, "OPTIMIZER.num_epochs": 90,
@@ -60,19 +59,9 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
 def _composites(config: dict) -> tuple:
     """Composite schedules as written. With auto_lr_scaling.auto_scale, vissl/utils/hydra_config.py
     resolve_linear_schedule may delete the linear warmup (not its length) first: not judged."""
-    optimizer = config.get("OPTIMIZER") if isinstance(config.get("OPTIMIZER"), dict) else {}
-    schedulers = optimizer.get("param_schedulers") if isinstance(optimizer.get("param_schedulers"), dict) else {}
-    found = []
-    for name, spec in schedulers.items():
-        if not isinstance(spec, dict) or spec.get("name") != "composite":
-            continue
+    def rescaled(spec: dict) -> bool:
         scaling = spec.get("auto_lr_scaling")
-        if isinstance(scaling, dict) and scaling.get("auto_scale") is not False:
-            continue
-        parts, lengths = spec.get("schedulers"), spec.get("lengths")
-        if not isinstance(parts, list) or not isinstance(lengths, list):
-            continue
-        numbers = [to_number(v) for v in lengths]
-        if all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in numbers):
-            found.append((f"config.OPTIMIZER.param_schedulers.{name}", len(parts), tuple(numbers)))
-    return tuple(found)
+        return isinstance(scaling, dict) and scaling.get("auto_scale") is not False
+
+    return fvcore_composites(value_at(config, "OPTIMIZER", "param_schedulers"), "config.OPTIMIZER.param_schedulers.",
+                             rescaled)
