@@ -20,6 +20,7 @@ import json
 import pkgutil
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from types import ModuleType
 from typing import Optional
@@ -42,9 +43,6 @@ class Entry:
 
 _loaded: dict[str, ModuleType] = {}  # package name -> its imported module
 _dialects: dict[str, Dialect] = {}  # dialect name -> the dialect, once its package is imported
-_entries: list[tuple[Entry, ...]] = []  # the index, read once
-_by_trigger: list[dict[str, tuple[int, ...]]] = []  # trigger key -> positions in the index
-_ALWAYS: list[int] = []  # positions of the dialects that score every document
 
 
 def package_names() -> tuple[str, ...]:
@@ -63,19 +61,23 @@ def package(name: str) -> ModuleType:
 
 
 def index() -> tuple[Entry, ...]:
-    if not _entries:
-        text = (resources.files(__name__) / INDEX_FILE).read_text(encoding="utf-8")
-        entries = tuple(Entry(name, d["dialect"], None if d["triggers"] is None else frozenset(d["triggers"]),
-                              tuple(d["versions_read"]))
-                        for name, dialects in json.loads(text).items() for d in dialects)
-        by_trigger: dict[str, list[int]] = {}
-        for position, entry in enumerate(entries):
-            for key in entry.triggers or ():
-                by_trigger.setdefault(key, []).append(position)
-        _entries.append(entries)
-        _ALWAYS.extend(position for position, entry in enumerate(entries) if entry.triggers is None)
-        _by_trigger.append({key: tuple(positions) for key, positions in by_trigger.items()})
-    return _entries[0]
+    return _index()[0]
+
+
+@lru_cache(maxsize=None)
+def _index() -> tuple[tuple[Entry, ...], dict[str, frozenset[int]], frozenset[int]]:
+    """The index as read once: its entries; per trigger key, the positions of the entries it
+    wakes; the positions of the entries that score every document."""
+    text = (resources.files(__name__) / INDEX_FILE).read_text(encoding="utf-8")
+    entries = tuple(Entry(name, d["dialect"], None if d["triggers"] is None else frozenset(d["triggers"]),
+                          tuple(d["versions_read"]))
+                    for name, dialects in json.loads(text).items() for d in dialects)
+    by_trigger: dict[str, set[int]] = {}
+    for position, entry in enumerate(entries):
+        for key in entry.triggers or ():
+            by_trigger.setdefault(key, set()).add(position)
+    always = frozenset(position for position, entry in enumerate(entries) if entry.triggers is None)
+    return entries, {key: frozenset(found) for key, found in by_trigger.items()}, always
 
 
 def build_index() -> dict[str, list[dict]]:
@@ -132,15 +134,14 @@ def framework_version_problem(name: str, version: str) -> Optional[str]:
 
 def _candidates(data: dict, loaded: Optional[Document]) -> list[Dialect]:
     """The dialects whose triggers the document's key names meet, in index order."""
-    entries = index()
+    entries, by_trigger, always = _index()
     if loaded is not None and loaded.key_names is not None:
         keys = loaded.key_names
     elif (loaded.nodes if loaded is not None else 0) <= _WALK_LIMIT:
         keys = key_names(data)
     else:
         return [dialect(e.dialect) for e in entries]  # a tree too large to walk whole: every dialect is asked
-    by_trigger = _by_trigger[0]
-    met = set(_ALWAYS).union(*(by_trigger[key] for key in by_trigger.keys() & keys))
+    met = always.union(*(by_trigger[key] for key in by_trigger.keys() & keys))
     return [dialect(entries[position].dialect) for position in sorted(met)]
 
 
