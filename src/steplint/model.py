@@ -99,7 +99,7 @@ class Schedule(BaseModel):
     milestones: Optional[Milestones] = None
     step_size: Optional[Duration] = None
     stepped_per: Optional[Name] = None  # "step" (every optimizer step) or "epoch"
-    unitless: list[Unitless] = []  # horizon, milestones or step size whose unit nobody wrote
+    unitless: list[Unitless] = Field(default_factory=list)  # horizon, milestones or step size whose unit nobody wrote
 
 
 class TrainingRun(BaseModel):
@@ -112,8 +112,9 @@ class TrainingRun(BaseModel):
     # revision is downloaded (datasets.rows_at_least); its note says which
     dataset_size_at_least: Optional[Count] = None
     dataset_name: Optional[Name] = None  # looked up in the project config's dataset sizes
-    train_loader: Loader = Loader()
-    eval_loaders: list[Loader] = []
+    # (factories, not shared defaults: pydantic deep-copies a mutable default for every run)
+    train_loader: Loader = Field(default_factory=Loader)
+    eval_loaders: list[Loader] = Field(default_factory=list)
     world_size: Optional[Count] = None
     sampler_drop_last: Optional[Flag] = None
     gradient_accumulation: Optional[Count] = None
@@ -121,7 +122,7 @@ class TrainingRun(BaseModel):
     epochs: Optional[Duration] = None
     max_steps: Optional[Duration] = None  # a limit on the run, in steps (or another unit)
     total_steps: Optional[Duration] = None  # a total the config declares (not itself a limit)
-    schedule: Schedule = Schedule()
+    schedule: Schedule = Field(default_factory=Schedule)
     checkpoint: Optional[Duration] = None
     eval: Optional[Duration] = None
     logging: Optional[Duration] = None

@@ -125,9 +125,13 @@ class Semantics:
 
     def __post_init__(self) -> None:
         for name, mode in _MODES.items():
-            object.__setattr__(self, name, mode(getattr(self, name)))  # ValueError on an unknown mode
+            value = getattr(self, name)
+            if type(value) is not mode:
+                object.__setattr__(self, name, mode(value))  # ValueError on an unknown mode
         for name in ("final_events", "ruled_out"):
-            object.__setattr__(self, name, tuple(Event(e) for e in getattr(self, name)))
+            events = getattr(self, name)
+            if events and not all(type(e) is Event for e in events) or type(events) is not tuple:
+                object.__setattr__(self, name, tuple(Event(e) for e in events))
 
     @property
     def framework_name(self) -> str:
@@ -229,7 +233,7 @@ class Plan:
 
     def to_dict(self) -> dict:
         # shallow on purpose (dataclasses.asdict deep-copies, a measurable cost per file)
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {name: getattr(self, name) for name in _PLAN_FIELDS}
         out["assumptions"] = list(self.assumptions)
         out["bounds"] = {name: list(pair) for name, pair in self.bounds.items()}
         return out
@@ -246,6 +250,9 @@ class Plan:
         if duration is None:
             return None
         return to_steps(duration.value, duration.unit, self, rounding)
+
+
+_PLAN_FIELDS = tuple(f.name for f in fields(Plan))
 
 
 def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Optional[float]:
@@ -289,7 +296,8 @@ def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
 
 
 def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRounding) -> int:
-    rounding = AccumulationRounding(rounding)
+    if type(rounding) is not AccumulationRounding:
+        rounding = AccumulationRounding(rounding)
     if batches == 0:
         return 0
     if rounding is AccumulationRounding.DROP:  # torchtune: floor, and 0 when the loader is shorter than one group

@@ -132,31 +132,45 @@ def framework_version_problem(name: str, version: str) -> Optional[str]:
     return None
 
 
-def _candidates(data: dict, loaded: Optional[Document]) -> list[Dialect]:
-    """The dialects whose triggers the document's key names meet, in index order."""
+def _candidates(data: dict, loaded: Optional[Document]) -> tuple[list[tuple[int, Dialect]], list[tuple[int, Dialect]]]:
+    """(position in the index, dialect) of the dialects whose triggers the document's key names
+    meet, in index order; and of those asked of every document."""
     entries, by_trigger, always = _index()
     if loaded is not None and loaded.key_names is not None:
         keys = loaded.key_names
     elif (loaded.nodes if loaded is not None else 0) <= _WALK_LIMIT:
         keys = key_names(data)
-    else:
-        return [dialect(e.dialect) for e in entries]  # a tree too large to walk whole: every dialect is asked
-    met = always.union(*(by_trigger[key] for key in by_trigger.keys() & keys))
-    return [dialect(entries[position].dialect) for position in sorted(met)]
+    else:  # a tree too large to walk whole: every dialect is asked
+        return [(p, dialect(e.dialect)) for p, e in enumerate(entries) if p not in always], \
+            [(p, dialect(entries[p].dialect)) for p in sorted(always)]
+    met = set().union(*(by_trigger[key] for key in by_trigger.keys() & keys))
+    return [(p, dialect(entries[p].dialect)) for p in sorted(met)], [(p, dialect(entries[p].dialect)) for p in sorted(always)]
 
 
 def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = (),
            loaded: Optional["Document"] = None) -> Optional[Dialect]:
-    """`extra`: the project's own dialects (its profiles), scored after steplint's. `loaded`: the
-    document `data` was loaded as, whose key names spare the scorers a walk."""
+    """The highest-scoring dialect, the first in the index on a tie; `extra`: the project's own
+    dialects (its profiles), scored after steplint's. `loaded`: the document `data` was loaded as,
+    whose key names spare the scorers a walk."""
     if not isinstance(data, dict):
         return None
     if forced is not None:
         return dialect(forced)
     if loaded is not None:
         describe(data, loaded.key_names, loaded.nodes)
-    best, best_score = None, 0.0
-    for candidate in (*_candidates(data, loaded), *extra):
+    named, always = _candidates(data, loaded)
+    best, best_score, best_position = None, 0.0, len(_index()[0])
+    for position, candidate in named:
+        score = candidate.score(data)
+        if score > best_score:
+            best, best_score, best_position = candidate, score, position
+    for position, candidate in always:  # asked last, as if in their place in the index
+        if candidate.ceiling < best_score or candidate.ceiling == best_score and position > best_position:
+            continue  # it cannot win
+        score = candidate.score(data)
+        if score > best_score or score == best_score > 0 and position < best_position:
+            best, best_score, best_position = candidate, score, position
+    for candidate in extra:
         score = candidate.score(data)
         if score > best_score:
             best, best_score = candidate, score

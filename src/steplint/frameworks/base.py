@@ -97,6 +97,9 @@ class Dialect:
     # Key names (at any depth) of which a document must hold one for `score` to be above 0: the
     # detect stage asks, and imports, only the frameworks a document names. None: every document.
     triggers: Optional[frozenset[str]] = None
+    # The highest score `score` gives: a dialect asked of every document (no triggers) is scored
+    # last, and not at all once another has scored above what it could.
+    ceiling: float = 1.0
 
     def score(self, data: dict) -> float:
         """0 when the document is not this format, up to 1 when it certainly is."""

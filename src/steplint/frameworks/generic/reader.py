@@ -102,6 +102,14 @@ NOT_TRAINING = [
 _DURATION_KEYS = frozenset(EPOCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS)
 _OTHER_KEYS = frozenset(BATCH_KEYS | LR_KEYS | SCHEDULER_HOLDERS | set(WARMUP_KEYS) | set(CHECKPOINT_KEYS)
                         | set(EVAL_KEYS) | ACCUM_KEYS)
+# Every (lower-case) key `_Found.see` reads a value of: any other key can only name a batch norm.
+_READ_KEYS = frozenset(
+    EPOCH_KEYS | BATCH_KEYS | EVAL_BATCH_KEYS | MAX_STEP_KEYS | TOTAL_STEP_KEYS | DATASET_KEYS | DATASET_NAME_KEYS
+    | WORLD_KEYS | NODE_KEYS | ACCUM_KEYS | GLOBAL_BATCH_KEYS | set(WARMUP_KEYS) | set(CHECKPOINT_KEYS)
+    | set(CHECKPOINT_SECTION_KEYS) | set(EVAL_KEYS) | set(LOG_KEYS) | set(HORIZON_KEYS) | SCHEDULER_HOLDERS
+    | SCHEDULER_NAME_KEYS | {"drop_last", "shuffle", "warmup", "milestones", "step_size", "step", "steps_per_epoch",
+                             "interval", "by_epoch"})
+_TORCH_BATCHNORM = re.compile(r"(torch\.)?(nn\.)?BatchNorm[123]d")
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,7 @@ def _under(path: KeyPath, pattern: re.Pattern) -> bool:
 class Generic(Dialect):
     name = "generic"
     description = "hand-written research configs: common key spellings anywhere in the tree"
+    ceiling = 0.3  # what score() gives a research config: any framework that knows the file scores more
 
     def score(self, data: dict) -> float:
         if any(marker <= data.keys() for marker in NOT_TRAINING):
@@ -154,7 +163,7 @@ class Generic(Dialect):
             lower = {str(k).lower() for k in names}
             if _DURATION_KEYS.isdisjoint(lower) or _OTHER_KEYS.isdisjoint(lower):
                 return 0.0
-        return 0.3
+        return self.ceiling
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         found = _Found(data)
@@ -190,6 +199,10 @@ class _Found:
             if k in SCHEDULER_HOLDERS and isinstance(value, dict) and self.scheduler_path is None:
                 self.scheduler_path = path
             if k == "norm_cfg" and isinstance(value, dict) and BATCHNORM_VALUE.match(str(value.get("type", ""))):
+                self._batchnorm(path)
+            return
+        if k not in _READ_KEYS:  # most keys: spares the section tests below
+            if self._names_batchnorm(k, value):
                 self._batchnorm(path)
             return
         in_sched = _under(path, _SCHED_PART)
@@ -266,7 +279,7 @@ class _Found:
         if value is True and (key in ("bn", "use_bn", "batch_norm", "batchnorm", "use_batchnorm", "use_batch_norm")
                               or key.endswith("_bn")):
             return True
-        return isinstance(value, str) and bool(re.fullmatch(r"(torch\.)?(nn\.)?BatchNorm[123]d", value.strip()))
+        return isinstance(value, str) and bool(_TORCH_BATCHNORM.fullmatch(value.strip()))
 
     def _batchnorm(self, path: KeyPath) -> None:
         if self.first("batchnorm"):
