@@ -372,13 +372,13 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
         least = max(least, run.dataset_size_at_least.value)
     if most is not None:
         least = min(least, most)
-    low = _derive(run, semantics, context, least)
+    low = _derive(run, semantics, context, least, events=False)
     # Without a cap (a sample limit, max_steps, a per-epoch limit, a warmup cap) every value N
     # moves has no upper bound: the plan at the largest N is worth deriving only with one.
     capped = most is not None or run.max_steps is not None or semantics.max_steps_per_epoch is not None \
         or semantics.batch_limit_count is not None or semantics.warmup_cap is not None
-    high = _derive(run, semantics, context, most or _UNBOUNDED_N) if capped else None
-    half = _derive(run, semantics, context, _UNBOUNDED_N // 2) if capped and most is None else high
+    high = _derive(run, semantics, context, most or _UNBOUNDED_N, events=False) if capped else None
+    half = _derive(run, semantics, context, _UNBOUNDED_N // 2, events=False) if capped and most is None else high
     out = {}
     for name in names:
         if getattr(plan, name) is not None or getattr(low, name) is None:
@@ -392,7 +392,9 @@ def _bounds(run: TrainingRun, semantics: Semantics, context: Context, plan: Plan
     return out
 
 
-def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optional[int]) -> Plan:
+def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optional[int], events: bool = True) -> Plan:
+    """The plan at dataset size `n`; without `events`, no checkpoint, evaluation or logging counts
+    (no BOUNDED value depends on them)."""
     plan = Plan(semantics=semantics.name)
     if context.world_size:
         plan.world_size = context.world_size
@@ -442,12 +444,13 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
     if semantics.tokens_per_sample:
         _tokens_per_step(run, semantics, plan)
     _total(run, semantics, plan)
-    _events_of_run(run, semantics, plan)
+    _events_of_run(run, semantics, plan, events)
     return plan
 
 
-def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
-    """Everything that follows from the run's total: steps taken, warmup, schedule, events."""
+def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: bool = True) -> None:
+    """Everything that follows from the run's total: steps taken, warmup, schedule, and (with
+    `events`) checkpoints, evaluations and logging."""
     plan.optimizer_steps_taken = plan.total_optimizer_steps
     _steps_really_taken(plan, semantics)
     plan.warmup_steps = _whole(plan.steps(run.schedule.warmup, semantics.warmup_rounding))
@@ -456,6 +459,8 @@ def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
         plan.warmup_steps = min(plan.warmup_steps, semantics.warmup_cap)
     if plan.warmup_steps is None and Event.WARMUP in semantics.ruled_out:
         plan.warmup_steps = 0
+    if not events:
+        return
     counted = semantics.cadence(plan) if semantics.cadence is not None else {}
     plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
     plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)

@@ -142,7 +142,7 @@ class RunBuilder:
                 self._invalid(path, value, "must be a whole number")
                 return
             number = int(number)
-        self._put(field_path, {"value": number, "key": format_key_path(path), "note": note})
+        self._put(field_path, {"value": number, "key": format_key_path(path)}, note)
 
     def flag(self, field_path: str, value: Any, path: KeyPath) -> None:
         if python_tag(value) and self.wrong_type(path, value, "true or false"):
@@ -171,7 +171,7 @@ class RunBuilder:
         amount, parsed_unit = parsed
         if zero_is_unset and amount == 0:
             return
-        self._put(field_path, {"value": amount, "unit": parsed_unit, "key": format_key_path(path), "note": note})
+        self._put(field_path, {"value": amount, "unit": parsed_unit, "key": format_key_path(path)}, note)
 
     def wrong_type(self, path: KeyPath, value: Any, expected: str) -> bool:
         """SL003 when the value certainly is not what the framework reads here (a list, a mapping,
@@ -229,12 +229,19 @@ class RunBuilder:
             node = node.get(part) if isinstance(node, dict) else None
         return node
 
-    def _put(self, field_path: str, leaf: dict) -> None:
+    def _put(self, field_path: str, leaf: dict, note: Optional[str] = None) -> None:
+        if note is not None:
+            leaf["note"] = note
+        if None in leaf.values():  # a leaf leaves out what it lacks (a milestone list with no unit)
+            leaf = {k: v for k, v in leaf.items() if v is not None}
+        if "." not in field_path:
+            self.raw[field_path] = leaf
+            return
         *parents, last = field_path.split(".")
         node = self.raw
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = {k: v for k, v in leaf.items() if v is not None} if None in leaf.values() else leaf
+        node[last] = leaf
 
     def _invalid(self, path: KeyPath, value: Any, why: str) -> None:
         self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(value)} for '{path[-1]}': {why}", path))
