@@ -28,19 +28,28 @@ class NamedFile:
 _cache: "OrderedDict[tuple, NamedFile]" = OrderedDict()
 
 
+def file_id(path: str) -> Optional[tuple[int, int]]:
+    """(device, inode): the same file under any name, for one stat call (realpath costs one per
+    path component); None when there is no such file."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def read_named(path: str) -> NamedFile:
     """The file at `path` (as the config names it, already joined to the config's folder)."""
-    real = os.path.realpath(path)
     try:
-        st = os.stat(real)
-        key: tuple = (real, st.st_mtime_ns, st.st_size)
-    except OSError:
-        key = (real, None, None)
+        st = os.stat(path)
+        key: tuple = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    except (OSError, ValueError):
+        key = (os.path.abspath(path), None, None)
     found = _cache.get(key)
     if found is not None:
         _cache.move_to_end(key)
         return found
-    found = _read(real, path)
+    found = _read(path, path)
     _cache[key] = found
     if len(_cache) > _CACHE_ENTRIES:
         _cache.popitem(last=False)
@@ -92,7 +101,7 @@ class BaseChain:
 
     def merged(self, data: dict) -> dict:
         path = self.path
-        start = os.path.realpath(path) if path and os.path.isfile(path) else None
+        start = file_id(path) if path else None
         return self._resolve(data, path, {start} if start else set(), 0)
 
     def _names(self, value: Any) -> Optional[list[str]]:
@@ -117,11 +126,11 @@ class BaseChain:
             if not os.path.isabs(name):
                 naming = path or "."
                 name = self.locate(name, naming) if self.locate else os.path.join(os.path.dirname(naming), name)
-            real = os.path.realpath(name)
+            real = file_id(name)
             if depth >= MAX_BASE_DEPTH:
                 self.notes.append(f"{key} chain deeper than {MAX_BASE_DEPTH} files: {base!r} not read")
                 continue
-            if real in seen:
+            if real is not None and real in seen:
                 self.notes.append(f"{key} {base!r} includes itself (a cycle): not read again")
                 continue
             named = read_named(name)
@@ -130,7 +139,7 @@ class BaseChain:
                 continue
             self.files.append(base)
             self.bases.append(named.data)
-            parent = self._resolve(named.data, name, seen | {real}, depth + 1)
+            parent = self._resolve(named.data, name, seen | {real} if real else seen, depth + 1)
             merged = self.merge(merged, {k: v for k, v in parent.items() if k != key})
         merged = self.merge(merged, {k: v for k, v in data.items() if k != key})
         if self.keep_key:

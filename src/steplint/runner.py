@@ -10,6 +10,7 @@ from typing import Iterator, Optional
 
 from .discover import EXTENSIONS, MissingPath, discover
 from .loading import MAX_FILE_BYTES
+from .named_files import file_id
 from .errors import CannotRun, UsageProblem
 from .values import CheckRequest, FileResult
 
@@ -102,7 +103,7 @@ def _check_files(request: CheckRequest, resolver) -> Iterator[FileResult]:
                            "overwritten with the report")
     # A report from an earlier run, found by walking the directory, is not a config. One that does
     # not exist yet cannot be found, so no file needs comparing with it.
-    earlier_report = _file_id(report) if report else None
+    earlier_report = file_id(report) if report else None
 
     def wanted(path: str, named: bool) -> bool:
         if named and not request.force_exclude:
@@ -110,7 +111,7 @@ def _check_files(request: CheckRequest, resolver) -> Iterator[FileResult]:
         return not resolver.excluded(path) and (named or resolver.included(path))
 
     files = (path for path, named in found
-             if wanted(path, named) and (earlier_report is None or _file_id(path) != earlier_report))
+             if wanted(path, named) and (earlier_report is None or file_id(path) != earlier_report))
     return check_files(files, request.jobs, request.command_line, resolver.options, read_file)
 
 
@@ -175,14 +176,3 @@ class ReportFile:
         finally:
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)
-
-
-def _file_id(path: str) -> Optional[tuple[int, int]]:
-    """(device, inode): the same file under any name, for one stat call (realpath costs one per
-    path component)."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return st.st_dev, st.st_ino
-
