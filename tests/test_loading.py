@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 
 import pytest
 import yaml
@@ -326,3 +327,52 @@ def test_a_findings_key_is_placed_as_the_table_of_every_formatted_key_places_it(
 ])
 def test_key_paths_are_written_dotted_with_list_indexes_in_brackets(path, dotted):
     assert loading.format_key_path(path) == dotted
+
+
+def test_a_json_file_is_read_as_json_load_reads_it():
+    # DeepSpeed (deepspeed/runtime/config.py: json.load) and HfArgumentParser.parse_json_file read
+    # JSON with json: 1e-5 is a number there, where a YAML 1.1 reader keeps the text '1e-5'.
+    loaded = loading.load_bytes("ds_config.json", b'{"optimizer": {"params": {"lr": 1e-5, "eps": 1E-8}}, "steps": 10}')
+    document = loaded.documents[0]
+    assert document.data == {"optimizer": {"params": {"lr": 1e-5, "eps": 1e-8}}, "steps": 10}
+    assert document.key_names == {"optimizer", "params", "lr", "eps", "steps"}
+    assert not document.holds_references
+    # positions are found when asked for, where the YAML reader finds them
+    assert document.span(("optimizer", "params", "eps")) == loading.Span(1, 39, 1, 44)  # "eps", quotes included
+    assert loading.load_bytes("x.yaml", b"lr: 1e-5\n").documents[0].data == {"lr": "1e-5"}
+
+
+def test_json_that_is_not_plain_json_is_still_read_by_the_yaml_reader():
+    jsonc = loading.load_bytes("settings.json", b'{\n  // a comment\n  "epochs": 3,\n}\n')
+    assert jsonc.documents[0].data == {"epochs": 3} and not jsonc.problems
+    duplicated = loading.load_bytes("config.json", b'{"epochs": 3,\n "epochs": 4}')
+    assert duplicated.documents[0].data == {"epochs": 4}
+    assert duplicated.documents[0].key_names is None  # a value was dropped
+    assert [(p.code, p.span.line) for p in duplicated.problems] == [("SL002", 2)]
+    deep = "[" * (loading.MAX_DEPTH + 1) + "]" * (loading.MAX_DEPTH + 1)
+    assert [p.code for p in loading.load_bytes("deep.json", deep.encode()).problems] == ["SL005"]
+
+
+def test_json_marks_match_the_yaml_reader_on_every_json_file_at_hand():
+    """The tokens of each plain JSON file here and in ../shared (when present) give the marks the
+    YAML reader gives it, in its order."""
+    from .conftest import ROOT, SHARED
+
+    roots = [ROOT / "sample_configs", ROOT / "tests", SHARED / "corpus", SHARED / "corpus-wild"]
+    compared = 0
+    for root in (r for r in roots if r.is_dir()):
+        for path in sorted(root.rglob("*.json")):
+            text, _ = loading.decode(path.read_bytes())
+            try:
+                json.loads(text)
+            except (TypeError, ValueError):
+                continue
+            builder = loading._TreeBuilder()
+            builder.run(loading.json_source(text))
+            found = loading.json_marks(text)
+            if builder.problems or not builder.documents or found is None:
+                continue
+            assert found == builder.documents[0].marks, path
+            assert list(found) == list(builder.documents[0].marks), path
+            compared += 1
+    assert compared >= 5  # the samples alone hold more than that

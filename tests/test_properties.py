@@ -281,3 +281,32 @@ def test_the_pipeline_from_a_native_config_agrees_with_derive(params, ga, epochs
     for key in ("samples_per_rank", "batches_per_epoch", "optimizer_steps_per_epoch", "total_optimizer_steps",
                 "global_batch_size", "last_batch_size", "samples_dropped_per_epoch"):
         assert result.plan[key] == getattr(want, key), key
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain JSON: the positions found from its tokens are the YAML reader's
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029\r"), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029\r"), max_size=6),
+        inner, max_size=4),
+    max_leaves=25)
+
+
+@FAST
+@given(_json_values, st.sampled_from([None, 0, 1, 2, 4]), st.booleans())
+def test_json_marks_are_the_yaml_readers(value, indent, ascii_only):
+    from steplint.loading import _TreeBuilder, json_marks, json_source
+
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    builder = _TreeBuilder()
+    try:
+        builder.run(json_source(text))
+    except Exception:  # noqa: BLE001 - text YAML refuses (a control character): json_marks is not asked there
+        assume(False)
+    assume(builder.documents and not builder.problems)
+    expected = builder.documents[0].marks
+    found = json_marks(text)
+    assert found == expected and list(found) == list(expected)

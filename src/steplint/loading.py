@@ -9,11 +9,12 @@ nesting cannot hit Python's recursion limit, and lets aliases be counted, not ex
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import yaml
 from yaml import constructor as _yaml_constructor
@@ -78,8 +79,9 @@ class LoadProblem:
 @dataclass
 class Document:
     data: Any
-    # Where each key path is: the parser's 0-based marks, made a Span only where one is asked for.
-    marks: dict[KeyPath, tuple[int, int, int, int]] = field(default_factory=dict)
+    # Where each key path is: the parser's 0-based marks, made a Span only where one is asked for
+    # (`marks`). None until `locate` finds them: a JSON file's are looked for only when asked.
+    _marks: Optional[dict[KeyPath, tuple[int, int, int, int]]] = field(default_factory=dict)
     # Every mapping key the tree holds, collected while loading (detection reads it instead of
     # walking the tree); None when a duplicate or merge key may have dropped a value, and with it
     # keys that are no longer in the tree.
@@ -89,6 +91,14 @@ class Document:
     nodes: int = 0
     # Whether some value was written with `${`: without one there is nothing to interpolate.
     holds_references: bool = True
+    locate: Optional[Callable[[], dict[KeyPath, tuple[int, int, int, int]]]] = field(default=None, repr=False)
+
+    @property
+    def marks(self) -> dict[KeyPath, tuple[int, int, int, int]]:
+        if self._marks is None:
+            self._marks = self.locate() if self.locate is not None else {}
+            self.locate = None
+        return self._marks
 
     def position(self, path: KeyPath) -> Optional[Span]:
         """The position of `path`, or of its closest recorded ancestor short of the root; None if none."""
@@ -294,6 +304,10 @@ def json_source(text: str) -> str:
 def load_text(path: str, text: str) -> LoadedFile:
     if path.lower().endswith(".toml"):
         return _load_toml(path, text)
+    if _is_json(path):
+        loaded = _load_plain_json(path, text)
+        if loaded is not None:
+            return loaded
     source = json_source(text) if _is_json(path) else text
     builder = _TreeBuilder()
     try:
@@ -318,6 +332,124 @@ def load_text(path: str, text: str) -> LoadedFile:
     if partial is None and any(p.code == SYNTAX_ERROR for p in builder.problems) and _UNPRINTABLE.search(source):
         partial = _glimpse(path, text)  # the reader refused a control character before any key was read
     return LoadedFile(path, text, builder.documents, builder.problems, partial)
+
+
+# Plain JSON this small, with this few brackets (so no deeper than MAX_DEPTH), is read by json.loads.
+_PLAIN_JSON_BYTES = 256 * 1024
+
+
+def _load_plain_json(path: str, text: str) -> Optional[LoadedFile]:
+    """A .json file that is plain JSON, read as the frameworks read it (json.load: `1e-5` is a
+    number, where a YAML reader keeps the text), at json's speed; its positions are found by the
+    YAML reader only when a finding asks for one. None when it is not plain JSON (comments, JSON5,
+    a syntax error) or too large or deep for that shortcut: the YAML reader then reads it."""
+    if len(text) > _PLAIN_JSON_BYTES or text.count("{") + text.count("[") > MAX_DEPTH:
+        return None
+    names: set[str] = set()
+    duplicated = False
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict:
+        nonlocal duplicated
+        value = dict(pairs)
+        if len(value) != len(pairs):
+            duplicated = True  # json keeps the last value, as the YAML reader does
+        names.update(value)
+        return value
+
+    try:
+        data = json.loads(text, object_pairs_hook=mapping)
+    except (ValueError, RecursionError):  # a JSONDecodeError is a ValueError, and so is a too long int
+        return None
+    nodes = _count_values(data)
+    if nodes >= MAX_EXPANDED_NODES // 2:
+        return None  # near the limit on values: the YAML reader, which enforces it, decides
+    yaml_read: list[_TreeBuilder] = []
+
+    def read_as_yaml() -> _TreeBuilder:
+        if not yaml_read:
+            builder = _TreeBuilder()
+            try:
+                builder.run(json_source(text))
+            except (_Abort, yaml.YAMLError, ValueError, RecursionError, MemoryError):
+                pass
+            yaml_read.append(builder)
+        return yaml_read[0]
+
+    def locate() -> dict[KeyPath, tuple[int, int, int, int]]:
+        marks = None if duplicated else json_marks(text)
+        if marks is None:
+            documents = read_as_yaml().documents
+            marks = documents[0].marks if documents else {}
+        return marks
+
+    document = Document(data, None, None if duplicated else names, nodes, "${" in text, locate)
+    problems = [p for p in read_as_yaml().problems if p.code == DUPLICATE_KEY] if duplicated else []
+    return LoadedFile(path, text, [document], problems)
+
+
+# A token of plain JSON (group 1): a string, a bracket, a number or literal, with the separators and
+# white space before it (taken by the same match: far fewer attempts than skipping them one by one).
+_JSON_TOKEN = re.compile(r'[\s,:]*("[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s{}\[\],:"]+)')
+# Breaks YAML counts as lines that JSON does not (a lone CR, NEL, LS, PS): their files are left to the YAML reader.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class _JsonOpen:
+    __slots__ = ("path", "is_map", "index", "key", "key_marks", "entry_marks")
+
+    def __init__(self, path: KeyPath, is_map: bool, entry_marks: Optional[tuple[int, int, int, int]]) -> None:
+        self.path, self.is_map, self.index = path, is_map, 0
+        self.key: Any = None
+        self.key_marks: Optional[tuple[int, int, int, int]] = None
+        self.entry_marks = entry_marks  # its key's, recorded when it closes (as the YAML reader does)
+
+
+def json_marks(text: str) -> Optional[dict[KeyPath, tuple[int, int, int, int]]]:
+    """The marks the YAML reader records for plain JSON without duplicate keys (each key's, each list
+    item's, the root's), found by one pass over its tokens: a fraction of a YAML parse. None for
+    line breaks only YAML counts."""
+    if _OTHER_BREAKS.search(text):
+        return None
+    marks: dict[KeyPath, tuple[int, int, int, int]] = {}
+    stack: list[_JsonOpen] = []
+    line = line_start = 0
+    next_break = text.find("\n")
+    for token in _JSON_TOKEN.finditer(text):
+        start = token.start(1)
+        while 0 <= next_break < start:  # a JSON token holds no line break
+            line, line_start = line + 1, next_break + 1
+            next_break = text.find("\n", line_start)
+        word = token.group(1)
+        first = word[0]
+        if first == "}" or first == "]":
+            done = stack.pop()
+            if done.entry_marks is not None:
+                marks[done.path] = done.entry_marks
+            continue
+        column = start - line_start
+        opens = first == "{" or first == "["
+        here = (line, column, line, column + 1 if opens else token.end() - line_start)
+        top = stack[-1] if stack else None
+        entry_marks = None
+        if top is None:
+            path: KeyPath = ()
+            marks[()] = here
+        elif top.is_map:
+            if top.key_marks is None:  # a key
+                top.key = word[1:-1] if "\\" not in word else json.loads(word)
+                top.key_marks = here
+                continue
+            path, entry_marks = top.path + (top.key,), top.key_marks
+            top.key_marks = None
+            if not opens:
+                marks[path] = entry_marks
+        else:
+            path = top.path + (top.index,)
+            top.index += 1
+            marks[path] = here
+        if opens:
+            stack.append(_JsonOpen(path, first == "{", entry_marks))
+    return marks
 
 
 def _load_toml(path: str, text: str) -> LoadedFile:
