@@ -623,6 +623,7 @@ class _Entry:
     field: str
     kind: str  # FIELDS[field]: count, flag, name, duration or milestones
     paths: tuple[KeyPath, ...]  # its keys, parsed, in order
+    key: Optional[KeyPath]  # its one key; None when it has several
     default: Optional[tuple[Any, str]]  # (value, note) of the first key the framework has a default for
     when: tuple[_Holds, ...]
     constant: Any  # the entry's `value`, or _ABSENT
@@ -634,6 +635,7 @@ class _Entry:
     parses: bool  # a duration whose amount matters before it is written (an unset amount, field_by_unit)
     wrong_expected: Optional[str]  # what a value the read test leaves out for its type should be (SL003)
     write: Callable[[RunBuilder, str, Any, KeyPath, Optional[Unit], Optional[str]], None]
+    plain: bool  # nothing to test or convert: a value found is written as it is
     may_be_filled: bool  # an earlier entry can fill this field (if not, the builder need not be asked)
     eval_loader: bool  # an eval_loader.* field: those are read together, as one loader
 
@@ -645,8 +647,12 @@ def _entries(p: Profile, tests: dict[str, Callable[[Any], bool]]) -> tuple[_Entr
         kind = FIELDS[e.field]
         literals = (*p.unset, *e.unset)
         is_eval_loader = e.field.startswith("eval_loader.")
+        paths = tuple(map(parse_key_path, e.key))
+        plain = (e.read == "any" and not literals and e.unit_from is None and e.choices is None
+                 and e.suffixes is None and not e.truncate and e.fraction_up_to is None and not e.field_by_unit
+                 and not e.last_part and e.template is None)
         entries.append(_Entry(
-            spec=e, field=e.field, kind=kind, paths=tuple(map(parse_key_path, e.key)),
+            spec=e, field=e.field, kind=kind, paths=paths, key=paths[0] if len(paths) == 1 else None,
             default=next(((p.defaults[k], f"{p.framework} default {k}") for k in e.key if k in p.defaults), None),
             when=tuple(_condition(c, tests) for c in e.when),
             constant=e.value if "value" in e.model_fields_set else _ABSENT,
@@ -659,7 +665,7 @@ def _entries(p: Profile, tests: dict[str, Callable[[Any], bool]]) -> tuple[_Entr
             suffixes=None if e.suffixes is None else tuple((s, Unit(name)) for s, name in e.suffixes.items()),
             parses=kind == "duration" and bool(literals or e.field_by_unit),
             wrong_expected=None if e.suffixes is not None else {"count": "a whole number", "duration": "a number"}.get(kind),
-            write=_WRITERS[kind], may_be_filled=e.field in fillable, eval_loader=is_eval_loader))
+            write=_WRITERS[kind], plain=plain, may_be_filled=e.field in fillable, eval_loader=is_eval_loader))
         if not is_eval_loader:  # those fill eval_loaders, which no entry names
             fillable.add(e.field)
             fillable.update(e.field_by_unit.values())
@@ -768,8 +774,11 @@ class _Compiled:
         return _variant(self._profile(), None, self.tests)
 
     @functools.cached_property
-    def known_keys(self) -> dict[KeyPath, list[str]]:
-        return _known_keys(self._profile())
+    def known_keys(self) -> tuple[tuple[KeyPath, list, frozenset], ...]:
+        """(section, the keys the profile names in it, the same as a set) of each section a closed
+        profile checks: those inside a list are not."""
+        return tuple((section, names, frozenset(names)) for section, names in _known_keys(self._profile()).items()
+                     if not any(isinstance(part, int) for part in section))
 
 
 _COMPILED: dict[int, _Compiled] = {}  # id(profile) -> its compiled form, while the profile lives
@@ -785,6 +794,20 @@ def _compiled(profile: Profile) -> _Compiled:
     return compiled
 
 
+def _find_parsed(data: Any, path: KeyPath) -> Optional[tuple[KeyPath, Any]]:
+    """frameworks.base.find of a parsed key path, without dashes_match_underscores: the path as
+    written is the path itself, so it is not built again."""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return None
+        elif not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return path, node
+
+
 class _Reader:
     """One document seen through one profile."""
 
@@ -796,7 +819,7 @@ class _Reader:
         self.number = compiled.number
         self.scan_limit = compiled.scan_limit
         # find(key path) -> (the key path as written, its value), or None when absent
-        self.find = self._find_spelled if self.dashes else functools.partial(find, data)
+        self.find = self._find_spelled if self.dashes else functools.partial(_find_parsed, data)
         self._spellings: dict[int, dict[str, Any]] = {}  # id(mapping) -> underscored key -> key as written
         # values a numeric entry's read test left out for their type (not a sentinel such as -1), by
         # key path: SL003 unless another entry reads the key (open-instruct's "epoch")
@@ -825,17 +848,7 @@ class _Reader:
         return tuple(written), node
 
     def present(self, path: KeyPath) -> bool:
-        if self.dashes:
-            return self.find(path) is not None
-        node = self.data  # the common case, for detection: no tuple built
-        for part in path:
-            if isinstance(part, int):
-                if not isinstance(node, list) or part >= len(node):
-                    return False
-            elif not isinstance(node, dict) or part not in node:
-                return False
-            node = node[part]
-        return True
+        return self.find(path) is not None
 
     def value(self, path: KeyPath) -> Any:
         found = self.find(path)
@@ -844,7 +857,7 @@ class _Reader:
     def pattern(self, glob: _Glob) -> bool:
         if glob.whole is not None:
             return self.present(glob.whole)
-        root = find(self.data, glob.root) if glob.root else ((), self.data)
+        root = _find_parsed(self.data, glob.root)
         if root is None:
             return False
         return any(_glob_match(glob.rest, path) for path, _, _ in walk(root[1], self.scan_limit))
@@ -1029,15 +1042,30 @@ def _candidates(reader: _Reader, entry: _Entry) -> tuple[list[tuple[KeyPath, Any
 
 
 def _read_entry(reader: _Reader, b: RunBuilder, entry: _Entry) -> None:
-    candidates, note = _candidates(reader, entry)
-    if not candidates:
-        return
+    if entry.key is not None:  # the common case: one key
+        note = None
+        found = reader.find(entry.key)
+        if found is None:
+            if entry.default is None:
+                return
+            value, note = entry.default
+            found = ((), value)
+        candidates: Any = (found,)
+    else:
+        candidates, note = _candidates(reader, entry)
+        if not candidates:
+            return
     if entry.constant is not _ABSENT:
         path = candidates[0][0]
         reader.read.add(path)
         entry.write(b, entry.field, entry.constant, path, entry.unit, note)
         return
     if len(candidates) == 1:  # the common case: one key
+        if entry.plain:
+            path, value = candidates[0]
+            reader.read.add(path)
+            entry.write(b, entry.field, value, path, entry.unit, note)
+            return
         prepared = _prepare(reader, b, entry, *candidates[0], note)
         if prepared is not None:
             target, payload, path, unit, note = prepared
@@ -1170,15 +1198,15 @@ def _known_keys(p: Profile) -> dict[KeyPath, list[str]]:
     return known
 
 
-def _unknown_keys(known: dict[KeyPath, list[str]], data: dict) -> list[Problem]:
+def _unknown_keys(known: tuple[tuple[KeyPath, list, frozenset], ...], data: dict) -> list[Problem]:
     """SL004 for every key a closed profile does not know, with the closest known one."""
     problems = []
-    for section, allowed in known.items():
-        mapping = data if not section else (find(data, section) or (None, None))[1]
-        if not isinstance(mapping, dict) or any(isinstance(part, int) for part in section):
+    for section, allowed, allowed_set in known:
+        mapping = data if not section else (_find_parsed(data, section) or (None, None))[1]
+        if not isinstance(mapping, dict) or allowed_set.issuperset(mapping):
             continue
         for key in mapping:
-            if key not in allowed:
+            if key not in allowed_set:
                 close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(map(str, allowed))}"
                 where = f" in '{'.'.join(map(str, section))}'" if section else ""
