@@ -569,30 +569,14 @@ def _condition(c: Condition, tests: dict[str, Callable[[Any], bool]]) -> _Holds:
     return lambda r, b: r.value(path) not in literals
 
 
-def _write_count(b: RunBuilder, field: str, value: Any, path: KeyPath, unit: Optional[Unit], note: Optional[str]) -> None:
-    b.count(field, value, path, note=note)
-
-
-def _write_flag(b: RunBuilder, field: str, value: Any, path: KeyPath, unit: Optional[Unit], note: Optional[str]) -> None:
-    b.flag(field, value, path)
-
-
-def _write_name(b: RunBuilder, field: str, value: Any, path: KeyPath, unit: Optional[Unit], note: Optional[str]) -> None:
-    b.name(field, value, path)
-
-
-def _write_milestones(b: RunBuilder, field: str, value: Any, path: KeyPath, unit: Optional[Unit],
-                      note: Optional[str]) -> None:
-    b.milestones(field, value, path, unit)
-
-
-def _write_duration(b: RunBuilder, field: str, value: Any, path: KeyPath, unit: Optional[Unit],
-                    note: Optional[str]) -> None:
-    b.duration(field, value, path, unit, note=note)
-
-
-_WRITERS = {"count": _write_count, "flag": _write_flag, "name": _write_name, "milestones": _write_milestones,
-            "duration": _write_duration}
+# The builder's setter for each kind of field, under one signature: (builder, field, value, path, unit, note).
+_WRITERS = {
+    "count": lambda b, field, value, path, unit, note: b.count(field, value, path, note=note),
+    "flag": lambda b, field, value, path, unit, note: b.flag(field, value, path),
+    "name": lambda b, field, value, path, unit, note: b.name(field, value, path),
+    "milestones": lambda b, field, value, path, unit, note: b.milestones(field, value, path, unit),
+    "duration": lambda b, field, value, path, unit, note: b.duration(field, value, path, unit, note=note),
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
