@@ -821,9 +821,8 @@ class _Reader:
             else:
                 spellings = self._spellings.get(id(node))
                 if spellings is None:
-                    spellings = self._spellings[id(node)] = {}
-                    for key in node:
-                        spellings.setdefault(str(key).replace("-", "_"), key)
+                    # the first spelling written wins (GPT-NeoX's argument merge): built from the last
+                    spellings = self._spellings[id(node)] = {str(key).replace("-", "_"): key for key in reversed(node)}
                 part = spellings.get(part.replace("-", "_"), _ABSENT)
                 if part is _ABSENT:
                     return None
