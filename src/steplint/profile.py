@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import functools
 import importlib
 import math
 import os
 import re
-from functools import lru_cache
+import weakref
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal, Optional, Union
 
@@ -447,6 +448,11 @@ def builtin_profiles() -> dict[str, Profile]:
 
 
 # -- reading a document ------------------------------------------------------------------------------
+#
+# A profile is compiled once, the first time a document is read with it (`_compiled`): its key paths
+# parsed, its value tests and conditions made functions, its unset values sorted by how they compare,
+# each field's writer chosen, and the semantics knobs that do not depend on the document built.
+# Reading a document then only looks its keys up.
 
 def _glob_match(parts: tuple[str, ...], path: tuple) -> bool:
     if not parts:
@@ -457,28 +463,356 @@ def _glob_match(parts: tuple[str, ...], path: tuple) -> bool:
 
 
 _GLOB = re.compile(r"[*?\[]")
-_parsed = lru_cache(maxsize=4096)(parse_key_path)
 _ABSENT = object()
+_SEMANTICS_KNOBS = frozenset(f.name for f in dataclasses.fields(Semantics))
+
+
+class _Glob:
+    """A `pattern` split once: the literal key parts it begins with, and the globs after them."""
+
+    __slots__ = ("whole", "root", "rest")
+
+    def __init__(self, glob: str) -> None:
+        parts = tuple(glob.split("."))
+        literal = 0
+        while literal < len(parts) and not _GLOB.search(parts[literal]):
+            literal += 1
+        self.whole = parse_key_path(glob) if literal == len(parts) else None  # no wildcard: one key
+        self.root, self.rest = parts[:literal], parts[literal:]
+
+
+class _Literals:
+    """The values of an `unset` or `in` list; `value in literals` compares as a profile does: null,
+    true and false as themselves, a number by value (the text '0' is 0), text as itself."""
+
+    __slots__ = ("identical", "texts", "numbers")
+
+    def __init__(self, literals: Any) -> None:
+        self.identical = tuple(lit for lit in literals if lit is None or isinstance(lit, bool))
+        self.texts = frozenset(lit for lit in literals if isinstance(lit, str))
+        self.numbers = tuple(lit for lit in literals if isinstance(lit, (int, float)) and not isinstance(lit, bool))
+
+    def __contains__(self, value: Any) -> bool:
+        for literal in self.identical:
+            if value is literal:
+                return True
+        if self.texts and isinstance(value, str) and value in self.texts:
+            return True
+        if self.numbers:
+            number = to_number(value)
+            return number is not None and any(number == literal for literal in self.numbers)
+        return False
+
+
+def _number_reader(finite_only: bool) -> Callable[[Any], Optional[float]]:
+    """to_number, or (`infinite_numbers: unset`) to_number without inf and nan."""
+    if not finite_only:
+        return to_number
+
+    def finite_number(value: Any) -> Optional[float]:
+        number = to_number(value)
+        return number if number is None or math.isfinite(number) else None
+    return finite_number
+
+
+def _value_tests(number: Callable[[Any], Optional[float]]) -> dict[str, Callable[[Any], bool]]:
+    """Each `ValueTest` as a function of a value, numbers read with `number`."""
+    def nonzero(value: Any) -> bool:
+        n = number(value)
+        return n is not None and n != 0
+
+    def positive(value: Any) -> bool:
+        n = number(value)
+        return n is not None and n > 0
+
+    def positive_whole(value: Any) -> bool:
+        n = number(value)
+        return n is not None and n > 0 and math.isfinite(n) and n == int(n)
+
+    def positive_integer(value: Any) -> bool:
+        n = number(value)
+        return isinstance(n, int) and n > 0
+
+    return {"any": lambda value: True, "nonempty_list": lambda value: isinstance(value, list) and bool(value),
+            "number": lambda value: number(value) is not None, "nonzero": nonzero, "positive": positive,
+            "positive_whole": positive_whole, "positive_integer": positive_integer}
+
+
+# A condition compiled: holds(reader, builder); the builder is None while a variant is chosen.
+_Holds = Callable[["_Reader", Optional[RunBuilder]], bool]
+
+
+def _condition(c: Condition, tests: dict[str, Callable[[Any], bool]]) -> _Holds:
+    if c.present is not None:
+        present = tuple(map(parse_key_path, c.present))
+        return lambda r, b: any(map(r.present, present))
+    if c.absent is not None:
+        absent = tuple(map(parse_key_path, c.absent))
+        return lambda r, b: not any(map(r.present, absent))
+    if c.pattern is not None:
+        glob = _Glob(c.pattern)
+        return lambda r, b: r.pattern(glob)
+    if c.filled is not None:
+        field = _builder_field(c.filled)
+        return lambda r, b: b is not None and b.has(field)
+    path = parse_key_path(c.key)  # an absent key reads as null
+    if c.is_ is not None:
+        test = tests[c.is_]
+        return lambda r, b: test(r.value(path))
+    if c.is_not is not None:
+        test = tests[c.is_not]
+        return lambda r, b: not test(r.value(path))
+    if c.in_ is not None:
+        literals = _Literals(c.in_)
+        return lambda r, b: r.value(path) in literals
+    literals = _Literals(c.not_in or ())
+    return lambda r, b: r.value(path) not in literals
+
+
+# The builder's setter for each kind of field, under one signature: (builder, field, value, path, unit, note).
+_WRITERS = {
+    "count": lambda b, field, value, path, unit, note: b.count(field, value, path, note=note),
+    "flag": lambda b, field, value, path, unit, note: b.flag(field, value, path),
+    "name": lambda b, field, value, path, unit, note: b.name(field, value, path),
+    "milestones": lambda b, field, value, path, unit, note: b.milestones(field, value, path, unit),
+    "duration": lambda b, field, value, path, unit, note: b.duration(field, value, path, unit, note=note),
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _UnitFrom:
+    """UnitFrom compiled: the key parsed, the unit names made Units."""
+
+    path: KeyPath
+    units: dict[str, Unit]
+    default: Optional[Unit]
+    other: Optional[Unit]
+
+    def read(self, reader: "_Reader") -> Optional[Unit]:
+        value = reader.value(self.path)
+        if not value:  # absent, null, empty or 0: the framework's default (OLMo: `units or "steps"`)
+            return self.default
+        return self.units.get(str(value), self.other)
+
+
+def _unit(name: Optional[str]) -> Optional[Unit]:
+    return Unit(name) if name is not None else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Entry:
+    """A FieldEntry compiled: what reading it from a document needs, worked out once."""
+
+    spec: FieldEntry  # as written: its rarer options (truncate, fraction_up_to, choices, template...)
+    field: str
+    kind: str  # FIELDS[field]: count, flag, name, duration or milestones
+    paths: tuple[KeyPath, ...]  # its keys, parsed, in order
+    key: Optional[KeyPath]  # its one key; None when it has several
+    default: Optional[tuple[Any, str]]  # (value, note) of the first key the framework has a default for
+    when: tuple[_Holds, ...]
+    constant: Any  # the entry's `value`, or _ABSENT
+    read: Optional[Callable[[Any], bool]]  # the read test; None: every value is read
+    unset: Optional[_Literals]  # the profile's unset values and the entry's; None when there are none
+    unit: Optional[Unit]  # the unit of a bare number (epochs: epoch)
+    unit_from: Optional[_UnitFrom]
+    suffixes: Optional[tuple[tuple[str, Unit], ...]]
+    parses: bool  # a duration whose amount matters before it is written (an unset amount, field_by_unit)
+    wrong_expected: Optional[str]  # what a value the read test leaves out for its type should be (SL003)
+    write: Callable[[RunBuilder, str, Any, KeyPath, Optional[Unit], Optional[str]], None]
+    plain: bool  # nothing to test or convert: a value found is written as it is
+    may_be_filled: bool  # an earlier entry can fill this field (if not, the builder need not be asked)
+    eval_loader: bool  # an eval_loader.* field: those are read together, as one loader
+
+
+def _entries(p: Profile, tests: dict[str, Callable[[Any], bool]]) -> tuple[_Entry, ...]:
+    entries = []
+    fillable: set[str] = set()  # the fields the entries so far can fill
+    for e in p.fields:
+        kind = FIELDS[e.field]
+        literals = (*p.unset, *e.unset)
+        is_eval_loader = e.field.startswith("eval_loader.")
+        paths = tuple(map(parse_key_path, e.key))
+        plain = (e.read == "any" and not literals and e.unit_from is None and e.choices is None
+                 and e.suffixes is None and not e.truncate and e.fraction_up_to is None and not e.field_by_unit
+                 and not e.last_part and e.template is None)
+        entries.append(_Entry(
+            spec=e, field=e.field, kind=kind, paths=paths, key=paths[0] if len(paths) == 1 else None,
+            default=next(((p.defaults[k], f"{p.framework} default {k}") for k in e.key if k in p.defaults), None),
+            when=tuple(_condition(c, tests) for c in e.when),
+            constant=e.value if "value" in e.model_fields_set else _ABSENT,
+            read=None if e.read == "any" else tests[e.read],
+            unset=_Literals(literals) if literals else None,
+            unit=e.unit_or_default,
+            unit_from=None if e.unit_from is None else _UnitFrom(
+                parse_key_path(e.unit_from.key), {value: Unit(name) for value, name in e.unit_from.units.items()},
+                _unit(e.unit_from.default), _unit(e.unit_from.other)),
+            suffixes=None if e.suffixes is None else tuple((s, Unit(name)) for s, name in e.suffixes.items()),
+            parses=kind == "duration" and bool(literals or e.field_by_unit),
+            wrong_expected=None if e.suffixes is not None else {"count": "a whole number", "duration": "a number"}.get(kind),
+            write=_WRITERS[kind], plain=plain, may_be_filled=e.field in fillable, eval_loader=is_eval_loader))
+        if not is_eval_loader:  # those fill eval_loaders, which no entry names
+            fillable.add(e.field)
+            fillable.update(e.field_by_unit.values())
+    return tuple(entries)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Variant:
+    """A variant compiled, or (spec None) the profile itself when no variant applies."""
+
+    spec: Optional[Variant]
+    when: tuple[_Holds, ...]
+    only: Optional[frozenset[str]]  # the canonical fields read; None: every one
+    hook: Optional[Callable]
+    knobs: dict[str, Any]  # the semantics knobs that are constants, as Semantics takes them
+    from_keys: tuple[tuple[str, tuple[KeyPath, ...], Optional[Unit]], ...]  # (knob, keys, unit) read per document
+    semantics: Optional[Semantics]  # when every knob is a constant: built once
+
+
+def _variant(p: Profile, v: Optional[Variant], tests: dict[str, Callable[[Any], bool]]) -> _Variant:
+    knobs = p.semantics.knobs()
+    framework = p.framework
+    if v is not None:
+        knobs.update(v.semantics.knobs())
+        framework = v.framework or framework
+    values: dict[str, Any] = {"name": knobs.pop("name", None) or framework}
+    from_keys = []
+    for knob, value in knobs.items():
+        if isinstance(value, KeyRef):
+            from_keys.append((knob, tuple(map(parse_key_path, value.key)), _unit(value.unit)))
+            continue
+        if knob in ("final_events", "ruled_out") and value is not None:
+            value = tuple(value)
+        elif knob == "eval_delay" and value is not None:
+            amount, unit = parse_duration(value, None)
+            value = Duration(value=amount, unit=unit)
+        if value is not None:
+            values[knob] = value
+    hook = v.hook if v is not None and v.hook else p.hook
+    return _Variant(spec=v, when=() if v is None else tuple(_condition(c, tests) for c in v.when),
+                    only=None if v is None or v.only is None else frozenset(v.only),
+                    hook=p._hooks[hook] if hook else None, knobs=values, from_keys=tuple(from_keys),
+                    semantics=None if from_keys else Semantics(**values))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Match:
+    """A signature match compiled."""
+
+    spec: Match
+    required: tuple[KeyPath, ...]
+    forbidden: tuple[KeyPath, ...]
+    at_least: tuple[tuple[int, tuple[KeyPath, ...]], ...]
+    patterns: tuple[_Glob, ...]
+    component_keys: Optional[tuple[str, ...]]  # None: the match names no components
+    component_prefixes: Optional[tuple[str, ...]]  # None: any text value
+
+
+def _match(m: Match) -> _Match:
+    components = m.components
+    return _Match(spec=m, required=tuple(map(parse_key_path, m.required)),
+                  forbidden=tuple(map(parse_key_path, m.forbidden)),
+                  at_least=tuple((g.count, tuple(map(parse_key_path, g.of))) for g in m.at_least),
+                  patterns=tuple(map(_Glob, m.patterns)),
+                  component_keys=None if components is None else tuple(components.keys),
+                  component_prefixes=None if components is None or components.prefixes is None
+                  else tuple(components.prefixes))
+
+
+class _Compiled:
+    """A profile worked out once. Each part is made the first time it is needed: detection needs only
+    the signature, and most documents are never read with most profiles."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = weakref.ref(profile)  # the cache of compiled profiles must not keep one alive
+        self.name = profile.name
+        self.dashes = profile.dashes_match_underscores
+        self.scan_limit = profile.scan_limit
+        self.number = _number_reader(profile.infinite_numbers == "unset")
+        self.tests = _value_tests(self.number)
+
+    @functools.cached_property
+    def matches(self) -> tuple[_Match, ...]:
+        return tuple(map(_match, self._profile().signature.match))
+
+    @functools.cached_property
+    def entries(self) -> tuple[_Entry, ...]:
+        return _entries(self._profile(), self.tests)
+
+    @functools.cached_property
+    def eval_loader_entries(self) -> tuple[_Entry, ...]:
+        return tuple(e for e in self.entries if e.eval_loader)
+
+    @functools.cached_property
+    def paths(self) -> tuple[KeyPath, ...]:
+        """Every key a field entry reads."""
+        return tuple(path for entry in self.entries for path in entry.paths)
+
+    @functools.cached_property
+    def variants(self) -> tuple[_Variant, ...]:
+        p = self._profile()
+        return tuple(_variant(p, v, self.tests) for v in p.variants)
+
+    @functools.cached_property
+    def no_variant(self) -> _Variant:
+        return _variant(self._profile(), None, self.tests)
+
+    @functools.cached_property
+    def known_keys(self) -> tuple[tuple[KeyPath, list, frozenset], ...]:
+        """(section, the keys the profile names in it, the same as a set) of each section a closed
+        profile checks: those inside a list are not."""
+        return tuple((section, names, frozenset(names)) for section, names in _known_keys(self._profile()).items()
+                     if not any(isinstance(part, int) for part in section))
+
+
+_COMPILED: dict[int, _Compiled] = {}  # id(profile) -> its compiled form, while the profile lives
+
+
+def _compiled(profile: Profile) -> _Compiled:
+    """The profile's compiled form (kept beside it: a Profile is frozen, and its private attributes
+    take part in ==)."""
+    compiled = _COMPILED.get(id(profile))
+    if compiled is None:
+        compiled = _COMPILED[id(profile)] = _Compiled(profile)
+        weakref.finalize(profile, _COMPILED.pop, id(profile), None)
+    return compiled
+
+
+def _find_parsed(data: Any, path: KeyPath) -> Optional[tuple[KeyPath, Any]]:
+    """frameworks.base.find of a parsed key path, without dashes_match_underscores: the path as
+    written is the path itself, so it is not built again."""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return None
+        elif not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return path, node
 
 
 class _Reader:
     """One document seen through one profile."""
 
-    def __init__(self, profile: Profile, data: Any) -> None:
-        self.profile, self.data = profile, data
-        self.finite_only = profile.infinite_numbers == "unset"
-        self.dashes = profile.dashes_match_underscores
+    __slots__ = ("data", "dashes", "number", "scan_limit", "find", "_spellings", "wrong", "read")
+
+    def __init__(self, compiled: _Compiled, data: Any) -> None:
+        self.data = data
+        self.dashes = compiled.dashes
+        self.number = compiled.number
+        self.scan_limit = compiled.scan_limit
+        # find(key path) -> (the key path as written, its value), or None when absent
+        self.find = self._find_spelled if self.dashes else functools.partial(_find_parsed, data)
         self._spellings: dict[int, dict[str, Any]] = {}  # id(mapping) -> underscored key -> key as written
         # values a numeric entry's read test left out for their type (not a sentinel such as -1), by
         # key path: SL003 unless another entry reads the key (open-instruct's "epoch")
         self.wrong: dict[KeyPath, tuple[Any, str]] = {}
         self.read: set[KeyPath] = set()
 
-    def find(self, dotted: str) -> Optional[tuple[KeyPath, Any]]:
-        if not self.dashes:
-            return find(self.data, _parsed(dotted))
+    def _find_spelled(self, path: KeyPath) -> Optional[tuple[KeyPath, Any]]:
         node, written = self.data, []
-        for part in _parsed(dotted):
+        for part in path:
             if isinstance(part, int) or not isinstance(node, dict):
                 found = find(node, (part,))
                 if found is None:
@@ -487,9 +821,8 @@ class _Reader:
             else:
                 spellings = self._spellings.get(id(node))
                 if spellings is None:
-                    spellings = self._spellings[id(node)] = {}
-                    for key in node:
-                        spellings.setdefault(str(key).replace("-", "_"), key)
+                    # the first spelling written wins (GPT-NeoX's argument merge): built from the last
+                    spellings = self._spellings[id(node)] = {str(key).replace("-", "_"): key for key in reversed(node)}
                 part = spellings.get(part.replace("-", "_"), _ABSENT)
                 if part is _ABSENT:
                     return None
@@ -497,98 +830,42 @@ class _Reader:
             node = node[part]
         return tuple(written), node
 
-    def present(self, dotted: str) -> bool:
-        if self.dashes:
-            return self.find(dotted) is not None
-        node = self.data  # the common case, for detection: no tuple built
-        for part in _parsed(dotted):
-            if isinstance(part, int):
-                if not isinstance(node, list) or part >= len(node):
-                    return False
-            elif not isinstance(node, dict) or part not in node:
-                return False
-            node = node[part]
-        return True
+    def present(self, path: KeyPath) -> bool:
+        return self.find(path) is not None
 
-    def value(self, dotted: str) -> Any:
-        found = self.find(dotted)
+    def value(self, path: KeyPath) -> Any:
+        found = self.find(path)
         return found[1] if found is not None else None
 
-    def number(self, value: Any) -> Optional[float]:
-        number = to_number(value)
-        if number is not None and self.finite_only and not math.isfinite(number):
-            return None
-        return number
-
-    def passes(self, test: str, value: Any) -> bool:
-        if test == "any":
-            return True
-        if test == "nonempty_list":
-            return isinstance(value, list) and bool(value)
-        number = self.number(value)
-        if number is None:
-            return False
-        if test == "number":
-            return True
-        if test == "nonzero":
-            return number != 0
-        if test == "positive_integer":
-            return isinstance(number, int) and number > 0
-        if test == "positive_whole":
-            return number > 0 and math.isfinite(number) and number == int(number)
-        return number > 0  # positive
-
-    def pattern(self, glob: str) -> bool:
-        parts = tuple(glob.split("."))
-        literal = 0
-        while literal < len(parts) and not _GLOB.search(parts[literal]):
-            literal += 1
-        if literal == len(parts):
-            return self.present(glob)
-        root = find(self.data, tuple(parts[:literal])) if literal else ((), self.data)
+    def pattern(self, glob: _Glob) -> bool:
+        if glob.whole is not None:
+            return self.present(glob.whole)
+        root = _find_parsed(self.data, glob.root)
         if root is None:
             return False
-        rest = parts[literal:]
-        return any(_glob_match(rest, path) for path, _, _ in walk(root[1], self.profile.scan_limit))
+        return any(_glob_match(glob.rest, path) for path, _, _ in walk(root[1], self.scan_limit))
 
-    def holds(self, condition: Condition, builder: Optional[RunBuilder]) -> bool:
-        if condition.present is not None:
-            return any(self.present(k) for k in condition.present)
-        if condition.absent is not None:
-            return not any(self.present(k) for k in condition.absent)
-        if condition.pattern is not None:
-            return self.pattern(condition.pattern)
-        if condition.filled is not None:
-            return builder is not None and builder.has(_builder_field(condition.filled))
-        value = self.value(condition.key)
-        if condition.is_ is not None:
-            return self.passes(condition.is_, value)
-        if condition.is_not is not None:
-            return not self.passes(condition.is_not, value)
-        if condition.in_ is not None:
-            return any(_same(value, literal) for literal in condition.in_)
-        return not any(_same(value, literal) for literal in condition.not_in or ())
-
-    def matches(self, match: Match) -> bool:
-        if not all(self.present(k) for k in match.required):
+    def matches(self, match: _Match) -> bool:
+        present = self.present
+        if not all(map(present, match.required)):
             return False
-        if any(self.present(k) for k in match.forbidden):
+        if any(map(present, match.forbidden)):
             return False
-        for group in match.at_least:
-            needed, left = group.count, len(group.of)
-            for key in group.of:
+        for count, keys in match.at_least:
+            needed, left = count, len(keys)
+            for key in keys:
                 if needed == 0 or needed > left:
                     break
-                needed -= self.present(key)
+                needed -= present(key)
                 left -= 1
             if needed > 0:
                 return False
         if not all(self.pattern(glob) for glob in match.patterns):
             return False
-        if match.components is not None:
-            keys, prefixes = match.components.keys, match.components.prefixes
-            values = [v for _, _, v in walk(self.data, self.profile.scan_limit, tuple(keys)) if isinstance(v, str)]
-            if not any(prefixes is None or v.startswith(tuple(prefixes)) for v in values):
+        if match.component_keys is not None:
+            prefixes = match.component_prefixes
+            values = [v for _, _, v in walk(self.data, self.scan_limit, match.component_keys) if isinstance(v, str)]
+            if not any(prefixes is None or v.startswith(prefixes) for v in values):
                 return False
         return True
 
@@ -657,17 +934,6 @@ def _spellings(key: str) -> set[str]:
     return spellings
 
 
-def _same(value: Any, literal: Scalar) -> bool:
-    """Whether a value is a literal of `unset` or `in`: null, true and false as themselves, a number
-    by value (the text '0' is 0), text as itself."""
-    if literal is None or isinstance(literal, bool):
-        return value is literal
-    if isinstance(literal, str):
-        return isinstance(value, str) and value == literal
-    number = to_number(value)
-    return number is not None and number == literal
-
-
 def _builder_field(field: str) -> str:
     return "eval_loaders" if field.startswith("eval_loader.") else field
 
@@ -684,7 +950,6 @@ class ProfileDialect(Dialect):
         self.name = profile.name
         self.description = profile.description
         self.versions_read = tuple(profile.versions_read)
-        self._known_keys: Optional[dict[KeyPath, list[str]]] = None  # of a closed profile, once
         self._first_keys = tuple(_first_keys(m, profile.dashes_match_underscores) for m in profile.signature.match)
         self.triggers = _triggers(profile)
 
@@ -692,35 +957,36 @@ class ProfileDialect(Dialect):
         """As a hand-written dialect's; a file name matching `file_names` adds its bonus to a match."""
         reader = None
         top = data if not self.profile.dashes_match_underscores else {str(k).replace("-", "_") for k in data}
-        for match, (required, groups) in zip(self.profile.signature.match, self._first_keys):
+        for i, (required, groups) in enumerate(self._first_keys):
             # Most documents are another framework's: the top-level keys alone rule most matches out.
             if not all(k in top for k in required) or any(sum(k in top for k in firsts) < count for count, firsts in groups):
                 continue
             if reader is None:
-                reader = _Reader(self.profile, data)
+                compiled = _compiled(self.profile)
+                reader = _Reader(compiled, data)
+            match = compiled.matches[i]
             if reader.matches(match):
                 hints = self.profile.signature.file_names
                 if file_name is not None and hints is not None and _name_matches(file_name, hints.patterns):
-                    return min(1.0, match.score + hints.bonus)
-                return match.score
+                    return min(1.0, match.spec.score + hints.bonus)
+                return match.spec.score
         return 0.0
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         p = self.profile
-        reader = _Reader(p, data)
+        compiled = _compiled(p)
+        reader = _Reader(compiled, data)
         builder = RunBuilder(strict=p.strict, framework=p.framework, yaml_loader=p.yaml_loader)
-        variant = next((v for v in p.variants if all(reader.holds(c, None) for c in v.when)), None)
+        variant = next((v for v in compiled.variants if all(holds(reader, None) for holds in v.when)),
+                       compiled.no_variant)
         if p.closed:
-            if self._known_keys is None:
-                self._known_keys = _known_keys(p)
-            builder.problems.extend(_unknown_keys(self._known_keys, data))
-        _read_fields(p, reader, builder, variant.only if variant else None, overlay=False)
-        if variant is not None:
-            builder.assumptions.extend(variant.assumptions)
-        hook = variant.hook if variant is not None and variant.hook else p.hook
-        overrides = dict(p._hooks[hook](data, builder, source) or {}) if hook else {}
+            builder.problems.extend(_unknown_keys(compiled.known_keys, data))
+        _read_fields(compiled, reader, builder, variant.only, overlay=False)
+        if variant.spec is not None:
+            builder.assumptions.extend(variant.spec.assumptions)
+        overrides = dict(variant.hook(data, builder, source) or {}) if variant.hook is not None else {}
         settings = overrides.pop("settings", None)  # what the framework's own rules read
-        return builder.build(_semantics(p, reader, variant, overrides), settings)
+        return builder.build(_semantics(variant, reader, overrides, p.name), settings)
 
 
 def _name_matches(file_name: str, patterns: list[str]) -> bool:
@@ -728,48 +994,69 @@ def _name_matches(file_name: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(base, pattern) or fnmatch.fnmatchcase(file_name, pattern) for pattern in patterns)
 
 
-def _read_fields(p: Profile, reader: _Reader, b: RunBuilder, only: Optional[list[str]], overlay: bool) -> None:
+def _read_fields(compiled: _Compiled, reader: _Reader, b: RunBuilder, only: Optional[frozenset[str]],
+                 overlay: bool) -> None:
     eval_loader_read = False
-    for entry in p.fields:
+    for entry in compiled.entries:
         if only is not None and entry.field not in only:
             continue
-        if entry.field.startswith("eval_loader."):
+        if entry.eval_loader:
             if not eval_loader_read:  # every eval_loader.* entry describes one loader, added once
                 eval_loader_read = True
-                _read_eval_loader(p, reader, b, only)
+                _read_eval_loader(compiled, reader, b, only)
             continue
-        if not overlay and b.has(entry.field):
+        if not overlay and entry.may_be_filled and b.has(entry.field):
             continue  # the first entry to fill a field wins
-        if all(reader.holds(c, b) for c in entry.when):
-            _read_entry(p, reader, b, entry, overlay)
+        if not entry.when or all(holds(reader, b) for holds in entry.when):
+            _read_entry(reader, b, entry)
     for path, (value, expected) in reader.wrong.items():
         if path not in reader.read:
             b.wrong_type(path, value, expected)
 
 
-def _candidates(p: Profile, reader: _Reader, entry: FieldEntry) -> list[tuple[KeyPath, Any, Optional[str]]]:
-    """(key path, value, note) of the entry's keys that are present, in order; else the default of
-    the first key the framework has one for."""
-    present = [found + (None,) for found in map(reader.find, entry.key) if found is not None]
-    if present:
-        return present
-    for key in entry.key:
-        if key in p.defaults:
-            return [((), p.defaults[key], f"{p.framework} default {key}")]
-    return []
+def _candidates(reader: _Reader, entry: _Entry) -> tuple[list[tuple[KeyPath, Any]], Optional[str]]:
+    """(key path, value) of the entry's keys that are present, in order; else the default of the
+    first key the framework has one for, with the note that says so."""
+    present = [found for found in map(reader.find, entry.paths) if found is not None]
+    if present or entry.default is None:
+        return present, None
+    value, note = entry.default
+    return [((), value)], note
 
 
-def _read_entry(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, overlay: bool) -> None:
-    kind = FIELDS[entry.field]
-    candidates = _candidates(p, reader, entry)
-    if "value" in entry.model_fields_set:
-        if candidates:
-            path, _, note = candidates[0]
-            reader.read.add(path)
-            _write(b, kind, entry.field, entry.value, path, entry.unit_or_default, note)
+def _read_entry(reader: _Reader, b: RunBuilder, entry: _Entry) -> None:
+    if entry.key is not None:  # the common case: one key
+        note = None
+        found = reader.find(entry.key)
+        if found is None:
+            if entry.default is None:
+                return
+            value, note = entry.default
+            found = ((), value)
+        candidates: Any = (found,)
+    else:
+        candidates, note = _candidates(reader, entry)
+        if not candidates:
+            return
+    if entry.constant is not _ABSENT:
+        path = candidates[0][0]
+        reader.read.add(path)
+        entry.write(b, entry.field, entry.constant, path, entry.unit, note)
         return
-    read = [r for r in (_prepare(p, reader, b, entry, kind, *c) for c in candidates) if r is not None]
-    if entry.pick == "smallest" and read:
+    if len(candidates) == 1:  # the common case: one key
+        if entry.plain:
+            path, value = candidates[0]
+            reader.read.add(path)
+            entry.write(b, entry.field, value, path, entry.unit, note)
+            return
+        prepared = _prepare(reader, b, entry, *candidates[0], note)
+        if prepared is not None:
+            target, payload, path, unit, note = prepared
+            reader.read.add(path)
+            entry.write(b, target, payload, path, unit, note)
+        return
+    read = [r for r in (_prepare(reader, b, entry, path, value, note) for path, value in candidates) if r is not None]
+    if entry.spec.pick == "smallest" and read:
         smallest = read[0]
         for candidate in read[1:]:
             if reader.number(candidate[1]) < reader.number(smallest[1]):
@@ -777,32 +1064,34 @@ def _read_entry(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, o
         read = [smallest]
     for target, payload, path, unit, note in read:
         reader.read.add(path)
-        _write(b, kind, target, payload, path, unit, note)
+        entry.write(b, target, payload, path, unit, note)
         if b.has(target):
             return  # the first key that is read wins
 
 
-def _prepare(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, kind: str, path: KeyPath,
-             value: Any, note: Optional[str]) -> Optional[tuple]:
+def _prepare(reader: _Reader, b: RunBuilder, entry: _Entry, path: KeyPath, value: Any,
+             note: Optional[str]) -> Optional[tuple]:
     """(field, value as written to the builder, path, unit, note), or None when the value is not read."""
-    if not reader.passes(entry.read, value):
-        if kind in ("count", "duration") and entry.suffixes is None and not isinstance(value, bool) \
-                and wrong_type(value) is not None and not _unset(p, entry, value):
-            reader.wrong.setdefault(path, (value, "a whole number" if kind == "count" else "a number"))
+    unset = entry.unset
+    if entry.read is not None and not entry.read(value):
+        if entry.wrong_expected is not None and not isinstance(value, bool) and wrong_type(value) is not None \
+                and not (unset is not None and value in unset):
+            reader.wrong.setdefault(path, (value, entry.wrong_expected))
         return None
-    unit = entry.unit_or_default
+    unit = entry.unit
     target = entry.field
+    spec = entry.spec
     if entry.unit_from is not None:
-        unit = _unit_from(reader, entry.unit_from)
+        unit = entry.unit_from.read(reader)
         if unit is None:
             return None
-    if kind == "duration":
+    if entry.kind == "duration":
         if entry.suffixes is not None:
             parsed = _suffixed(reader, value, unit, entry.suffixes)
             if parsed is None:
                 return None
             value, unit = parsed
-        elif entry.truncate:
+        elif spec.truncate:
             number = reader.number(value)
             if number is None:
                 return None
@@ -810,30 +1099,28 @@ def _prepare(p: Profile, reader: _Reader, b: RunBuilder, entry: FieldEntry, kind
                 whole = int(number)
                 note = None if whole == number else f"int({number}) = {whole}"
                 value = whole
-        elif entry.fraction_up_to is not None:
+        elif spec.fraction_up_to is not None:
             number = reader.number(value)
-            if number is not None and number <= entry.fraction_up_to:
+            if number is not None and number <= spec.fraction_up_to:
                 unit = Unit.DUR
-        parsed = parse_duration(value, unit)
-        # unset as written (false, "auto") or by its amount ("0 steps" is 0)
-        if _unset(p, entry, value) or parsed is not None and _unset(p, entry, parsed[0]):
-            return None
-        target = entry.field_by_unit.get(parsed[1].value, target) if parsed is not None else target
-    elif _unset(p, entry, value):
+        if entry.parses:
+            parsed = parse_duration(value, unit)
+            # unset as written (false, "auto") or by its amount ("0 steps" is 0)
+            if unset is not None and (value in unset or parsed is not None and parsed[0] in unset):
+                return None
+            if parsed is not None:
+                target = spec.field_by_unit.get(parsed[1].value, target)
+    elif unset is not None and value in unset:
         return None
-    elif kind == "name" and isinstance(value, str):
-        if entry.last_part:
+    elif entry.kind == "name" and isinstance(value, str):
+        if spec.last_part:
             value = value.rsplit(".", 1)[-1]
-        if entry.template is not None:
-            value = entry.template.replace("{}", value)
-    if entry.choices is not None and value is not None and value not in entry.choices:
-        b._invalid(path, value, "must be " + _either(entry.choices))
+        if spec.template is not None:
+            value = spec.template.replace("{}", value)
+    if spec.choices is not None and value is not None and value not in spec.choices:
+        b._invalid(path, value, "must be " + _either(spec.choices))
         return None
     return target, value, path, unit, note
-
-
-def _unset(p: Profile, entry: FieldEntry, value: Any) -> bool:
-    return any(_same(value, literal) for literal in (*p.unset, *entry.unset))
 
 
 def _either(choices: list[str]) -> str:
@@ -841,16 +1128,8 @@ def _either(choices: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _unit_from(reader: _Reader, spec: UnitFrom) -> Optional[Unit]:
-    value = reader.value(spec.key)
-    if not value:  # absent, null, empty or 0: the framework's default (OLMo: `units or "steps"`)
-        name = spec.default
-    else:
-        name = spec.units.get(str(value), spec.other)
-    return Unit(name) if name is not None else None
-
-
-def _suffixed(reader: _Reader, value: Any, unit: Optional[Unit], suffixes: dict[str, str]) -> Optional[tuple]:
+def _suffixed(reader: _Reader, value: Any, unit: Optional[Unit],
+              suffixes: tuple[tuple[str, Unit], ...]) -> Optional[tuple]:
     """A number in `unit`, or text ending in one of the framework's suffixes; nothing else."""
     if isinstance(value, bool) or value is None:
         return None
@@ -860,35 +1139,21 @@ def _suffixed(reader: _Reader, value: Any, unit: Optional[Unit], suffixes: dict[
     if not isinstance(value, str):
         return None
     text = value.strip()
-    for suffix, suffix_unit in suffixes.items():
+    for suffix, suffix_unit in suffixes:
         if text.endswith(suffix):
             amount = reader.number(text[: -len(suffix)])
-            return (amount, Unit(suffix_unit)) if amount is not None else None
+            return (amount, suffix_unit) if amount is not None else None
     return None
 
 
-def _write(b: RunBuilder, kind: str, field: str, value: Any, path: KeyPath, unit: Optional[Unit],
-           note: Optional[str]) -> None:
-    if kind == "count":
-        b.count(field, value, path, note=note)
-    elif kind == "flag":
-        b.flag(field, value, path)
-    elif kind == "name":
-        b.name(field, value, path)
-    elif kind == "milestones":
-        b.milestones(field, value, path, unit)
-    else:
-        b.duration(field, value, path, unit, note=note)
-
-
-def _read_eval_loader(p: Profile, reader: _Reader, b: RunBuilder, only: Optional[list[str]]) -> None:
+def _read_eval_loader(compiled: _Compiled, reader: _Reader, b: RunBuilder, only: Optional[frozenset[str]]) -> None:
     found: dict[str, tuple[Any, KeyPath]] = {}
-    for entry in p.fields:
-        if entry.field.startswith("eval_loader.") and entry.field not in found \
-                and (only is None or entry.field in only) and all(reader.holds(c, b) for c in entry.when):
-            for path, value, _ in _candidates(p, reader, entry):
-                if reader.passes(entry.read, value) and not _unset(p, entry, value):
-                    found[entry.field] = (entry.value if "value" in entry.model_fields_set else value, path)
+    for entry in compiled.eval_loader_entries:
+        if entry.field not in found and (only is None or entry.field in only) \
+                and all(holds(reader, b) for holds in entry.when):
+            for path, value in _candidates(reader, entry)[0]:
+                if (entry.read is None or entry.read(value)) and not (entry.unset is not None and value in entry.unset):
+                    found[entry.field] = (value if entry.constant is _ABSENT else entry.constant, path)
                     break
     if found:
         b.eval_loader(found.get("eval_loader.batch_size"), found.get("eval_loader.drop_last"))
@@ -916,15 +1181,15 @@ def _known_keys(p: Profile) -> dict[KeyPath, list[str]]:
     return known
 
 
-def _unknown_keys(known: dict[KeyPath, list[str]], data: dict) -> list[Problem]:
+def _unknown_keys(known: tuple[tuple[KeyPath, list, frozenset], ...], data: dict) -> list[Problem]:
     """SL004 for every key a closed profile does not know, with the closest known one."""
     problems = []
-    for section, allowed in known.items():
-        mapping = data if not section else (find(data, section) or (None, None))[1]
-        if not isinstance(mapping, dict) or any(isinstance(part, int) for part in section):
+    for section, allowed, allowed_set in known:
+        mapping = data if not section else (_find_parsed(data, section) or (None, None))[1]
+        if not isinstance(mapping, dict) or allowed_set.issuperset(mapping):
             continue
         for key in mapping:
-            if key not in allowed:
+            if key not in allowed_set:
                 close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(map(str, allowed))}"
                 where = f" in '{'.'.join(map(str, section))}'" if section else ""
@@ -932,45 +1197,39 @@ def _unknown_keys(known: dict[KeyPath, list[str]], data: dict) -> list[Problem]:
     return problems
 
 
-def _semantics(p: Profile, reader: _Reader, variant: Optional[Variant], overrides: dict) -> Semantics:
-    knobs = p.semantics.knobs()
-    framework = p.framework
-    if variant is not None:
-        knobs.update(variant.semantics.knobs())
-        framework = variant.framework or framework
-    values: dict[str, Any] = {"name": knobs.pop("name", None) or framework}
-    for knob, value in knobs.items():
-        if isinstance(value, KeyRef):
-            value = _knob_from_key(reader, knob, value)
-        elif knob in ("final_events", "ruled_out") and value is not None:
-            value = tuple(value)
-        elif knob == "eval_delay" and value is not None:
-            amount, unit = parse_duration(value, None)
-            value = Duration(value=amount, unit=unit)
+def _semantics(variant: _Variant, reader: _Reader, overrides: dict, profile_name: str) -> Semantics:
+    if not overrides and variant.semantics is not None:
+        return variant.semantics
+    values = dict(variant.knobs)
+    for knob, paths, unit in variant.from_keys:
+        value = _knob_from_key(reader, knob, paths, unit)
         if value is not None:
             values[knob] = value
-    unknown = set(overrides) - {f.name for f in dataclasses.fields(Semantics)}
+    unknown = overrides.keys() - _SEMANTICS_KNOBS
     if unknown:
-        raise TypeError(f"profile {p.name}: its hook returned {sorted(unknown)}, which are not Semantics knobs")
+        raise TypeError(f"profile {profile_name}: its hook returned {sorted(unknown)}, which are not Semantics knobs")
     values.update(overrides)
     return Semantics(**values)
 
 
-def _knob_from_key(reader: _Reader, knob: str, ref: KeyRef) -> Any:
-    for key in ref.key:
-        found = reader.find(key)
+def _knob_from_key(reader: _Reader, knob: str, paths: tuple[KeyPath, ...], unit: Optional[Unit]) -> Any:
+    for path in paths:
+        found = reader.find(path)
         if found is None:
             continue
-        path, value = found
+        written, value = found
         if knob == "eval_delay":
-            parsed = parse_duration(value, Unit(ref.unit))
+            parsed = parse_duration(value, unit)
             if parsed is not None and parsed[0] > 0:
-                return Duration(value=parsed[0], unit=parsed[1], key=format_key_path(path))
+                return Duration(value=parsed[0], unit=parsed[1], key=format_key_path(written))
         elif knob == "batch_limit_fraction":
-            if reader.passes("positive", value) and reader.number(value) <= 1:
-                return reader.number(value)
-        elif reader.passes("positive_integer", value):
-            return reader.number(value)
+            number = reader.number(value)
+            if number is not None and number > 0 and number <= 1:
+                return number
+        else:
+            number = reader.number(value)
+            if isinstance(number, int) and number > 0:
+                return number
     return None
 
 
@@ -982,14 +1241,15 @@ def overlay(adapted: Adapted, data: Any, profile: Profile) -> Adapted:
     builder.raw = adapted.run.model_dump(exclude_none=True)
     builder.problems = list(adapted.problems)
     builder.assumptions = list(adapted.assumptions)
-    _read_fields(profile, _Reader(profile, data), builder, None, overlay=True)
+    compiled = _compiled(profile)
+    _read_fields(compiled, _Reader(compiled, data), builder, None, overlay=True)
     return builder.build(adapted.semantics, adapted.settings)  # the framework's rules still run
 
 
 def mentions(data: Any, profile: Profile) -> bool:
     """Whether a document holds a key the profile reads (a key map makes such a document a config)."""
-    reader = _Reader(profile, data)
-    return any(reader.present(key) for entry in profile.fields for key in entry.key)
+    compiled = _compiled(profile)
+    return any(map(_Reader(compiled, data).present, compiled.paths))
 
 
 def profile_from_key_map(key_map: tuple[tuple[str, str, Optional[str]], ...]) -> Profile:
