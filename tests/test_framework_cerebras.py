@@ -124,3 +124,13 @@ def test_a_schedule_that_matches_max_steps_is_clean():
     result = check_file(MODELZOO / "models/nlp/gpt3/configs/muP/params_gpt3_111M.yaml")
     assert result.plan["schedule_end_step"] == result.plan["total_optimizer_steps"] == 9037
     assert result.findings == []
+
+
+@pytest.mark.parametrize("loop", ["'max_steps: 1000'", "[max_steps, 1000]"])
+def test_a_loop_that_is_not_a_mapping_is_an_invalid_value_not_a_crash(loop):
+    # the trainer builds TrainingLoop(**loop) from trainer.init.loop
+    text = CONFIG.replace("loop: {{{loop}}}", "loop: {loop}").format(
+        loop=loop, checkpoint="steps: 250", warmup=100, decay=900, val=VAL)
+    result = lint(text, "params.yaml")
+    assert result.error is None and result.dialect == "cerebras-modelzoo"
+    assert [(f.rule, f.key_path) for f in result.findings if f.rule == "SL003"] == [("SL003", "trainer.init.loop")]

@@ -177,3 +177,11 @@ def test_samples():
     bad = check_file(SAMPLES / "finetune_bad.yaml")
     assert sorted(codes(bad)) == ["SL203", "SL204", "SL630", "SL631"]
     assert [f.key_path for f in bad.findings if f.rule == "SL204"] == ["Global.eval_interval"]
+
+
+@pytest.mark.parametrize("start", [".inf", "1e400", "9007199254740993"])
+def test_a_start_eval_epoch_past_any_run_means_no_evaluation_not_an_internal_error(start):
+    # PaddleClas engine.py evaluates only from `start_eval_epoch` on: .inf never does
+    result = lint(config(epochs=10, extra=f"start_eval_epoch: {start}"), "ResNet50.yaml", dataset_size=6400)
+    assert result.error is None and result.dialect == "paddleclas"
+    assert result.plan["eval_count"] == 0

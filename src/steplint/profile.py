@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, find, walk, wrong_type
 from .loading import KeyPath, format_key_path, load_text, parse_key_path
-from .model import FIELDS, Duration
+from .model import MAX_COUNT, FIELDS, Duration
 from .units import Unit, parse_duration, parse_unit, to_number
 
 UNITS = tuple(unit.value for unit in Unit)
@@ -1221,7 +1221,8 @@ def _knob_from_key(reader: _Reader, knob: str, paths: tuple[KeyPath, ...], unit:
         if knob == "eval_delay":
             parsed = parse_duration(value, unit)
             if parsed is not None and parsed[0] > 0:
-                return Duration(value=parsed[0], unit=parsed[1], key=format_key_path(written))
+                # past 2**53 (PaddleClas `start_eval_epoch: .inf`: never) is past any run
+                return Duration(value=min(parsed[0], MAX_COUNT), unit=parsed[1], key=format_key_path(written))
         elif knob == "batch_limit_fraction":
             number = reader.number(value)
             if number is not None and number > 0 and number <= 1:

@@ -30,6 +30,9 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     legacy = "trainer" not in data  # modelzoo trainer/utils.py `is_legacy_params`
     prefix = ("runconfig",) if legacy else ("trainer", "init", "loop")
     loop = value_at(data, *prefix) or {}
+    if not isinstance(loop, dict):  # the trainer builds TrainingLoop(**loop): a mapping or nothing
+        b.wrong_type(prefix, loop, "a mapping")
+        loop = {}
     settings: dict[str, Any] = {}
     run_steps, run_key = None, None
     for name in ("num_steps", "max_steps"):
