@@ -160,10 +160,10 @@ class RunBuilder:
                  note: str | None = None, zero_is_unset: bool = False) -> None:
         # A list or a `!!python/` value is never a duration; text only where the run's length is read
         # (an interval's text may be the framework's own word: Keras `save_freq: epoch`).
-        if (field_path in ("epochs", "max_steps") or not isinstance(value, (str, dict))) \
-                and parse_duration(value, unit) is None and self.wrong_type(path, value, "a number"):
-            return
         parsed = parse_duration(value, unit)
+        if parsed is None and (field_path in ("epochs", "max_steps") or not isinstance(value, (str, dict))) \
+                and self.wrong_type(path, value, "a number"):
+            return
         if parsed is None:
             if self.strict or isinstance(value, bool):
                 self._invalid(path, value, "is not a duration (write e.g. 500, '500 steps', '2 epochs', '1ep')")
