@@ -14,16 +14,7 @@ from steplint.model import Duration
 from steplint.profile import ProfileDialect, load_profile
 from steplint.units import Unit
 
-ACME = textwrap.dedent("""\
-    name: acme
-    framework: Acme
-    description: Acme's trainer
-    sources: [acme/train.py]
-    signature:
-      match:
-        - score: 0.9
-          required: [trainer.passes]
-    """)
+from .test_profiles import ACME
 
 
 def _dialect(rest: str) -> ProfileDialect:

@@ -273,7 +273,8 @@ def test_the_json_schema_refuses_what_the_model_refuses(change):
     assert list(Draft202012Validator(profile_json_schema()).iter_errors(_yaml_data(text)))
 
 
-MINIMAL = textwrap.dedent("""\
+# A profile's head: who it is and how it recognises a file (the tests add what they need).
+ACME = textwrap.dedent("""\
     name: acme
     framework: Acme
     description: Acme's trainer
@@ -282,6 +283,8 @@ MINIMAL = textwrap.dedent("""\
       match:
         - score: 0.9
           required: [trainer.passes]
+    """)
+MINIMAL = ACME + textwrap.dedent("""\
     fields:
       - {key: trainer.ckpt, field: checkpoint, unit: step}
     semantics:
