@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from typing import Any, Optional
 
 from ...findings import Missing
@@ -123,12 +123,16 @@ class HFVersion:
     def known(self) -> bool:
         return self.source != "assumed"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return ".".join(str(n) for n in self.numbers[:2])
 
+    @cached_property
+    def _padded(self) -> tuple[int, ...]:
+        return _pad(self.numbers)
+
     def at_least(self, *version: int) -> bool:
-        return _pad(self.numbers) >= _pad(version)
+        return self._padded >= _pad(version)
 
     def describe(self) -> str:
         if self.source == "assumed":
@@ -162,16 +166,29 @@ def _installed(package: str) -> Optional[str]:
 def transformers_version(source: Source) -> HFVersion:
     given = source.version("transformers")
     if given is not None and parse_version(given):
-        return HFVersion(parse_version(given), "--framework-version")
+        return _version(given, "--framework-version")
     installed = _installed("transformers")
     if installed is not None and parse_version(installed):
-        return HFVersion(parse_version(installed), "installed")
-    return HFVersion(NEWEST, "assumed")
+        return _version(installed, "installed")
+    return _version(None, "assumed")
 
 
-def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
+@lru_cache(maxsize=16)
+def _version(text: Optional[str], source: str) -> HFVersion:
+    """One HFVersion per version text: every config of a run shares it (and what it caches)."""
+    return HFVersion(parse_version(text) if text is not None else NEWEST, source)
+
+
+def trainer_semantics(name: str, v: "HFVersion", eval_delay: Optional[Duration] = None, **extra: Any) -> Semantics:
     """How the Trainer of transformers version `v` counts [trainer.py set_initial_training_values,
     _inner_training_loop; trainer_callback.py DefaultFlowCallback]; `extra` adds dialect settings."""
+    semantics = _trainer_semantics(name, v, tuple(sorted(extra.items())))
+    return semantics if eval_delay is None else replace(semantics, eval_delay=eval_delay)
+
+
+@lru_cache(maxsize=256)
+def _trainer_semantics(name: str, v: "HFVersion", extra: tuple[tuple[str, Any], ...]) -> Semantics:
+    """Semantics is frozen: configs that count alike share one (the settings in `extra` are few)."""
     return Semantics(
         name=f"{name}, {v.describe()}",
         accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
@@ -180,7 +197,7 @@ def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
         sharding="accelerate",
         final_events=("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",),
         epoch_end_events=True,
-        **extra,
+        **dict(extra),
     )
 
 
