@@ -38,6 +38,8 @@ NOT_DEEPSPEED = {"num_layers", "hidden_size", "num_attention_heads", "seq_length
                  "pipe_parallel_size", "model_parallel_size", "max_position_embeddings", "tokenizer_type"}
 SCHEDULERS_WITH_TOTAL = ("WarmupDecayLR", "WarmupCosineLR")
 WARMUP_DEFAULT = 1000
+SEMANTICS = Semantics(name="DeepSpeed: train_batch_size = micro-batch × accumulation × world size (asserted at "
+                           "deepspeed.initialize); scheduler stepped every optimizer step")
 
 
 @dataclass(frozen=True)
@@ -81,24 +83,30 @@ class DSSettings:
 
 
 def parse(data: dict, where: str, prefix: str = "") -> DeepSpeedConfig:
-    def value(*path: str) -> Optional[DSValue]:
-        node: Any = data
-        for part in path:
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        if node is None or isinstance(node, (dict, list)):
-            return None
-        return DSValue(node, ".".join(((prefix,) if prefix else ()) + path))
-
-    scheduler = value("scheduler", "type")
+    lead = f"{prefix}." if prefix else ""
+    root = data if isinstance(data, dict) else {}
+    scheduler, optimizer = root.get("scheduler"), root.get("optimizer")
+    scheduler_params = scheduler.get("params") if isinstance(scheduler, dict) else None
+    optimizer_params = optimizer.get("params") if isinstance(optimizer, dict) else None
+    in_scheduler = f"{lead}scheduler.params."
     return DeepSpeedConfig(
-        where=where, micro=value("train_micro_batch_size_per_gpu"), accumulation=value("gradient_accumulation_steps"),
-        train_batch=value("train_batch_size"), scheduler=scheduler,
-        warmup_num_steps=value("scheduler", "params", "warmup_num_steps"),
-        total_num_steps=value("scheduler", "params", "total_num_steps"),
-        warmup_max_lr=value("scheduler", "params", "warmup_max_lr"),
-        optimizer_lr=value("optimizer", "params", "lr"), gradient_clipping=value("gradient_clipping"))
+        where=where, micro=_value(root, "train_micro_batch_size_per_gpu", lead),
+        accumulation=_value(root, "gradient_accumulation_steps", lead),
+        train_batch=_value(root, "train_batch_size", lead), scheduler=_value(scheduler, "type", f"{lead}scheduler."),
+        warmup_num_steps=_value(scheduler_params, "warmup_num_steps", in_scheduler),
+        total_num_steps=_value(scheduler_params, "total_num_steps", in_scheduler),
+        warmup_max_lr=_value(scheduler_params, "warmup_max_lr", in_scheduler),
+        optimizer_lr=_value(optimizer_params, "lr", f"{lead}optimizer.params."),
+        gradient_clipping=_value(root, "gradient_clipping", lead))
+
+
+def _value(block: Any, name: str, block_path: str) -> Optional[DSValue]:
+    """block[name] as a DSValue keyed `block_path + name`; None when the block or the value is
+    absent, null, or not a single value."""
+    value = block.get(name) if isinstance(block, dict) else None
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return DSValue(value, block_path + name)
 
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -149,10 +157,7 @@ class DeepSpeed(Dialect):
         if config.train_batch is not None and config.accumulation is None and not config.train_batch.auto:
             b.assumptions.append("gradient_accumulation_steps derived by DeepSpeed at launch: train_batch_size // "
                                  "micro-batch // world size")
-        semantics = Semantics(
-            name="DeepSpeed: train_batch_size = micro-batch × accumulation × world size (asserted at "
-                 "deepspeed.initialize); scheduler stepped every optimizer step")
-        return b.build(semantics, DSSettings(config))
+        return b.build(SEMANTICS, DSSettings(config))
 
 
 def _is_ds_block(value: Any) -> bool:
