@@ -36,6 +36,11 @@ from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
 
+SEMANTICS = Semantics(
+    "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
+    "(drop_last), final checkpoint and evaluation at MAX_ITER",
+    batch_is_global=True, final_events=("checkpoint", "eval"))
+
 
 @dataclass(frozen=True)
 class Detectron2Settings:
@@ -45,11 +50,19 @@ class Detectron2Settings:
     reference_key: Optional[str] = None
 
 
+_LITERAL_NAMES = {"True", "False", "None"}
+
+
 def _literal(value: Any) -> Any:
-    """yacs reads strings such as "(60000, 80000)" with literal_eval."""
+    """yacs reads strings such as "(60000, 80000)" with literal_eval [yacs config.py
+    _decode_cfg_value], and keeps the text it refuses. A name (`WarmupMultiStepLR`) other than
+    True, False and None is always refused, so it is kept without compiling it."""
     if isinstance(value, str):
+        text = value.strip()
+        if text.isidentifier() and text not in _LITERAL_NAMES:
+            return value
         try:
-            return ast.literal_eval(value.strip())
+            return ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return value
     return value
@@ -130,8 +143,4 @@ class Detectron2(Dialect):
                                  f"numbers here hold on {reference} ranks")
         if bases.files:
             b.assumptions.append("merged with _BASE_ " + " <- ".join(bases.files))
-        semantics = Semantics(
-            "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
-            "(drop_last), final checkpoint and evaluation at MAX_ITER",
-            batch_is_global=True, final_events=("checkpoint", "eval"))
-        return b.build(semantics, Detectron2Settings(**settings))
+        return b.build(SEMANTICS, Detectron2Settings(**settings))
