@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Optional
 
@@ -103,6 +103,11 @@ TYPED_FIELDS: dict[str, tuple[str, str, Optional[tuple[tuple[str, str], ...]]]] 
     "dataloader_drop_last": ("a bool", "torch's DataLoader raises ValueError ('drop_last should be a boolean "
                              "value') when training starts", None),
 }
+
+# Written settings the Hugging Face rules read (besides those the mapping notes with their defaults).
+RULE_SETTINGS = ("load_best_model_at_end", "save_total_limit", "streaming", "metric_for_best_model", "learning_rate",
+                 "max_grad_norm", "eval_strategy", "evaluation_strategy", "eval_steps", "save_steps", "warmup_steps",
+                 "warmup_ratio", "lr_scheduler_type", "do_eval", "val_size", "eval_dataset")
 
 # what argparse's string_to_bool (TRL) converts; as text, TrainingArguments keeps it
 _BOOL_WORDS = {"yes", "no", "true", "false", "t", "f", "y", "n", "1", "0"}
@@ -179,16 +184,16 @@ def _version(text: Optional[str], source: str) -> HFVersion:
     return HFVersion(parse_version(text) if text is not None else NEWEST, source)
 
 
-def trainer_semantics(name: str, v: "HFVersion", eval_delay: Optional[Duration] = None, **extra: Any) -> Semantics:
+def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
     """How the Trainer of transformers version `v` counts [trainer.py set_initial_training_values,
     _inner_training_loop; trainer_callback.py DefaultFlowCallback]; `extra` adds dialect settings."""
-    semantics = _trainer_semantics(name, v, tuple(sorted(extra.items())))
-    return semantics if eval_delay is None else replace(semantics, eval_delay=eval_delay)
+    return _trainer_semantics(name, v, tuple(sorted(extra.items())))
 
 
 @lru_cache(maxsize=256)
 def _trainer_semantics(name: str, v: "HFVersion", extra: tuple[tuple[str, Any], ...]) -> Semantics:
-    """Semantics is frozen: configs that count alike share one (the settings in `extra` are few)."""
+    """Semantics is frozen (and the settings in `extra` are hashable values, a Duration too): configs
+    that count alike share one."""
     return Semantics(
         name=f"{name}, {v.describe()}",
         accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
@@ -289,10 +294,9 @@ def _online_rl(data: dict) -> Optional[str]:
 
 
 def flavour_of(data: dict) -> str:
-    keys = set(data)
-    if len(keys & LLAMA_FACTORY_KEYS) >= 2:
+    if len(data.keys() & LLAMA_FACTORY_KEYS) >= 2:
         return "LLaMA-Factory"
-    if keys & TRL_KEYS:
+    if data.keys() & TRL_KEYS:
         return "TRL"
     return "Hugging Face Trainer"
 
@@ -339,11 +343,14 @@ class _Reader:
 
     def note(self, name: str, default: Any = None) -> Optional[Setting]:
         """Remember a setting (written, or the framework's default) for the rules."""
-        if name in self.data and self.data[name] is not None:
-            self.values[name] = Setting(self.data[name], name)
+        value = self.data.get(name)
+        if value is not None:
+            setting = self.values[name] = Setting(value, name)
         elif default is not None:
-            self.values[name] = Setting(default, name, written=False)
-        return self.values.get(name)
+            setting = self.values[name] = Setting(default, name, written=False)
+        else:
+            return self.values.get(name)
+        return setting
 
     def invalid(self, name: str, message: str) -> None:
         self.b.problems.append(Problem(INVALID_VALUE, message, (name,)))
@@ -359,7 +366,7 @@ class _Reader:
         # Text that looks like a number is wrong only for a file HfArgumentParser certainly reads: one
         # with a key no other tool uses (kohya_ss GUI presets share logging_dir and max_grad_norm,
         # and its GUI converts "1" itself).
-        certain = bool(UNMISTAKABLE_KEYS & set(data))
+        certain = bool(data.keys() & UNMISTAKABLE_KEYS)
         for name, (expected, failure, needs) in TYPED_FIELDS.items():
             value = data.get(name)
             if value is None or isinstance(value, (bool, int, float)):
@@ -405,12 +412,10 @@ class _Reader:
         self._save()
         self._eval()
         self._logging()
-        for name in ("load_best_model_at_end", "save_total_limit", "streaming", "metric_for_best_model",
-                     "learning_rate", "max_grad_norm", "eval_strategy", "evaluation_strategy", "eval_steps",
-                     "save_steps", "warmup_steps", "warmup_ratio", "lr_scheduler_type", "do_eval", "val_size",
-                     "eval_dataset"):
-            if name not in self.values:
-                self.note(name)
+        data, values = self.data, self.values
+        for name in RULE_SETTINGS:
+            if name not in values and data.get(name) is not None:
+                values[name] = Setting(data[name], name)  # as written (note() without a default)
         ds, ds_key, ds_note = _deepspeed(self.data, self.source)
         if ds_note:
             b.assumptions.append(ds_note)
