@@ -525,7 +525,7 @@ class _Reader:
         b.name("schedule.stepped_per", "step", ())
         if self.warmup is not None and str(name).lower() not in WARMUP_FREE_SCHEDULERS:
             w = self.warmup
-            b.duration("schedule.warmup", {"value": w.value, "unit": w.unit.value}, (w.key,), w.unit, note=w.note)
+            b.duration("schedule.warmup", w.value, (w.key,), w.unit, note=w.note)
         elif self.warmup is not None or all(_zero_or_unset(self.data.get(k)) for k in ("warmup_steps", "warmup_ratio")):
             self.ruled_out.append("warmup")  # a scheduler without warmup, or none written: the LR starts at its peak
 
@@ -553,7 +553,7 @@ class _Reader:
         if number <= 0:
             return
         if number < 1:
-            self.b.duration(field_name, {"value": number, "unit": "dur"}, key, Unit.DUR, note=note)
+            self.b.duration(field_name, number, key, Unit.DUR, note=note)
         else:
             self.b.duration(field_name, int(number), key, Unit.STEP, note=note)
 
@@ -577,7 +577,7 @@ class _Reader:
         if strategy == "steps":
             self._interval("checkpoint", "save_steps", 500, "save_strategy")
         elif strategy == "epoch":
-            self.b.duration("checkpoint", {"value": 1, "unit": "epoch"}, ("save_strategy",), Unit.EPOCH)
+            self.b.duration("checkpoint", 1, ("save_strategy",), Unit.EPOCH)
         elif strategy == "no":
             self.ruled_out.append("checkpoint")
 
@@ -606,13 +606,13 @@ class _Reader:
                 source = "logging_steps" if logging is not None else None
                 if fallback and fallback > 0:
                     unit = Unit.DUR if fallback < 1 else Unit.STEP
-                    self.b.duration("eval", {"value": fallback if fallback < 1 else int(fallback), "unit": unit.value},
+                    self.b.duration("eval", fallback if fallback < 1 else int(fallback),
                                     (source,) if source else ((name,) if name in self.data else ()), unit,
                                     note="eval_steps unset: transformers uses logging_steps")
             else:
                 self._interval("eval", "eval_steps", None, name)
         elif strategy == "epoch":
-            self.b.duration("eval", {"value": 1, "unit": "epoch"}, (name,), Unit.EPOCH)
+            self.b.duration("eval", 1, (name,), Unit.EPOCH)
         elif strategy == "no" and self.data.get("eval_on_start") in (None, False):  # eval_on_start: one at step 0
             self.ruled_out.append("eval")
         if strategy in ("steps", "epoch"):
@@ -631,7 +631,7 @@ class _Reader:
         if strategy == "steps":
             self._interval("logging", "logging_steps", self._logging_default(), "logging_strategy")
         elif strategy == "epoch":
-            self.b.duration("logging", {"value": 1, "unit": "epoch"}, ("logging_strategy",), Unit.EPOCH)
+            self.b.duration("logging", 1, ("logging_strategy",), Unit.EPOCH)
         elif strategy == "no" and self.data.get("logging_first_step") in (None, False):  # that one logs step 1
             self.ruled_out.append("logging")
 
