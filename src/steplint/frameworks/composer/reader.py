@@ -27,7 +27,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath, format_key_path
 from ...units import Unit
@@ -55,9 +55,10 @@ _MARKERS = {"global_train_batch_size", "device_train_microbatch_size", "device_e
             "eval_first", "save_interval", "console_log_interval", "eval_subset_num_batches"}
 
 
-@dataclass(frozen=True)
-class Time:
-    """A Composer time as written: amount, Composer unit, dotted key, and whether it was a bare number."""
+class Time(NamedTuple):
+    """A Composer time as written: amount, Composer unit, dotted key, and whether it was a bare number.
+    Immutable; a NamedTuple, built per key without the __setattr__ call per field a frozen dataclass
+    makes."""
 
     value: float
     unit: str

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...named_files import read_named
 from ...units import Unit, to_number
@@ -42,8 +42,10 @@ SEMANTICS = Semantics(name="DeepSpeed: train_batch_size = micro-batch × accumul
                            "deepspeed.initialize); scheduler stepped every optimizer step")
 
 
-@dataclass(frozen=True)
-class DSValue:
+class DSValue(NamedTuple):
+    """One value of the file (immutable; a NamedTuple, built per key without the __setattr__ call per
+    field a frozen dataclass makes)."""
+
     value: Any  # an int/float, "auto", or text steplint cannot read
     key: str  # dotted key path in the DeepSpeed file
 
@@ -57,9 +59,8 @@ class DSValue:
         return number if number is not None and math.isfinite(number) else None
 
 
-@dataclass(frozen=True)
-class DeepSpeedConfig:
-    """The time-related values of one DeepSpeed config."""
+class DeepSpeedConfig(NamedTuple):
+    """The time-related values of one DeepSpeed config (immutable, like DSValue)."""
 
     where: str  # how messages name the file ("ds_z3_config.json")
     micro: Optional[DSValue] = None

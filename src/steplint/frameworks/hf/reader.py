@@ -30,7 +30,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...findings import Missing
 from ...loading import KeyPath, format_key_path
@@ -223,8 +223,10 @@ def map_run_length(b: RunBuilder, data: dict, epochs_key: str, default_epochs: f
 
 # ---------------------------------------------------------------------------------------- settings
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
+    """One setting the rules read. Immutable like a frozen dataclass; a NamedTuple because a reader
+    builds one per key, and a frozen dataclass costs a __setattr__ call per field."""
+
     value: Any
     key: str  # dotted key path in the config
     written: bool = True  # False = the framework's default

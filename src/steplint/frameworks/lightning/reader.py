@@ -38,7 +38,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath, format_key_path
 from ...units import Unit, to_number
@@ -75,9 +75,9 @@ _CHECKPOINT_CLASS = re.compile(r"ModelCheckpoint$")
 HORIZON_ARGS = ("T_max", "total_steps", "total_iters", "T_0")
 
 
-@dataclass(frozen=True)
-class CheckpointSettings:
-    """One ModelCheckpoint callback [S-PL callbacks/model_checkpoint.py]."""
+class CheckpointSettings(NamedTuple):
+    """One ModelCheckpoint callback [S-PL callbacks/model_checkpoint.py]. Immutable; a NamedTuple,
+    built per callback without the __setattr__ call per field a frozen dataclass makes."""
 
     key: str  # dotted key of the callback (its init args)
     every_n_train_steps: Optional[int] = None  # as written; 0 = no step trigger
