@@ -263,7 +263,7 @@ class _Reader:
         # A file without class_path may still be a LightningCLI one: only a Hydra defaults list or
         # `_target_` says OmegaConf for certain.
         hydra = flavour == "nemo" or flavour == "hydra" and (
-            isinstance(data.get("defaults"), list) or any(k == "_target_" for _, k, _ in walk(data, 5000)))
+            isinstance(data.get("defaults"), list) or bool(walk(data, 5000, keys=("_target_",))))
         self.b = RunBuilder(strict=False, framework="NeMo" if flavour == "nemo" else "PyTorch Lightning",
                             yaml_loader="omegaconf" if hydra else "pyyaml")
         self.s: dict[str, Any] = {"flavour": flavour}
