@@ -31,7 +31,7 @@ from typing import Any, Optional
 from ...loading import KeyPath
 from ...named_files import BaseChain
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_at
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
@@ -68,6 +68,11 @@ def _literal(value: Any) -> Any:
     return value
 
 
+def _section(tree: dict, name: str) -> dict:
+    value = tree.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 class Detectron2(Dialect):
     name = "detectron2"
     description = "Detectron2 yacs configs (SOLVER.MAX_ITER, STEPS, IMS_PER_BATCH; `_BASE_` inheritance)"
@@ -97,14 +102,15 @@ class Detectron2(Dialect):
         b.assumptions.extend(bases.notes)
         settings: dict[str, Any] = {}
 
-        def where(*path: str) -> tuple[KeyPath, Optional[str]]:
+        # Every value read is a key of one section (SOLVER, TEST).
+        def where(section: str, key: str) -> tuple[KeyPath, Optional[str]]:
             """The key in this file, or its `_BASE_` line when only a base file sets it."""
-            if find(data, path) is None:
-                return ("_BASE_",), f"{'.'.join(path)} from {data.get('_BASE_')}"
-            return tuple(path), None
+            if key not in _section(data, section):
+                return ("_BASE_",), f"{section}.{key} from {data.get('_BASE_')}"
+            return (section, key), None
 
-        def get(*path: str) -> Any:
-            return _literal(value_at(merged, *path))
+        def get(section: str, key: str) -> Any:
+            return _literal(_section(merged, section).get(key))
 
         max_iter = get("SOLVER", "MAX_ITER")
         if to_number(max_iter) is not None:
