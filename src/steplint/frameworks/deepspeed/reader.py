@@ -143,15 +143,19 @@ class DeepSpeed(Dialect):
     def adapt(self, data: dict, source: Source) -> Adapted:
         config = parse(data, os.path.basename(source.path) if source.path else "DeepSpeed config")
         b = RunBuilder(strict=False, framework="DeepSpeed")
+        auto = []  # the batch triple's keys written "auto"
         for field_name, ds_value in (("train_loader.batch_size", config.micro),
                                      ("gradient_accumulation", config.accumulation),
                                      ("global_batch_size", config.train_batch)):
-            if ds_value is not None and not ds_value.auto:
+            if ds_value is None:
+                continue
+            if ds_value.auto:
+                auto.append(ds_value.key)
+            else:
                 b.count(field_name, ds_value.value, tuple(ds_value.key.split(".")))
         if config.scheduler is not None and isinstance(config.scheduler.value, str):
             b.name("schedule.name", config.scheduler.value, ("scheduler", "type"))
             b.name("schedule.stepped_per", "step", ())
-        auto = [v.key for v in (config.micro, config.accumulation, config.train_batch) if v is not None and v.auto]
         if auto:
             b.assumptions.append(f"{', '.join(auto)} = auto: filled in by the Hugging Face Trainer or accelerate at "
                                  "launch")
