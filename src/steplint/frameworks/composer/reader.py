@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, Optional
 
@@ -93,9 +92,9 @@ def parse_time(value: Any, default_unit: Optional[str], path: KeyPath) -> Option
     return Time(amount, match.group(2).lower(), path)
 
 
-@dataclass(frozen=True)
-class ComposerSettings:
-    """What the Composer rules read (SL501-SL505)."""
+class ComposerSettings(NamedTuple):
+    """What the Composer rules read (SL501-SL505). Immutable; a NamedTuple: one is built per config,
+    and a frozen dataclass sets each field with __setattr__."""
 
     max_duration: Optional[Time] = None
     t_warmup: Optional[Time] = None

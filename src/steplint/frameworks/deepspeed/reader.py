@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
 from ...named_files import read_named
@@ -74,10 +73,10 @@ class DeepSpeedConfig(NamedTuple):
     gradient_clipping: Optional[DSValue] = None
 
 
-@dataclass(frozen=True)
-class DSSettings:
+class DSSettings(NamedTuple):
     """What the DeepSpeed rules read from a standalone DeepSpeed file. The DeepSpeed rules also run on
-    a Trainer config, whose settings give the DeepSpeed file it points to under the same names."""
+    a Trainer config, whose settings give the DeepSpeed file it points to under the same names.
+    Immutable, like DSValue."""
 
     deepspeed: DeepSpeedConfig
     deepspeed_key: Optional[str] = None  # where a Trainer config names the file; None: this file

@@ -25,8 +25,7 @@ write are used: detectron2's built-in defaults (MAX_ITER 40000, STEPS (30000,), 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath
 from ...named_files import BaseChain
@@ -42,8 +41,10 @@ SEMANTICS = Semantics(
     batch_is_global=True, final_events=("checkpoint", "eval"))
 
 
-@dataclass(frozen=True)
-class Detectron2Settings:
+class Detectron2Settings(NamedTuple):
+    """What the Detectron2 rules read. Immutable; a NamedTuple: one is built per config, and a frozen
+    dataclass sets each field with __setattr__."""
+
     ims_per_batch: Optional[int] = None
     ims_key: Optional[str] = None
     reference_world_size: Optional[int] = None

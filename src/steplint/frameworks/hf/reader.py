@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, Optional
 
@@ -232,13 +232,13 @@ class Setting(NamedTuple):
     written: bool = True  # False = the framework's default
 
 
-@dataclass(frozen=True)
-class HFSettings:
-    """What the Hugging Face rules read that the canonical model has no place for."""
+class HFSettings(NamedTuple):
+    """What the Hugging Face rules read that the canonical model has no place for. Immutable; a
+    NamedTuple: one is built per config, and a frozen dataclass sets each field with __setattr__."""
 
     flavour: str  # "Hugging Face Trainer", "TRL", "LLaMA-Factory", "axolotl"
     version: HFVersion
-    values: dict = field(default_factory=dict)  # setting name -> Setting
+    values: dict  # setting name -> Setting
     # The warmup HF computes with get_warmup_steps (what DeepSpeed "auto" gets), whatever the
     # scheduler does with it.
     warmup: Optional[Duration] = None

@@ -121,9 +121,10 @@ class NemoSched:
     min_lr: Optional[float] = None
 
 
-@dataclass(frozen=True)
-class LightningSettings:
-    """The Trainer arguments Lightning's own rules and the cadence simulation need."""
+class LightningSettings(NamedTuple):
+    """The Trainer arguments Lightning's own rules and the cadence simulation need. Immutable; a
+    NamedTuple: one is built per config, and a frozen dataclass sets each of its 24 fields with
+    __setattr__."""
 
     flavour: str  # "cli", "hydra" or "nemo"
     trainer_key: Optional[str] = None  # "trainer" or "fit.trainer"; None = no trainer block in the file
