@@ -170,18 +170,19 @@ def _installed(package: str) -> Optional[str]:
 
 def transformers_version(source: Source) -> HFVersion:
     given = source.version("transformers")
-    if given is not None and parse_version(given):
-        return _version(given, "--framework-version")
-    installed = _installed("transformers")
-    if installed is not None and parse_version(installed):
-        return _version(installed, "installed")
-    return _version(None, "assumed")
+    version = _version(given, "--framework-version") if given is not None else None
+    if version is None:
+        installed = _installed("transformers")
+        version = _version(installed, "installed") if installed is not None else None
+    return version or _version(None, "assumed")
 
 
 @lru_cache(maxsize=16)
-def _version(text: Optional[str], source: str) -> HFVersion:
-    """One HFVersion per version text: every config of a run shares it (and what it caches)."""
-    return HFVersion(parse_version(text) if text is not None else NEWEST, source)
+def _version(text: Optional[str], source: str) -> Optional[HFVersion]:
+    """The version `text` names (None: the newest), or None when it names none. Cached: every config
+    of a run shares one HFVersion (and what it caches)."""
+    numbers = NEWEST if text is None else parse_version(text)
+    return HFVersion(numbers, source) if numbers else None
 
 
 def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
