@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+
+import pytest
 
 from steplint.frameworks import detect
 from steplint.frameworks.base import Source
+from steplint.frameworks.detectron2.reader import _literal
 from steplint.engine import check_bytes
 from steplint.values import Options
 from steplint.findings import Severity
@@ -121,3 +125,16 @@ def test_bad_values_do_not_crash(tmp_path):
         config.write_text(text)
         assert check(config, world_size=3).error is None
     assert lint("SOLVER: {MAX_ITER: 10, STEPS: (20,)}\n").error is None
+
+
+@pytest.mark.parametrize("text", ["WarmupMultiStepLR", " WarmupCosineLR ", "if", "match", "inf", "None", "True", "False",
+                                  "(60000, 80000)", "(5)", "[1, 2]", "0.02", "1_000", "x.y", "(1,", ""])
+def test_yacs_text_is_read_as_literal_eval_reads_it(text):
+    """yacs keeps the text literal_eval refuses; the reader skips compiling a plain name, which
+    literal_eval always refuses unless it is True, False or None."""
+    try:
+        expected = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        expected = text
+    value = _literal(text)
+    assert value == expected and type(value) is type(expected)

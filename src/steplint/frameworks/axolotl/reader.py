@@ -34,6 +34,11 @@ AXOLOTL_ONLY = {"micro_batch_size", "base_model", "num_epochs", "lr_scheduler", 
                 "lora_r", "lora_alpha", "lora_target_linear", "pad_to_sequence_len", "base_model_config",
                 "pretraining_dataset", "wandb_project", "special_tokens", "load_in_4bit", "load_in_8bit",
                 "eval_sample_packing", "tokenizer_type", "model_type", "chat_template", "datasets"}
+# The settings, as written, that the rules read.
+RULE_SETTINGS = ("save_steps", "saves_per_epoch", "eval_steps", "evals_per_epoch", "batch_size", "micro_batch_size",
+                 "gradient_accumulation_steps", "save_strategy", "eval_strategy", "warmup_steps", "warmup_ratio",
+                 "lr_scheduler", "save_total_limit", "streaming", "pretraining_dataset", "learning_rate",
+                 "max_grad_norm", "val_set_size", "test_datasets")
 IMPLICIT_WARMUP = 0.03
 IMPLICIT_WARMUP_CAP = 100
 
@@ -68,19 +73,11 @@ class _Reader:
         self.implicit_warmup = False
         self.ruled_out: list[str] = []  # events the config turns off (Semantics.ruled_out)
 
-    def written(self, name: str) -> Any:
-        value = self.data.get(name)
-        if value is not None:
-            self.values[name] = Setting(value, name)
-        return value
-
     def read(self) -> Adapted:
         b, data, v = self.b, self.data, self.version
-        for name in ("save_steps", "saves_per_epoch", "eval_steps", "evals_per_epoch", "batch_size",
-                     "micro_batch_size", "gradient_accumulation_steps", "save_strategy", "eval_strategy",
-                     "warmup_steps", "warmup_ratio", "lr_scheduler", "save_total_limit", "streaming",
-                     "pretraining_dataset", "learning_rate", "max_grad_norm", "val_set_size", "test_datasets"):
-            self.written(name)
+        for name in RULE_SETTINGS:
+            if data.get(name) is not None:
+                self.values[name] = Setting(data[name], name)
         micro = data.get("micro_batch_size")
         if micro is not None:
             b.count("train_loader.batch_size", micro, ("micro_batch_size",))
@@ -101,8 +98,7 @@ class _Reader:
         self._eval()
         logging = to_number(data.get("logging_steps"))
         if logging is not None and logging > 0:
-            b.duration("logging", {"value": logging, "unit": "dur" if logging < 1 else "step"}, ("logging_steps",),
-                       Unit.STEP)
+            b.duration("logging", logging, ("logging_steps",), Unit.DUR if logging < 1 else Unit.STEP)
         ds, ds_key, ds_note = _deepspeed(data, self.source)
         if ds_note:
             b.assumptions.append(ds_note)
@@ -153,8 +149,7 @@ class _Reader:
         b.name("schedule.stepped_per", "step", ())
         w = self.warmup
         if w is not None and str(name).lower() not in ("constant", "reduce_lr_on_plateau"):
-            b.duration("schedule.warmup", {"value": w.value, "unit": w.unit.value}, (w.key,) if w.key else (),
-                       w.unit, note=w.note)
+            b.duration("schedule.warmup", w.value, (w.key,) if w.key else (), w.unit, note=w.note)
 
     def _ratio_from_per_epoch(self, name: str) -> Optional[float]:
         per_epoch = to_number(self.data.get(name))
@@ -168,13 +163,12 @@ class _Reader:
         steps = to_number(data.get("save_steps"))
         ratio = self._ratio_from_per_epoch("saves_per_epoch")
         if steps is None and ratio is not None:
-            b.duration("checkpoint", {"value": ratio, "unit": "dur"}, ("saves_per_epoch",), Unit.DUR,
+            b.duration("checkpoint", ratio, ("saves_per_epoch",), Unit.DUR,
                        note=f"1 / (saves_per_epoch × num_epochs) = {ratio:.4g} of the run")
             return
         if steps is not None and steps > 0:
             unit = Unit.DUR if steps < 1 else Unit.STEP
-            b.duration("checkpoint", {"value": steps if steps < 1 else int(steps), "unit": unit.value},
-                       ("save_steps",), unit)
+            b.duration("checkpoint", steps if steps < 1 else int(steps), ("save_steps",), unit)
             return
         # Without save_steps the strategy is save_strategy, else "epoch" (axolotl's default); the
         # default is mapped only when the config asks for per-epoch saves, so that no rule reports a
@@ -183,7 +177,7 @@ class _Reader:
         written = "save_strategy" if data.get("save_strategy") else (
             "saves_per_epoch" if to_number(data.get("saves_per_epoch")) else None)
         if strategy == "epoch" and written is not None:
-            b.duration("checkpoint", {"value": 1, "unit": "epoch"}, (written,), Unit.EPOCH,
+            b.duration("checkpoint", 1, (written,), Unit.EPOCH,
                        note=None if written == "save_strategy" else "saves_per_epoch × num_epochs ≤ 1: every epoch")
         elif strategy == "no" and written == "save_strategy":
             self.ruled_out.append("checkpoint")
@@ -197,14 +191,13 @@ class _Reader:
         steps = to_number(data.get("eval_steps"))
         ratio = self._ratio_from_per_epoch("evals_per_epoch")
         if steps is None and ratio is not None:
-            b.duration("eval", {"value": ratio, "unit": "dur"}, ("evals_per_epoch",), Unit.DUR,
+            b.duration("eval", ratio, ("evals_per_epoch",), Unit.DUR,
                        note=f"1 / (evals_per_epoch × num_epochs) = {ratio:.4g} of the run")
         elif steps is not None and steps > 0:
             unit = Unit.DUR if steps < 1 else Unit.STEP
-            b.duration("eval", {"value": steps if steps < 1 else int(steps), "unit": unit.value}, ("eval_steps",),
-                       unit)
+            b.duration("eval", steps if steps < 1 else int(steps), ("eval_steps",), unit)
         elif str(data.get("eval_strategy") or "").lower() == "epoch":
-            b.duration("eval", {"value": 1, "unit": "epoch"}, ("eval_strategy",), Unit.EPOCH)
+            b.duration("eval", 1, ("eval_strategy",), Unit.EPOCH)
         batch = data.get("eval_batch_size")
         if batch is not None:
             b.eval_loader((batch, ("eval_batch_size",)), None)

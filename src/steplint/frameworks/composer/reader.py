@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any, Optional
+from functools import lru_cache
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath, format_key_path
 from ...units import Unit
@@ -45,7 +45,6 @@ _CANONICAL = {"ep": Unit.EPOCH, "ba": Unit.STEP, "sp": Unit.SAMPLE, "tok": Unit.
 UNIT_WORDS = {"ep": "epochs", "ba": "batches", "sp": "samples", "tok": "tokens", "dur": "of the run",
               "iter": "iterations", "sec": "seconds"}
 _TIME = re.compile(r"^\s*(.+?)\s*(iter|ep|ba|sp|tok|dur|sec)\s*$", re.I)
-_WALL_CLOCK = re.compile(r"^\s*(\d+h)?(\d+m)?(\d+s)?\s*$", re.I)
 # llm-foundry / Composer schedulers that check their units at the first step
 WARMUP_SCHEDULERS = {"cosine_with_warmup", "linear_decay_with_warmup", "constant_with_warmup",
                      "polynomial_with_warmup"}
@@ -55,9 +54,10 @@ _MARKERS = {"global_train_batch_size", "device_train_microbatch_size", "device_e
             "eval_first", "save_interval", "console_log_interval", "eval_subset_num_batches"}
 
 
-@dataclass(frozen=True)
-class Time:
-    """A Composer time as written: amount, Composer unit, dotted key, and whether it was a bare number."""
+class Time(NamedTuple):
+    """A Composer time as written: amount, Composer unit, dotted key, and whether it was a bare number.
+    Immutable; a NamedTuple, built per key without the __setattr__ call per field a frozen dataclass
+    makes."""
 
     value: float
     unit: str
@@ -75,19 +75,14 @@ class Time:
 
 def parse_time(value: Any, default_unit: Optional[str], path: KeyPath) -> Optional[Time]:
     """A Composer time string, or a bare number in `default_unit`; None when Composer would refuse it
-    or steplint cannot tell (interpolations, `auto`)."""
+    or steplint cannot tell (interpolations, `auto`, wall-clock times such as `1h30m`, which name no
+    unit of the run)."""
     if isinstance(value, bool) or value is None:
         return None
-    number = to_number(value)
-    if number is not None:
-        return Time(number, default_unit, path, bare=True) if default_unit else None
-    if not isinstance(value, str):
-        return None
-    if _WALL_CLOCK.match(value) and value.strip():
-        return None  # wall-clock time (`1h30m`): not convertible to steps
-    match = _TIME.match(value)
-    if not match:
-        return None
+    match = _TIME.match(value) if isinstance(value, str) else None  # a number never ends with a unit
+    if match is None:
+        number = to_number(value)
+        return Time(number, default_unit, path, bare=True) if number is not None and default_unit else None
     amount = to_number(match.group(1))
     if amount is None:
         try:
@@ -97,9 +92,9 @@ def parse_time(value: Any, default_unit: Optional[str], path: KeyPath) -> Option
     return Time(amount, match.group(2).lower(), path)
 
 
-@dataclass(frozen=True)
-class ComposerSettings:
-    """What the Composer rules read (SL501-SL505)."""
+class ComposerSettings(NamedTuple):
+    """What the Composer rules read (SL501-SL505). Immutable; a NamedTuple: one is built per config,
+    and a frozen dataclass sets each field with __setattr__."""
 
     max_duration: Optional[Time] = None
     t_warmup: Optional[Time] = None
@@ -238,15 +233,7 @@ class Composer(Dialect):
         if not isinstance(seq, int):
             model = section("model")
             seq = to_number(model.get("max_seq_len"))
-        semantics = Semantics(
-            "Composer / llm-foundry: one optimizer step per batch of global_train_batch_size (split into "
-            "microbatches), per-rank batch = global / world size; save and eval also at the end of training",
-            batch_is_global=True,
-            tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
-            warmup_rounding="floor",
-            final_events=("checkpoint", "eval"),
-            ruled_out=tuple(ruled_out),
-        )
+        semantics = _semantics(seq if isinstance(seq, int) and seq > 0 else None, tuple(ruled_out))
         return b.build(semantics, ComposerSettings(**settings))
 
     def _adapt_hydra(self, data: dict, d: dict, root: KeyPath) -> Adapted:
@@ -322,6 +309,20 @@ class Composer(Dialect):
                 continue
             settings[arg] = time
             self._duration(b, field, time)
+
+
+@lru_cache(maxsize=64)
+def _semantics(tokens_per_sample: Optional[int], ruled_out: tuple[str, ...]) -> Semantics:
+    """How Composer / llm-foundry counts (Semantics is frozen: configs that count alike share one)."""
+    return Semantics(
+        "Composer / llm-foundry: one optimizer step per batch of global_train_batch_size (split into "
+        "microbatches), per-rank batch = global / world size; save and eval also at the end of training",
+        batch_is_global=True,
+        tokens_per_sample=tokens_per_sample,
+        warmup_rounding="floor",
+        final_events=("checkpoint", "eval"),
+        ruled_out=ruled_out,
+    )
 
 
 def converted(time: Time, max_duration: Time, batches_per_epoch: Optional[int]) -> tuple[Optional[float], str]:

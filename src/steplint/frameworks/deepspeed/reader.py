@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...named_files import read_named
 from ...units import Unit, to_number
@@ -38,10 +37,14 @@ NOT_DEEPSPEED = {"num_layers", "hidden_size", "num_attention_heads", "seq_length
                  "pipe_parallel_size", "model_parallel_size", "max_position_embeddings", "tokenizer_type"}
 SCHEDULERS_WITH_TOTAL = ("WarmupDecayLR", "WarmupCosineLR")
 WARMUP_DEFAULT = 1000
+SEMANTICS = Semantics(name="DeepSpeed: train_batch_size = micro-batch × accumulation × world size (asserted at "
+                           "deepspeed.initialize); scheduler stepped every optimizer step")
 
 
-@dataclass(frozen=True)
-class DSValue:
+class DSValue(NamedTuple):
+    """One value of the file (immutable; a NamedTuple, built per key without the __setattr__ call per
+    field a frozen dataclass makes)."""
+
     value: Any  # an int/float, "auto", or text steplint cannot read
     key: str  # dotted key path in the DeepSpeed file
 
@@ -55,9 +58,8 @@ class DSValue:
         return number if number is not None and math.isfinite(number) else None
 
 
-@dataclass(frozen=True)
-class DeepSpeedConfig:
-    """The time-related values of one DeepSpeed config."""
+class DeepSpeedConfig(NamedTuple):
+    """The time-related values of one DeepSpeed config (immutable, like DSValue)."""
 
     where: str  # how messages name the file ("ds_z3_config.json")
     micro: Optional[DSValue] = None
@@ -71,34 +73,40 @@ class DeepSpeedConfig:
     gradient_clipping: Optional[DSValue] = None
 
 
-@dataclass(frozen=True)
-class DSSettings:
+class DSSettings(NamedTuple):
     """What the DeepSpeed rules read from a standalone DeepSpeed file. The DeepSpeed rules also run on
-    a Trainer config, whose settings give the DeepSpeed file it points to under the same names."""
+    a Trainer config, whose settings give the DeepSpeed file it points to under the same names.
+    Immutable, like DSValue."""
 
     deepspeed: DeepSpeedConfig
     deepspeed_key: Optional[str] = None  # where a Trainer config names the file; None: this file
 
 
 def parse(data: dict, where: str, prefix: str = "") -> DeepSpeedConfig:
-    def value(*path: str) -> Optional[DSValue]:
-        node: Any = data
-        for part in path:
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        if node is None or isinstance(node, (dict, list)):
-            return None
-        return DSValue(node, ".".join(((prefix,) if prefix else ()) + path))
-
-    scheduler = value("scheduler", "type")
+    lead = f"{prefix}." if prefix else ""
+    root = data if isinstance(data, dict) else {}
+    scheduler, optimizer = root.get("scheduler"), root.get("optimizer")
+    scheduler_params = scheduler.get("params") if isinstance(scheduler, dict) else None
+    optimizer_params = optimizer.get("params") if isinstance(optimizer, dict) else None
+    in_scheduler = f"{lead}scheduler.params."
     return DeepSpeedConfig(
-        where=where, micro=value("train_micro_batch_size_per_gpu"), accumulation=value("gradient_accumulation_steps"),
-        train_batch=value("train_batch_size"), scheduler=scheduler,
-        warmup_num_steps=value("scheduler", "params", "warmup_num_steps"),
-        total_num_steps=value("scheduler", "params", "total_num_steps"),
-        warmup_max_lr=value("scheduler", "params", "warmup_max_lr"),
-        optimizer_lr=value("optimizer", "params", "lr"), gradient_clipping=value("gradient_clipping"))
+        where=where, micro=_value(root, "train_micro_batch_size_per_gpu", lead),
+        accumulation=_value(root, "gradient_accumulation_steps", lead),
+        train_batch=_value(root, "train_batch_size", lead), scheduler=_value(scheduler, "type", f"{lead}scheduler."),
+        warmup_num_steps=_value(scheduler_params, "warmup_num_steps", in_scheduler),
+        total_num_steps=_value(scheduler_params, "total_num_steps", in_scheduler),
+        warmup_max_lr=_value(scheduler_params, "warmup_max_lr", in_scheduler),
+        optimizer_lr=_value(optimizer_params, "lr", f"{lead}optimizer.params."),
+        gradient_clipping=_value(root, "gradient_clipping", lead))
+
+
+def _value(block: Any, name: str, block_path: str) -> Optional[DSValue]:
+    """block[name] as a DSValue keyed `block_path + name`; None when the block or the value is
+    absent, null, or not a single value."""
+    value = block.get(name) if isinstance(block, dict) else None
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return DSValue(value, block_path + name)
 
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -134,25 +142,26 @@ class DeepSpeed(Dialect):
     def adapt(self, data: dict, source: Source) -> Adapted:
         config = parse(data, os.path.basename(source.path) if source.path else "DeepSpeed config")
         b = RunBuilder(strict=False, framework="DeepSpeed")
+        auto = []  # the batch triple's keys written "auto"
         for field_name, ds_value in (("train_loader.batch_size", config.micro),
                                      ("gradient_accumulation", config.accumulation),
                                      ("global_batch_size", config.train_batch)):
-            if ds_value is not None and not ds_value.auto:
+            if ds_value is None:
+                continue
+            if ds_value.auto:
+                auto.append(ds_value.key)
+            else:
                 b.count(field_name, ds_value.value, tuple(ds_value.key.split(".")))
         if config.scheduler is not None and isinstance(config.scheduler.value, str):
             b.name("schedule.name", config.scheduler.value, ("scheduler", "type"))
             b.name("schedule.stepped_per", "step", ())
-        auto = [v.key for v in (config.micro, config.accumulation, config.train_batch) if v is not None and v.auto]
         if auto:
             b.assumptions.append(f"{', '.join(auto)} = auto: filled in by the Hugging Face Trainer or accelerate at "
                                  "launch")
         if config.train_batch is not None and config.accumulation is None and not config.train_batch.auto:
             b.assumptions.append("gradient_accumulation_steps derived by DeepSpeed at launch: train_batch_size // "
                                  "micro-batch // world size")
-        semantics = Semantics(
-            name="DeepSpeed: train_batch_size = micro-batch × accumulation × world size (asserted at "
-                 "deepspeed.initialize); scheduler stepped every optimizer step")
-        return b.build(semantics, DSSettings(config))
+        return b.build(SEMANTICS, DSSettings(config))
 
 
 def _is_ds_block(value: Any) -> bool:

@@ -25,34 +25,53 @@ write are used: detectron2's built-in defaults (MAX_ITER 40000, STEPS (30000,), 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath
 from ...named_files import BaseChain
 from ...units import Unit, to_number
-from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find, value_at
+from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 TOP_KEYS = {"MODEL", "SOLVER", "INPUT", "DATASETS", "DATALOADER", "TEST", "OUTPUT_DIR", "VERSION", "SEED",
             "CUDNN_BENCHMARK", "VIS_PERIOD", "GLOBAL"}
 
+SEMANTICS = Semantics(
+    "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
+    "(drop_last), final checkpoint and evaluation at MAX_ITER",
+    batch_is_global=True, final_events=("checkpoint", "eval"))
 
-@dataclass(frozen=True)
-class Detectron2Settings:
+
+class Detectron2Settings(NamedTuple):
+    """What the Detectron2 rules read. Immutable; a NamedTuple: one is built per config, and a frozen
+    dataclass sets each field with __setattr__."""
+
     ims_per_batch: Optional[int] = None
     ims_key: Optional[str] = None
     reference_world_size: Optional[int] = None
     reference_key: Optional[str] = None
 
 
+_LITERAL_NAMES = {"True", "False", "None"}
+
+
 def _literal(value: Any) -> Any:
-    """yacs reads strings such as "(60000, 80000)" with literal_eval."""
+    """yacs reads strings such as "(60000, 80000)" with literal_eval [yacs config.py
+    _decode_cfg_value], and keeps the text it refuses. A name (`WarmupMultiStepLR`) other than
+    True, False and None is always refused, so it is kept without compiling it."""
     if isinstance(value, str):
+        text = value.strip()
+        if text.isidentifier() and text not in _LITERAL_NAMES:
+            return value
         try:
-            return ast.literal_eval(value.strip())
+            return ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return value
     return value
+
+
+def _section(tree: dict, name: str) -> dict:
+    value = tree.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 class Detectron2(Dialect):
@@ -84,14 +103,15 @@ class Detectron2(Dialect):
         b.assumptions.extend(bases.notes)
         settings: dict[str, Any] = {}
 
-        def where(*path: str) -> tuple[KeyPath, Optional[str]]:
+        # Every value read is a key of one section (SOLVER, TEST).
+        def where(section: str, key: str) -> tuple[KeyPath, Optional[str]]:
             """The key in this file, or its `_BASE_` line when only a base file sets it."""
-            if find(data, path) is None:
-                return ("_BASE_",), f"{'.'.join(path)} from {data.get('_BASE_')}"
-            return tuple(path), None
+            if key not in _section(data, section):
+                return ("_BASE_",), f"{section}.{key} from {data.get('_BASE_')}"
+            return (section, key), None
 
-        def get(*path: str) -> Any:
-            return _literal(value_at(merged, *path))
+        def get(section: str, key: str) -> Any:
+            return _literal(_section(merged, section).get(key))
 
         max_iter = get("SOLVER", "MAX_ITER")
         if to_number(max_iter) is not None:
@@ -130,8 +150,4 @@ class Detectron2(Dialect):
                                  f"numbers here hold on {reference} ranks")
         if bases.files:
             b.assumptions.append("merged with _BASE_ " + " <- ".join(bases.files))
-        semantics = Semantics(
-            "Detectron2: iterations = optimizer steps on IMS_PER_BATCH images across ranks, infinite sampler "
-            "(drop_last), final checkpoint and evaluation at MAX_ITER",
-            batch_is_global=True, final_events=("checkpoint", "eval"))
-        return b.build(semantics, Detectron2Settings(**settings))
+        return b.build(SEMANTICS, Detectron2Settings(**settings))

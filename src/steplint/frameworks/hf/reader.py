@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Optional
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple, Optional
 
 from ...findings import Missing
 from ...loading import KeyPath, format_key_path
@@ -104,6 +104,11 @@ TYPED_FIELDS: dict[str, tuple[str, str, Optional[tuple[tuple[str, str], ...]]]] 
                              "value') when training starts", None),
 }
 
+# Written settings the Hugging Face rules read (besides those the mapping notes with their defaults).
+RULE_SETTINGS = ("load_best_model_at_end", "save_total_limit", "streaming", "metric_for_best_model", "learning_rate",
+                 "max_grad_norm", "eval_strategy", "evaluation_strategy", "eval_steps", "save_steps", "warmup_steps",
+                 "warmup_ratio", "lr_scheduler_type", "do_eval", "val_size", "eval_dataset")
+
 # what argparse's string_to_bool (TRL) converts; as text, TrainingArguments keeps it
 _BOOL_WORDS = {"yes", "no", "true", "false", "t", "f", "y", "n", "1", "0"}
 
@@ -123,12 +128,16 @@ class HFVersion:
     def known(self) -> bool:
         return self.source != "assumed"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return ".".join(str(n) for n in self.numbers[:2])
 
+    @cached_property
+    def _padded(self) -> tuple[int, ...]:
+        return _pad(self.numbers)
+
     def at_least(self, *version: int) -> bool:
-        return _pad(self.numbers) >= _pad(version)
+        return self._padded >= _pad(version)
 
     def describe(self) -> str:
         if self.source == "assumed":
@@ -161,17 +170,31 @@ def _installed(package: str) -> Optional[str]:
 
 def transformers_version(source: Source) -> HFVersion:
     given = source.version("transformers")
-    if given is not None and parse_version(given):
-        return HFVersion(parse_version(given), "--framework-version")
-    installed = _installed("transformers")
-    if installed is not None and parse_version(installed):
-        return HFVersion(parse_version(installed), "installed")
-    return HFVersion(NEWEST, "assumed")
+    version = _version(given, "--framework-version") if given is not None else None
+    if version is None:
+        installed = _installed("transformers")
+        version = _version(installed, "installed") if installed is not None else None
+    return version or _version(None, "assumed")
+
+
+@lru_cache(maxsize=16)
+def _version(text: Optional[str], source: str) -> Optional[HFVersion]:
+    """The version `text` names (None: the newest), or None when it names none. Cached: every config
+    of a run shares one HFVersion (and what it caches)."""
+    numbers = NEWEST if text is None else parse_version(text)
+    return HFVersion(numbers, source) if numbers else None
 
 
 def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
     """How the Trainer of transformers version `v` counts [trainer.py set_initial_training_values,
     _inner_training_loop; trainer_callback.py DefaultFlowCallback]; `extra` adds dialect settings."""
+    return _trainer_semantics(name, v, tuple(sorted(extra.items())))
+
+
+@lru_cache(maxsize=256)
+def _trainer_semantics(name: str, v: "HFVersion", extra: tuple[tuple[str, Any], ...]) -> Semantics:
+    """Semantics is frozen (and the settings in `extra` are hashable values, a Duration too): configs
+    that count alike share one."""
     return Semantics(
         name=f"{name}, {v.describe()}",
         accumulation_rounding="ceil" if v.at_least(4, 52) else "floor",
@@ -180,7 +203,7 @@ def trainer_semantics(name: str, v: "HFVersion", **extra: Any) -> Semantics:
         sharding="accelerate",
         final_events=("checkpoint", "eval") if v.at_least(5, 4) else ("checkpoint",),
         epoch_end_events=True,
-        **extra,
+        **dict(extra),
     )
 
 
@@ -201,20 +224,22 @@ def map_run_length(b: RunBuilder, data: dict, epochs_key: str, default_epochs: f
 
 # ---------------------------------------------------------------------------------------- settings
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
+    """One setting the rules read. Immutable like a frozen dataclass; a NamedTuple because a reader
+    builds one per key, and a frozen dataclass costs a __setattr__ call per field."""
+
     value: Any
     key: str  # dotted key path in the config
     written: bool = True  # False = the framework's default
 
 
-@dataclass(frozen=True)
-class HFSettings:
-    """What the Hugging Face rules read that the canonical model has no place for."""
+class HFSettings(NamedTuple):
+    """What the Hugging Face rules read that the canonical model has no place for. Immutable; a
+    NamedTuple: one is built per config, and a frozen dataclass sets each field with __setattr__."""
 
     flavour: str  # "Hugging Face Trainer", "TRL", "LLaMA-Factory", "axolotl"
     version: HFVersion
-    values: dict = field(default_factory=dict)  # setting name -> Setting
+    values: dict  # setting name -> Setting
     # The warmup HF computes with get_warmup_steps (what DeepSpeed "auto" gets), whatever the
     # scheduler does with it.
     warmup: Optional[Duration] = None
@@ -272,10 +297,9 @@ def _online_rl(data: dict) -> Optional[str]:
 
 
 def flavour_of(data: dict) -> str:
-    keys = set(data)
-    if len(keys & LLAMA_FACTORY_KEYS) >= 2:
+    if len(data.keys() & LLAMA_FACTORY_KEYS) >= 2:
         return "LLaMA-Factory"
-    if keys & TRL_KEYS:
+    if data.keys() & TRL_KEYS:
         return "TRL"
     return "Hugging Face Trainer"
 
@@ -322,11 +346,14 @@ class _Reader:
 
     def note(self, name: str, default: Any = None) -> Optional[Setting]:
         """Remember a setting (written, or the framework's default) for the rules."""
-        if name in self.data and self.data[name] is not None:
-            self.values[name] = Setting(self.data[name], name)
+        value = self.data.get(name)
+        if value is not None:
+            setting = self.values[name] = Setting(value, name)
         elif default is not None:
-            self.values[name] = Setting(default, name, written=False)
-        return self.values.get(name)
+            setting = self.values[name] = Setting(default, name, written=False)
+        else:
+            return self.values.get(name)
+        return setting
 
     def invalid(self, name: str, message: str) -> None:
         self.b.problems.append(Problem(INVALID_VALUE, message, (name,)))
@@ -342,7 +369,7 @@ class _Reader:
         # Text that looks like a number is wrong only for a file HfArgumentParser certainly reads: one
         # with a key no other tool uses (kohya_ss GUI presets share logging_dir and max_grad_norm,
         # and its GUI converts "1" itself).
-        certain = bool(UNMISTAKABLE_KEYS & set(data))
+        certain = bool(data.keys() & UNMISTAKABLE_KEYS)
         for name, (expected, failure, needs) in TYPED_FIELDS.items():
             value = data.get(name)
             if value is None or isinstance(value, (bool, int, float)):
@@ -388,12 +415,10 @@ class _Reader:
         self._save()
         self._eval()
         self._logging()
-        for name in ("load_best_model_at_end", "save_total_limit", "streaming", "metric_for_best_model",
-                     "learning_rate", "max_grad_norm", "eval_strategy", "evaluation_strategy", "eval_steps",
-                     "save_steps", "warmup_steps", "warmup_ratio", "lr_scheduler_type", "do_eval", "val_size",
-                     "eval_dataset"):
-            if name not in self.values:
-                self.note(name)
+        data, values = self.data, self.values
+        for name in RULE_SETTINGS:
+            if name not in values and data.get(name) is not None:
+                values[name] = Setting(data[name], name)  # as written (note() without a default)
         ds, ds_key, ds_note = _deepspeed(self.data, self.source)
         if ds_note:
             b.assumptions.append(ds_note)
@@ -503,7 +528,7 @@ class _Reader:
         b.name("schedule.stepped_per", "step", ())
         if self.warmup is not None and str(name).lower() not in WARMUP_FREE_SCHEDULERS:
             w = self.warmup
-            b.duration("schedule.warmup", {"value": w.value, "unit": w.unit.value}, (w.key,), w.unit, note=w.note)
+            b.duration("schedule.warmup", w.value, (w.key,), w.unit, note=w.note)
         elif self.warmup is not None or all(_zero_or_unset(self.data.get(k)) for k in ("warmup_steps", "warmup_ratio")):
             self.ruled_out.append("warmup")  # a scheduler without warmup, or none written: the LR starts at its peak
 
@@ -531,7 +556,7 @@ class _Reader:
         if number <= 0:
             return
         if number < 1:
-            self.b.duration(field_name, {"value": number, "unit": "dur"}, key, Unit.DUR, note=note)
+            self.b.duration(field_name, number, key, Unit.DUR, note=note)
         else:
             self.b.duration(field_name, int(number), key, Unit.STEP, note=note)
 
@@ -555,7 +580,7 @@ class _Reader:
         if strategy == "steps":
             self._interval("checkpoint", "save_steps", 500, "save_strategy")
         elif strategy == "epoch":
-            self.b.duration("checkpoint", {"value": 1, "unit": "epoch"}, ("save_strategy",), Unit.EPOCH)
+            self.b.duration("checkpoint", 1, ("save_strategy",), Unit.EPOCH)
         elif strategy == "no":
             self.ruled_out.append("checkpoint")
 
@@ -584,13 +609,13 @@ class _Reader:
                 source = "logging_steps" if logging is not None else None
                 if fallback and fallback > 0:
                     unit = Unit.DUR if fallback < 1 else Unit.STEP
-                    self.b.duration("eval", {"value": fallback if fallback < 1 else int(fallback), "unit": unit.value},
+                    self.b.duration("eval", fallback if fallback < 1 else int(fallback),
                                     (source,) if source else ((name,) if name in self.data else ()), unit,
                                     note="eval_steps unset: transformers uses logging_steps")
             else:
                 self._interval("eval", "eval_steps", None, name)
         elif strategy == "epoch":
-            self.b.duration("eval", {"value": 1, "unit": "epoch"}, (name,), Unit.EPOCH)
+            self.b.duration("eval", 1, (name,), Unit.EPOCH)
         elif strategy == "no" and self.data.get("eval_on_start") in (None, False):  # eval_on_start: one at step 0
             self.ruled_out.append("eval")
         if strategy in ("steps", "epoch"):
@@ -609,7 +634,7 @@ class _Reader:
         if strategy == "steps":
             self._interval("logging", "logging_steps", self._logging_default(), "logging_strategy")
         elif strategy == "epoch":
-            self.b.duration("logging", {"value": 1, "unit": "epoch"}, ("logging_strategy",), Unit.EPOCH)
+            self.b.duration("logging", 1, ("logging_strategy",), Unit.EPOCH)
         elif strategy == "no" and self.data.get("logging_first_step") in (None, False):  # that one logs step 1
             self.ruled_out.append("logging")
 

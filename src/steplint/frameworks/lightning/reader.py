@@ -38,7 +38,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath, format_key_path
 from ...units import Unit, to_number
@@ -75,9 +75,9 @@ _CHECKPOINT_CLASS = re.compile(r"ModelCheckpoint$")
 HORIZON_ARGS = ("T_max", "total_steps", "total_iters", "T_0")
 
 
-@dataclass(frozen=True)
-class CheckpointSettings:
-    """One ModelCheckpoint callback [S-PL callbacks/model_checkpoint.py]."""
+class CheckpointSettings(NamedTuple):
+    """One ModelCheckpoint callback [S-PL callbacks/model_checkpoint.py]. Immutable; a NamedTuple,
+    built per callback without the __setattr__ call per field a frozen dataclass makes."""
 
     key: str  # dotted key of the callback (its init args)
     every_n_train_steps: Optional[int] = None  # as written; 0 = no step trigger
@@ -121,9 +121,10 @@ class NemoSched:
     min_lr: Optional[float] = None
 
 
-@dataclass(frozen=True)
-class LightningSettings:
-    """The Trainer arguments Lightning's own rules and the cadence simulation need."""
+class LightningSettings(NamedTuple):
+    """The Trainer arguments Lightning's own rules and the cadence simulation need. Immutable; a
+    NamedTuple: one is built per config, and a frozen dataclass sets each of its 24 fields with
+    __setattr__."""
 
     flavour: str  # "cli", "hydra" or "nemo"
     trainer_key: Optional[str] = None  # "trainer" or "fit.trainer"; None = no trainer block in the file
@@ -263,7 +264,7 @@ class _Reader:
         # A file without class_path may still be a LightningCLI one: only a Hydra defaults list or
         # `_target_` says OmegaConf for certain.
         hydra = flavour == "nemo" or flavour == "hydra" and (
-            isinstance(data.get("defaults"), list) or any(k == "_target_" for _, k, _ in walk(data, 5000)))
+            isinstance(data.get("defaults"), list) or bool(walk(data, 5000, keys=("_target_",))))
         self.b = RunBuilder(strict=False, framework="NeMo" if flavour == "nemo" else "PyTorch Lightning",
                             yaml_loader="omegaconf" if hydra else "pyyaml")
         self.s: dict[str, Any] = {"flavour": flavour}
