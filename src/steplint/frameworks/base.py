@@ -82,7 +82,7 @@ class Adapted:
     semantics: Semantics
     assumptions: list[str] = field(default_factory=list)
     # What the framework's own rules read that the canonical run has no place for: the framework's
-    # settings value (a frozen dataclass of its package), None for frameworks without rules.
+    # settings value (an immutable record of its package), None for frameworks without rules.
     settings: Optional[object] = None
     # How the framework loads the file: "pyyaml" (yaml.safe_load, json: a key written twice keeps
     # its last value, silently) or "omegaconf" (OmegaConf.load refuses it: ConstructorError).

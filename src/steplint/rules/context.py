@@ -18,7 +18,7 @@ class RuleContext:
     run: TrainingRun
     plan: Plan
     semantics: Semantics
-    # The framework's own settings (its package's frozen settings dataclass): read by that
+    # The framework's own settings (an immutable record of its package): read by that
     # framework's rules, which run only on the documents it read and only when it has settings.
     settings: Any = None
 
