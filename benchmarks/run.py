@@ -238,6 +238,21 @@ def summarize(samples: list[dict]) -> dict:
 # ----------------------------------------------------------------------------------------------
 # environment
 
+def one_per_dialect(corpus: str, target_dir: str) -> int:
+    """Copies the first file of each dialect of a generated corpus: the start-up baseline of the
+    per-file cost (it imports the framework packages the whole corpus makes steplint import, as they
+    load lazily). Returns how many files."""
+    seen: set[str] = set()
+    with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["dialect"] not in seen:
+                seen.add(row["dialect"])
+                target = os.path.join(target_dir, row["file"])
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(os.path.join(corpus, row["file"]), target)
+    return len(seen)
+
+
 def run_quiet(argv: list[str], **kw) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True, **kw).stdout
 
@@ -374,19 +389,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         _, text = generate.generic(random.Random(7), None)
         with open(one, "w", encoding="utf-8") as fh:
             fh.write(text)
-        # The start-up baseline of the per-file cost: one file of each generated dialect, so that it
-        # imports the framework packages the whole corpus makes steplint import (they load lazily).
         start_dir = os.path.join(work, "one-per-dialect")
-        start_files = 0
-        with open(os.path.join(corpora[main_size], "MANIFEST.tsv"), encoding="utf-8") as fh:
-            seen = set()
-            for row in list(csv.DictReader(fh, delimiter="\t")):
-                if row["dialect"] not in seen:
-                    seen.add(row["dialect"])
-                    target = os.path.join(start_dir, row["file"])
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    shutil.copyfile(os.path.join(corpora[main_size], row["file"]), target)
-                    start_files += 1
+        start_files = one_per_dialect(corpora[main_size], start_dir)
         print(f"generated in {time.perf_counter() - t0:.0f}s", flush=True)
 
         def st(target: str, *extra: str) -> list[str]:
