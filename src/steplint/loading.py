@@ -263,13 +263,18 @@ def _lossy(raw: bytes) -> str:
 def _glimpse(path: str, text: str) -> Any:
     """The first mapping `text` holds, read as far as it parses, every character YAML refuses read
     as U+FFFD: what says whether a file steplint cannot check is a training config at all."""
-    source = _UNPRINTABLE.sub("\ufffd", json_source(text) if _is_json(path) else text)
+    builder = _read_as_far_as_it_goes(_UNPRINTABLE.sub("\ufffd", json_source(text) if _is_json(path) else text))
+    return next((d.data for d in builder.documents if isinstance(d.data, dict)), None) or builder.partial()
+
+
+def _read_as_far_as_it_goes(source: str) -> _TreeBuilder:
+    """The tree builder after reading `source` up to its end, a limit or a syntax error."""
     builder = _TreeBuilder()
     try:
         builder.run(source)
     except (_Abort, yaml.YAMLError, ValueError, RecursionError, MemoryError):
         pass
-    return next((d.data for d in builder.documents if isinstance(d.data, dict)), None) or builder.partial()
+    return builder
 
 
 def _is_json(path: str) -> bool:
@@ -340,9 +345,9 @@ _PLAIN_JSON_BYTES = 256 * 1024
 
 def _load_plain_json(path: str, text: str) -> Optional[LoadedFile]:
     """A .json file that is plain JSON, read as the frameworks read it (json.load: `1e-5` is a
-    number, where a YAML reader keeps the text), at json's speed; its positions are found by the
-    YAML reader only when a finding asks for one. None when it is not plain JSON (comments, JSON5,
-    a syntax error) or too large or deep for that shortcut: the YAML reader then reads it."""
+    number, where a YAML reader keeps the text), at json's speed; its positions are found from its
+    tokens (json_marks) only when a finding asks for one. None when it is not plain JSON (comments,
+    JSON5, a syntax error) or too large or deep for that shortcut: the YAML reader then reads it."""
     if len(text) > _PLAIN_JSON_BYTES or text.count("{") + text.count("[") > MAX_DEPTH:
         return None
     names: set[str] = set()
@@ -363,28 +368,20 @@ def _load_plain_json(path: str, text: str) -> Optional[LoadedFile]:
     nodes = _count_values(data)
     if nodes >= MAX_EXPANDED_NODES // 2:
         return None  # near the limit on values: the YAML reader, which enforces it, decides
-    yaml_read: list[_TreeBuilder] = []
-
-    def read_as_yaml() -> _TreeBuilder:
-        if not yaml_read:
-            builder = _TreeBuilder()
-            try:
-                builder.run(json_source(text))
-            except (_Abort, yaml.YAMLError, ValueError, RecursionError, MemoryError):
-                pass
-            yaml_read.append(builder)
-        return yaml_read[0]
+    if duplicated:  # the YAML reader says where each copy is written (SL002)
+        builder = _read_as_far_as_it_goes(json_source(text))
+        marks = builder.documents[0].marks if builder.documents else {}
+        problems = [p for p in builder.problems if p.code == DUPLICATE_KEY]
+        return LoadedFile(path, text, [Document(data, marks, None, nodes, "${" in text)], problems)
 
     def locate() -> dict[KeyPath, tuple[int, int, int, int]]:
-        marks = None if duplicated else json_marks(text)
-        if marks is None:
-            documents = read_as_yaml().documents
+        marks = json_marks(text)
+        if marks is None:  # line breaks only YAML counts
+            documents = _read_as_far_as_it_goes(json_source(text)).documents
             marks = documents[0].marks if documents else {}
         return marks
 
-    document = Document(data, None, None if duplicated else names, nodes, "${" in text, locate)
-    problems = [p for p in read_as_yaml().problems if p.code == DUPLICATE_KEY] if duplicated else []
-    return LoadedFile(path, text, [document], problems)
+    return LoadedFile(path, text, [Document(data, None, names, nodes, "${" in text, locate)], [])
 
 
 # A token of plain JSON (group 1): a string, a bracket, a number or literal, with the separators and
@@ -406,8 +403,8 @@ class _JsonOpen:
 
 def json_marks(text: str) -> Optional[dict[KeyPath, tuple[int, int, int, int]]]:
     """The marks the YAML reader records for plain JSON without duplicate keys (each key's, each list
-    item's, the root's), found by one pass over its tokens: a fraction of a YAML parse. None for
-    line breaks only YAML counts."""
+    item's, the root's), found by one pass over its tokens: about half a YAML parse's time. None
+    for line breaks only YAML counts."""
     if _OTHER_BREAKS.search(text):
         return None
     marks: dict[KeyPath, tuple[int, int, int, int]] = {}

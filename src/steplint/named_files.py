@@ -49,21 +49,21 @@ def read_named(path: str) -> NamedFile:
     if found is not None:
         _cache.move_to_end(key)
         return found
-    found = _read(path, path)
+    found = _read(path)
     _cache[key] = found
     if len(_cache) > _CACHE_ENTRIES:
         _cache.popitem(last=False)
     return found
 
 
-def _read(real: str, shown: str) -> NamedFile:
-    raw = read_regular_file(real, MAX_NAMED_FILE_BYTES)
+def _read(path: str) -> NamedFile:
+    raw = read_regular_file(path, MAX_NAMED_FILE_BYTES)
     if raw is None:
-        why = "is not a readable regular file" if os.path.exists(real) else "not found next to the config"
+        why = "is not a readable regular file" if os.path.exists(path) else "not found next to the config"
         return NamedFile(problem=why)
     if len(raw) > MAX_NAMED_FILE_BYTES:
         return NamedFile(problem=f"is larger than {MAX_NAMED_FILE_BYTES // 2**20} MiB: not read")
-    loaded = load_bytes(shown, raw)
+    loaded = load_bytes(path, raw)
     if any(p.code in ("SL001", "SL005") for p in loaded.problems):
         return NamedFile(problem="does not parse: not read")
     document = loaded.documents[0] if loaded.documents else None

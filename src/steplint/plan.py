@@ -130,7 +130,7 @@ class Semantics:
                 object.__setattr__(self, name, mode(value))  # ValueError on an unknown mode
         for name in ("final_events", "ruled_out"):
             events = getattr(self, name)
-            if events and not all(type(e) is Event for e in events) or type(events) is not tuple:
+            if type(events) is not tuple or not all(type(e) is Event for e in events):
                 object.__setattr__(self, name, tuple(Event(e) for e in events))
 
     @property

@@ -136,15 +136,15 @@ def _candidates(data: dict, loaded: Optional[Document]) -> tuple[list[tuple[int,
     """(position in the index, dialect) of the dialects whose triggers the document's key names
     meet, in index order; and of those asked of every document."""
     entries, by_trigger, always = _index()
+    asked_always = [(p, dialect(entries[p].dialect)) for p in sorted(always)]
     if loaded is not None and loaded.key_names is not None:
         keys = loaded.key_names
     elif (loaded.nodes if loaded is not None else 0) <= _WALK_LIMIT:
         keys = key_names(data)
     else:  # a tree too large to walk whole: every dialect is asked
-        return [(p, dialect(e.dialect)) for p, e in enumerate(entries) if p not in always], \
-            [(p, dialect(entries[p].dialect)) for p in sorted(always)]
+        return [(p, dialect(e.dialect)) for p, e in enumerate(entries) if p not in always], asked_always
     met = set().union(*(by_trigger[key] for key in by_trigger.keys() & keys))
-    return [(p, dialect(entries[p].dialect)) for p in sorted(met)], [(p, dialect(entries[p].dialect)) for p in sorted(always)]
+    return [(p, dialect(entries[p].dialect)) for p in sorted(met)], asked_always
 
 
 def detect(data: object, forced: Optional[str] = None, extra: tuple[Dialect, ...] = (),

@@ -21,7 +21,7 @@ transformers version handled as in the hf-trainer dialect.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from ...model import Duration
 from ...units import Unit

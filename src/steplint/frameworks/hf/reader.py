@@ -415,10 +415,9 @@ class _Reader:
         self._save()
         self._eval()
         self._logging()
-        data, values = self.data, self.values
         for name in RULE_SETTINGS:
-            if name not in values and data.get(name) is not None:
-                values[name] = Setting(data[name], name)  # as written (note() without a default)
+            if name not in self.values:
+                self.note(name)
         ds, ds_key, ds_note = _deepspeed(self.data, self.source)
         if ds_note:
             b.assumptions.append(ds_note)
