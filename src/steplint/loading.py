@@ -211,6 +211,16 @@ def decode(raw: bytes) -> tuple[str | None, str | None]:
         return None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8"
 
 
+def file_id(path: str) -> Optional[tuple[int, int]]:
+    """(device, inode): the same file under any name, for one stat call (realpath costs one per
+    path component); None when there is no such file."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def read_regular_file(path: str, limit: int) -> Optional[bytes]:
     """Up to `limit` + 1 bytes of a regular file (links followed), for a file another config names
     (`_BASE_`, `deepspeed:`); None for anything else. A FIFO or device named there (`/dev/stdin`)

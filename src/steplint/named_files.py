@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .interpolation import Budget, resolve
-from .loading import Document, load_bytes, read_regular_file
+from .loading import Document, file_id, load_bytes, read_regular_file
 
 MAX_NAMED_FILE_BYTES = 4 * 1024 * 1024
 _CACHE_ENTRIES = 64  # files a run keeps; past that the least recently used is read again
@@ -26,16 +26,6 @@ class NamedFile:
 
 
 _cache: "OrderedDict[tuple, NamedFile]" = OrderedDict()
-
-
-def file_id(path: str) -> Optional[tuple[int, int]]:
-    """(device, inode): the same file under any name, for one stat call (realpath costs one per
-    path component); None when there is no such file."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return st.st_dev, st.st_ino
 
 
 def read_named(path: str) -> NamedFile:

@@ -9,8 +9,7 @@ import sys
 from typing import Iterator, Optional
 
 from .discover import EXTENSIONS, MissingPath, discover
-from .loading import MAX_FILE_BYTES
-from .named_files import file_id
+from .loading import MAX_FILE_BYTES, file_id
 from .errors import CannotRun, UsageProblem
 from .values import CheckRequest, FileResult
 
