@@ -66,3 +66,41 @@ def test_batch_sizes_verl_refuses():
 def test_samples():
     assert loud(check_file(SAMPLES / "good.yaml")) == []
     assert loud(check_file(SAMPLES / "bad.yaml")) == ["SL710", "SL203"]
+
+
+def test_the_epochs_end_the_run_when_total_training_steps_is_beyond_them():
+    # verl/trainer/ppo/ray_trainer.py `fit` (b178a3cd): `for epoch in range(current_epoch, total_epochs):
+    # for batch_dict in self.train_dataloader:` returns only at is_last_step = global_steps >=
+    # total_training_steps, so 3 epochs of 39 steps end the run at 117, and the save and validation
+    # at is_last_step never happen
+    result = lint(grpo(extra=", total_training_steps: 1000"), dataset_size=10000)
+    plan = result.plan
+    assert (plan["total_optimizer_steps"], plan["limited_by"]) == (117, "epochs")
+    assert (plan["checkpoint_count"], plan["eval_count"]) == (5, 23)  # every 20 and every 5, nothing at 117
+    [sl202] = [f for f in result.findings if f.rule == "SL202"]
+    assert "the run stops after 3 epochs, before trainer.total_training_steps is reached (verl's final save and " \
+           "final validation at trainer.total_training_steps never happen): the run is 117 steps" in sl202.message
+
+
+def test_total_training_steps_short_of_the_epochs_ends_the_run_with_its_final_save():
+    plan = lint(grpo(extra=", total_training_steps: 110"), dataset_size=10000).plan
+    assert (plan["total_optimizer_steps"], plan["limited_by"]) == (110, "max_steps")
+    assert (plan["checkpoint_count"], plan["eval_count"]) == (6, 22)  # 20..100 and 110; 5..110
+
+
+def test_the_default_epoch_count_is_named_as_the_default_it_is():
+    # ppo_trainer.yaml: total_epochs 30 when the config writes none; 30 × 39 = 1170 steps
+    result = lint(grpo(extra=", total_training_steps: 5000").replace("total_epochs: 3, ", ""), dataset_size=10000)
+    [sl202] = [f for f in result.findings if f.rule == "SL202"]
+    assert sl202.message.startswith("trainer.total_training_steps = 5000 and trainer.total_epochs (not written: "
+                                    "the verl default) = 30 epochs = 1170 steps (30 × 39) disagree")
+
+
+def test_a_warmup_ratio_is_of_the_written_total_training_steps_even_past_the_epochs():
+    # verl/workers/fsdp_workers.py: num_warmup_steps = int(lr_warmup_steps_ratio * total_steps), with
+    # total_steps the total_training_steps ray_trainer.py injects: 0.25 × 1000 = 250 > the 117-step run
+    result = lint(grpo(warmup=", lr_warmup_steps_ratio: 0.25", extra=", total_training_steps: 1000"),
+                  dataset_size=10000)
+    assert result.plan["warmup_steps"] == 250 and "SL203" in codes(result)
+    # without total_training_steps the ratio is of len(loader) × total_epochs: int(0.25 × 117) = 29
+    assert lint(grpo(warmup=", lr_warmup_steps_ratio: 0.25"), dataset_size=10000).plan["warmup_steps"] == 29

@@ -20,6 +20,17 @@ class _Leaf(BaseModel):
     key: Optional[str] = None  # dotted key path in the source file
     note: Optional[str] = None  # how the value was derived when it is not written literally
 
+    @property
+    def label(self) -> str:
+        """How a message names the value: its key, or, for a framework default nobody wrote, the
+        key the default stands for ("trainer.total_epochs (not written: the verl default)")."""
+        if self.key:
+            return self.key
+        framework, _, key = (self.note or "").rpartition(" default ")
+        if framework and key:
+            return f"{key} (not written: the {framework} default)"
+        return self.note or "a value that is not written"
+
 
 # Beyond 2**53 a count is no longer exact as a float: no batch or dataset is that large.
 MAX_COUNT = 2**53

@@ -33,6 +33,13 @@ class LimitPrecedence(str, Enum):
     MAX_STEPS = "max_steps"  # a positive max_steps replaces epochs entirely (Hugging Face)
 
 
+class FinalEventsAt(str, Enum):
+    END = "end"  # the final events fire at the run's last step, whichever limit ends it (Hugging Face)
+    # ... at max_steps when it is written: a run the epochs end first has none (verl fires them at
+    # is_last_step = global_steps >= total_training_steps, and its loop stops after total_epochs)
+    MAX_STEPS = "max_steps"
+
+
 class Sharding(str, Enum):
     SAMPLER = "sampler"  # torch DistributedSampler deals samples
     # accelerate deals whole batches (BatchSamplerShard: ceil(batches / P), floor with drop_last;
@@ -63,7 +70,7 @@ class Event(str, Enum):
 # Semantics fields that hold a mode: each is converted to its enum when a Semantics is made, so an
 # unknown mode is an error where it is written, never a silent fall-through to a default.
 _MODES = {"accumulation_rounding": AccumulationRounding, "limit_precedence": LimitPrecedence,
-          "sharding": Sharding, "warmup_rounding": WarmupRounding, "accumulation_remainder": AccumulationRemainder}
+          "final_events_at": FinalEventsAt, "sharding": Sharding, "warmup_rounding": WarmupRounding, "accumulation_remainder": AccumulationRemainder}
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ class Semantics:
     # Events also fired at the run's last step when it does not fall on one (Hugging Face forces a
     # final save with the steps strategy, and a final evaluation from 5.4).
     final_events: tuple[Event, ...] = ()
+    final_events_at: FinalEventsAt = FinalEventsAt.END
     # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
     epoch_end_events: bool = False
     # No periodic evaluation before this point (HF `eval_delay`).
@@ -462,9 +470,20 @@ def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: b
     if not events:
         return
     counted = semantics.cadence(plan) if semantics.cadence is not None else {}
-    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted)
-    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted)
+    final = final_events(run, semantics, plan)
+    plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted,
+                                                                 final)
+    plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted, final)
     plan.logging_count = 0 if Event.LOGGING in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
+
+
+def final_events(run: TrainingRun, semantics: Semantics, plan: Plan) -> tuple[Event, ...]:
+    """The events the framework fires at the end of this run: none where they fire at max_steps
+    and the epochs end the run before it."""
+    if semantics.final_events_at is FinalEventsAt.MAX_STEPS and run.max_steps is not None \
+            and plan.limited_by == "epochs":
+        return ()
+    return semantics.final_events
 
 
 def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:
@@ -494,8 +513,8 @@ def steps_taken_per_epoch(plan: Plan, semantics: Semantics) -> Optional[int]:
     return fetched // ga + (1 if fetched == batches and batches % ga else 0)
 
 
-def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, counted: dict
-             ) -> tuple[Optional[int], Optional[int]]:
+def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, counted: dict,
+             final: tuple[Event, ...]) -> tuple[Optional[int], Optional[int]]:
     """(how many times, first step) of checkpoints or evaluations: none when the config rules them
     out, the framework's own count where its dialect gives one, else from the interval."""
     if label in semantics.ruled_out:
@@ -504,10 +523,10 @@ def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Se
         return counted[label]
     if plan.batches_per_epoch == 0:
         return None, None  # what a framework does with a loader without batches is its own (SL206 reports it)
-    return _events(label, interval, plan, semantics)
+    return _events(label, interval, plan, semantics, final)
 
 
-def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics
+def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, final: tuple[Event, ...]
             ) -> tuple[Optional[int], Optional[int]]:
     """(how many times, first step) a checkpoint or eval interval fires, with the framework's
     extra events: a forced one at the last step, one at the end of a truncated last epoch, and
@@ -517,7 +536,7 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
         # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
         return (int(plan.epochs), 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
     delay = plan.steps(semantics.eval_delay) if label == "eval" else None
-    forced = label in semantics.final_events
+    forced = label in final
     at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH
     if not (forced or at_epoch_end or delay):
         return _occurrences(every, plan)

@@ -264,6 +264,7 @@ class SemanticsSpec(_Model):
     accumulation_target_batch: Optional[PositiveInt] = None
     sharding: Optional[Literal["sampler", "accelerate"]] = None
     final_events: Optional[list[Literal["checkpoint", "eval"]]] = None
+    final_events_at: Optional[Literal["end", "max_steps"]] = None
     epoch_end_events: Optional[bool] = None
     eval_delay: Optional[Union[str, KeyRef]] = Field(None, description="e.g. '500 steps', or {key, unit}")
     warmup_rounding: Optional[Literal["ceil", "floor"]] = None

@@ -77,7 +77,7 @@ class RuleContext:
             # num_iters_per_epoch, AudioCraft optim.updates_per_epoch): say what it does
             why = f" ({num(epochs)} epoch{'' if epochs == 1 else 's'} of at most {num(sem.max_steps_per_epoch)} steps)"
         elif run.max_steps is not None and self.plan.steps(run.max_steps) == high:
-            why = f" ({run.max_steps.key})"
+            why = f" ({run.max_steps.label})"
         elif run.dataset_size_at_most is not None:
             most = run.dataset_size_at_most
             why = f" whatever the dataset size, which {most.key} caps at {most.value}" + (f" ({most.note})" if most.note else "")

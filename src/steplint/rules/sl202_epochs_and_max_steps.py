@@ -6,7 +6,7 @@ import math
 from typing import Iterator
 
 from ..findings import Hit
-from ..plan import LimitPrecedence
+from ..plan import Event, FinalEventsAt, LimitPrecedence
 from .context import RuleContext, num
 
 CODE = "SL202"
@@ -24,13 +24,13 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         steps = ctx.steps_range(run.epochs)
         if steps is not None and (limit < steps[0] or steps[1] is not None and limit > steps[1]):
             side = f"at least {num(steps[0])}" if limit < steps[0] else f"at most {num(steps[1])}"
-            yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {run.epochs.describe()} ({side} "
-                          f"steps whatever the dataset size) disagree; {run.max_steps.key} wins and {run.epochs.key} "
+            yield ctx.hit(f"{run.max_steps.label} = {num(limit)} and {run.epochs.label} = {run.epochs.describe()} ({side} "
+                          f"steps whatever the dataset size) disagree; {run.max_steps.label} wins and {run.epochs.label} "
                           f"is ignored ({ctx.semantics.framework_name}): the run is {num(limit)} steps",
                           run.max_steps.key, run.epochs.key)
         else:
-            yield ctx.needs_dataset_size(f"whether {run.epochs.key} ({run.epochs.describe()}) agrees with "
-                                         f"{run.max_steps.key} = {num(limit)}, which replaces it", run.max_steps.key,
+            yield ctx.needs_dataset_size(f"whether {run.epochs.label} ({run.epochs.describe()}) agrees with "
+                                         f"{run.max_steps.label} = {num(limit)}, which replaces it", run.max_steps.key,
                                          run.epochs.key)
         return
     if from_epochs is None and limit is not None:
@@ -39,13 +39,13 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         if steps is not None and limit <= steps[0]:
             return  # epochs that cannot end the run at any N (max_epochs: 9999 beside max_steps): max_steps is the run
         if steps is not None and steps[1] is not None and limit > steps[1]:
-            yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {run.epochs.describe()} "
+            yield ctx.hit(f"{run.max_steps.label} = {num(limit)} and {run.epochs.label} = {run.epochs.describe()} "
                           f"(at most {num(steps[1])} steps whatever the dataset size) disagree; the run stops after "
-                          f"{run.epochs.describe()}, before {run.max_steps.key} is reached", run.max_steps.key,
+                          f"{run.epochs.describe()}, before {run.max_steps.label} is reached{_lost_final(ctx)}", run.max_steps.key,
                           run.epochs.key)
             return
     if from_epochs is None or limit is None:
-        yield ctx.needs_dataset_size(f"which of {run.epochs.key} and {run.max_steps.key} ends the run",
+        yield ctx.needs_dataset_size(f"which of {run.epochs.label} and {run.max_steps.label} ends the run",
                                      run.max_steps.key, run.epochs.key)
         return
     from_epochs = math.ceil(from_epochs - 1e-9)
@@ -56,10 +56,23 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     epochs_text = f"{run.epochs.describe()} = {from_epochs} steps" + (
         f" ({num(run.epochs.value)} × {per_epoch})" if per_epoch else "")
     if ctx.semantics.limit_precedence is LimitPrecedence.MAX_STEPS:
-        verdict = f"{run.max_steps.key} wins and {run.epochs.key} is ignored"
+        verdict = f"{run.max_steps.label} wins and {run.epochs.label} is ignored"
     elif limit < from_epochs:
-        verdict = f"the run stops at {run.max_steps.key}" + (f", {num(limit / per_epoch)} epochs in" if per_epoch else "")
+        verdict = f"the run stops at {run.max_steps.label}" + (f", {num(limit / per_epoch)} epochs in" if per_epoch else "")
     else:
-        verdict = f"the run stops after {num(run.epochs.value)} epochs, before {run.max_steps.key} is reached"
-    yield ctx.hit(f"{run.max_steps.key} = {num(limit)} and {run.epochs.key} = {epochs_text} disagree; {verdict}: "
+        verdict = f"the run stops after {num(run.epochs.value)} epochs, before {run.max_steps.label} is reached" \
+            + _lost_final(ctx)
+    yield ctx.hit(f"{run.max_steps.label} = {num(limit)} and {run.epochs.label} = {epochs_text} disagree; {verdict}: "
                   f"the run is {ctx.run_length()}", run.max_steps.key, run.epochs.key)
+
+
+def _lost_final(ctx: RuleContext) -> str:
+    """What a framework that fires its final events at max_steps (verl's is_last_step) never does
+    in a run the epochs end first."""
+    if ctx.semantics.final_events_at is not FinalEventsAt.MAX_STEPS or not ctx.semantics.final_events:
+        return ""
+    what = " and ".join(_FINAL[e] for e in ctx.semantics.final_events)
+    return f" ({ctx.semantics.framework_name}'s {what} at {ctx.run.max_steps.label} never happen)"
+
+
+_FINAL = {Event.CHECKPOINT: "final save", Event.EVAL: "final validation"}

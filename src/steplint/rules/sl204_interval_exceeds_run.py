@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Hit
+from ..plan import final_events
 from ..units import Unit
 from .context import RuleContext, as_written as _as_written, num
 
@@ -51,4 +52,4 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
 def _final(ctx: RuleContext, label: str) -> str:
     """What the framework still does at the end of the run (Hugging Face forces a final save)."""
     return f" (only the final one, which {ctx.semantics.framework_name} forces at the end)" \
-        if label in ctx.semantics.final_events else ""
+        if label in final_events(ctx.run, ctx.semantics, ctx.plan) else ""
