@@ -170,4 +170,17 @@ def test_no_run_length_at_all_is_refused_at_start():
 
 def test_samples():
     assert check_file(SAMPLES / "good.yaml").findings == []
-    assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL700", "SL701", "SL204"]
+    assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL700", "SL701"]
+
+
+def test_each_evaluation_also_saves_a_checkpoint():
+    # mmf/trainers/core/training_loop.py `run_training_epoch` calls early_stop_callback.on_validation_end
+    # after every evaluation; mmf/utils/early_stopping.py `__call__` then saves (update_best True or
+    # False) unless its patience has run out: checkpoints at 100, 200 and 300 despite checkpoint_interval
+    result = lint(RUN.format(extra="  max_updates: 300\n  evaluation_interval: 100\n  checkpoint_interval: 100000"))
+    plan = _plan(result)
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (3, 100)
+    assert "SL204" not in codes(result)
+    # a checkpoint_interval shorter than the evaluations stays the cadence
+    plan = _plan(lint(RUN.format(extra="  max_updates: 300\n  evaluation_interval: 200\n  checkpoint_interval: 50")))
+    assert (plan.checkpoint_count, plan.first_checkpoint_step) == (6, 50)

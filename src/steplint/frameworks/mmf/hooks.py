@@ -25,8 +25,25 @@ def _global_per_update(b: RunBuilder) -> None:
                 note=f"training.batch_size {batch['value']} × update_frequency {accumulation['value']}")
 
 
+def _checkpoint_at_each_evaluation(b: RunBuilder) -> None:
+    """Each evaluation also saves a checkpoint: the training loop calls the early-stopping callback
+    after every validation, and it saves (as best, or not) unless its patience has run out, early
+    stopping on or off [mmf/trainers/core/training_loop.py `run_training_epoch`;
+    mmf/utils/early_stopping.py `EarlyStopping.__call__`]. So checkpoints come at least as often as
+    evaluations: an evaluation interval shorter than checkpoint_interval is the save cadence."""
+    checkpoint, evaluation = b.get("checkpoint"), b.get("eval")
+    if not checkpoint or not evaluation or evaluation["unit"] != checkpoint["unit"] \
+            or evaluation["value"] >= checkpoint["value"]:
+        return
+    key = tuple(evaluation["key"].split(".")) if evaluation.get("key") else ()
+    b.duration("checkpoint", evaluation["value"], key, evaluation["unit"],
+               note=f"saved at each evaluation (every {evaluation['value']:g} updates), more often than "
+                    f"training.checkpoint_interval {checkpoint['value']:g}")
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     _global_per_update(b)
+    _checkpoint_at_each_evaluation(b)
     training = _dict(data.get("training"))
     scheduler = _dict(data.get("scheduler"))
     fragment = not any(k in data for k in ("training", "optimizer", "scheduler", "evaluation"))
