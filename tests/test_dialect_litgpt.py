@@ -150,3 +150,45 @@ def test_bad_sample():
     result = check_file(SAMPLES / "pretrain_bad.yaml")
     assert {(f.rule, f.key_path, f.line) for f in result.findings if f.severity.label != "info"} == \
         {("SL303", "train.global_batch_size", 11), ("SL520", "train.lr_warmup_fraction", 13)}
+
+
+PRETRAIN = """\
+out_dir: out/pretrain
+devices: 1
+train:
+  global_batch_size: 8
+  micro_batch_size: 8
+  max_tokens: 8000000
+  max_seq_length: 100
+  {max_steps}
+  save_interval: 3000
+eval:
+  interval: 3000
+  {final}
+"""
+
+
+def test_pretrain_runs_to_max_tokens_whatever_max_steps_says():
+    # litgpt/pretrain.py `fit`: max_iters = max_tokens_per_device // (micro_batch_size × max_seq_length)
+    # = 8e6 // 800 = 10,000 iterations, and `if state["iter_num"] >= max_iters: break` is the only stop;
+    # train.max_steps is only warned about (`validate_args`: "intended for profiling or debug runs")
+    with_steps = lint(PRETRAIN.format(max_steps="max_steps: 50", final="")).plan
+    without = lint(PRETRAIN.format(max_steps="", final="")).plan
+    assert with_steps["total_optimizer_steps"] == without["total_optimizer_steps"] == 10000
+
+
+def test_the_final_validation_and_save_after_fit():
+    # every LitGPT script ends with `if eval.final_validation: validate(...)` (default True,
+    # litgpt/args.py EvalArgs) and the final save: at 3000, 6000, 9000 and 10,000 each
+    plan = lint(PRETRAIN.format(max_steps="", final="")).plan
+    assert (plan["checkpoint_count"], plan["eval_count"]) == (4, 4)
+    plan = lint(PRETRAIN.format(max_steps="", final="final_validation: false")).plan
+    assert (plan["checkpoint_count"], plan["eval_count"]) == (4, 3)
+
+
+def test_a_finetune_config_with_max_tokens_null_stops_at_max_steps():
+    # the config hub's finetune files write `max_tokens:` (null; finetune refuses any other value)
+    text = litgpt(max_steps=50).replace("  save_interval: 200\n", "  save_interval: 200\n  max_tokens:\n")
+    assert "max_tokens:\n" in text
+    plan = lint(text, dataset_size=1000).plan
+    assert (plan["total_optimizer_steps"], plan["limited_by"]) == (50, "max_steps")

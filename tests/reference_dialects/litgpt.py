@@ -8,6 +8,8 @@ LitGPT (jsonargparse YAML with `train:` and `eval:` sections) [S-LG litgpt/args.
     accumulation     = per-rank batch // train.micro_batch_size              (floor, only asserted > 0)
     steps per epoch  = len(train loader) // accumulation                     (finetune)
     the run          = the first of train.epochs and train.max_steps; pretrain: train.max_tokens
+                       alone (its loop never reads max_steps: litgpt/pretrain.py `fit`)
+    at the end       = a validation unless eval.final_validation is false, then the final save
     warmup           = train.lr_warmup_steps (default 100) optimizer steps, or train.lr_warmup_fraction
                        of ONE epoch (pretrain); both set -> ValueError in TrainArgs.__post_init__
     train.save_interval, eval.interval: optimizer steps; train.log_interval: iterations (micro-batches)
@@ -72,6 +74,8 @@ class Litgpt(Dialect):
         if train.get("micro_batch_size") is not None:
             b.count("train_loader.batch_size", train["micro_batch_size"], t("micro_batch_size"))
         for key, field, unit in (("epochs", "epochs", Unit.EPOCH), ("max_steps", "max_steps", Unit.STEP)):
+            if key == "max_steps" and train.get("max_tokens") is not None:
+                continue  # pretrain: max_iters comes from max_tokens alone
             if train.get(key) is not None:
                 b.duration(field, train[key], t(key), unit, zero_is_unset=True)
         if train.get("max_tokens") is not None and not b.has("max_steps"):
@@ -93,7 +97,7 @@ class Litgpt(Dialect):
             accumulation_from_global=True,
             global_batch_floored=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
-            final_events=("checkpoint",),
+            final_events=("checkpoint",) if evals.get("final_validation") is False else ("checkpoint", "eval"),
         )
         return b.build(semantics, LitgptSettings(**settings))
 

@@ -27,8 +27,8 @@ _FIXED_SIZE = {"litgpt.data.Alpaca2k": (2000, 0.05), "Alpaca2k": (2000, 0.05)}
 
 def _dataset_size(data: dict, b: RunBuilder) -> None:
     spec = data.get("data")
-    if not isinstance(spec, dict) or spec.get("class_path") not in _FIXED_SIZE:
-        return
+    if not isinstance(spec, dict) or not isinstance(spec.get("class_path"), str) or spec["class_path"] not in _FIXED_SIZE:
+        return  # (a class_path that is a mapping or a list is no module name)
     rows, fraction = _FIXED_SIZE[spec["class_path"]]
     args = spec.get("init_args") if isinstance(spec.get("init_args"), dict) else {}
     if "val_split_fraction" in args:
@@ -53,7 +53,9 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     train = data.get("train") if isinstance(data.get("train"), dict) else {}
     written = "lr_warmup_steps" in train
     fraction = _number(train.get("lr_warmup_fraction"))
-    return {"settings": LitgptSettings(
+    evaluation = data.get("eval") if isinstance(data.get("eval"), dict) else {}
+    final = ("checkpoint",) if evaluation.get("final_validation") is False else ("checkpoint", "eval")
+    return {"final_events": final, "settings": LitgptSettings(
         warmup_steps=_number(train["lr_warmup_steps"]) if written else DEFAULT_WARMUP_STEPS,
         warmup_steps_key="train.lr_warmup_steps" if written else None,
         warmup_fraction=fraction or None,
