@@ -1,5 +1,5 @@
 """Cerebras Model Zoo: detection (the trainer layout and the legacy runconfig one), the plan as the
-trainer's loop and run schedule count (num_steps over max_steps, eval_frequency as steps or a fraction,
+trainer's loop and run schedule count (the least of num_epochs, num_steps and max_steps, eval_frequency as steps or a fraction,
 checkpoints only with checkpoint.steps, the last step included), the length of the LR schedulers,
 SL675 and SL676; the Model Zoo's own configs read in place."""
 
@@ -46,8 +46,27 @@ def test_the_plan_counts_as_the_trainer_does():
     assert not result.findings
 
 
-def test_num_steps_takes_precedence_over_max_steps():
+def test_the_least_of_num_steps_and_max_steps_is_the_run():
+    # cerebras.pytorch 2.10 utils/data/utils.py `compute_num_steps`: total_steps = min(total_steps,
+    # num_steps), then min(total_steps, max_steps - initial_step), whichever is written first
     assert config(loop="num_steps: 500, max_steps: 1000, eval_frequency: 250").plan["total_optimizer_steps"] == 500
+    assert config(loop="num_steps: 1000, max_steps: 200, eval_frequency: 50").plan["total_optimizer_steps"] == 200
+
+
+def test_epochs_beside_max_steps_end_the_run_when_they_come_first():
+    # compute_num_steps: min(num_epochs × steps_per_epoch, max_steps); the loader here has 10,240 / 256
+    # = 40 batches (no accumulation on CSX), 3 epochs = 120 steps, before max_steps 100,000
+    result = lint(CONFIG.format(loop="num_epochs: 3, max_steps: 100000", checkpoint="steps: 250", warmup=100,
+                                decay=900, val=VAL), "params.yaml", dataset_size=10240)
+    assert (result.plan["total_optimizer_steps"], result.plan["limited_by"]) == (120, "epochs")
+    assert "SL202" in codes(result)
+
+
+def test_num_epochs_with_num_steps_is_refused():
+    # compute_num_steps: ValueError "Only one of `num_epochs` or `num_steps` can be specified."
+    result = config(loop="num_epochs: 3, num_steps: 500")
+    [refused] = [f for f in result.findings if f.rule == "SL003"]
+    assert "num_epochs" in refused.message and refused.severity.name == "ERROR"
 
 
 def test_eval_frequency_counts_steps_or_a_fraction_of_the_run():

@@ -35,11 +35,16 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         loop = {}
     settings: dict[str, Any] = {}
     run_steps, run_key = None, None
-    for name in ("num_steps", "max_steps"):
+    for name in ("num_steps", "max_steps"):  # the run is the least of them (compute_num_steps)
         value = whole_number(loop.get(name))
-        if value is not None and value > 0:
+        if value is not None and value > 0 and (run_steps is None or value < run_steps):
             run_steps, run_key = value, ".".join((*prefix, name))
-            break
+    if loop.get("num_epochs") is not None:
+        if loop.get("num_steps") is not None:
+            b._invalid((*prefix, "num_steps"), loop["num_steps"], "is set beside num_epochs: cerebras.pytorch "
+                       "refuses the pair before the first step (compute_num_steps: ValueError \"Only one of "
+                       "`num_epochs` or `num_steps` can be specified.\")")
+        run_steps, run_key = None, None  # the epochs may end the run first: its length needs N
     settings.update(run_steps=run_steps, run_key=run_key)
 
     ruled_out = []
