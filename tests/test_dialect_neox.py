@@ -183,3 +183,13 @@ def test_bad_sample():
     assert {(f.rule, f.key_path, f.line) for f in result.findings if f.severity.label != "info"} == {
         ("SL303", "train_batch_size", 7), ("SL205", "lr_decay_iters", 11), ("SL203", "warmup", 13),
         ("SL530", "warmup", 13), ("SL204", "checkpoint_factor", 14)}
+
+
+def test_a_validation_follows_training():
+    # gpt-neox megatron/training.py `pretrain`: after train(), `if neox_args.do_valid:
+    # evaluate_and_print_results(...)` whatever the step; 1500 iterations with eval every 1000: at 1000
+    # and after the last
+    result = lint(neox(train_iters=1500, eval_interval=1000), "neox.yml")
+    assert result.plan["eval_count"] == 2
+    [hit] = [f for f in lint(neox(eval_interval=20000), "neox.yml").findings if f.rule == "SL204"]
+    assert "only the final one" in hit.message

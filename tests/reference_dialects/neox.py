@@ -151,7 +151,7 @@ class Neox(Dialect):
             f"model parallel)); warmup is a fraction of lr_decay_iters",
             accumulation_from_global=True,
             tokens_per_sample=seq if isinstance(seq, int) and seq > 0 else None,
-            final_events=("checkpoint",),
+            final_events=("checkpoint", "eval"),  # the validation after train() (megatron/training.py pretrain)
             ruled_out=ruled_out,
         )
         return b.build(semantics, NeoxSettings(**settings))
