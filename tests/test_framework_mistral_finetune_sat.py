@@ -80,6 +80,14 @@ def test_sat_warmup_is_a_fraction_of_lr_decay_iters():
     assert result.plan["warmup_steps"] == 2000 and {"SL203", "SL205"} <= set(codes(result))
 
 
+def test_sat_refuses_train_iters_beside_epochs():
+    # sat/arguments.py `get_args`: assert (args.train_iters is None) or (args.epochs is None)
+    result = lint(SAT_RUN.format(extra="  train_iters: 1000\n  epochs: 3"))
+    [refused] = [f for f in result.findings if f.rule == "SL003"]
+    assert refused.key_path == "args.epochs" and "only one of train_iters and epochs" in refused.message
+    assert "SL003" not in codes(lint(SAT_RUN.format(extra="  epochs: 3")))
+
+
 @pytest.mark.parametrize("folder", ["mistral_finetune", "sat"])
 def test_samples(folder):
     assert check_file(SAMPLES / folder / "good.yaml").findings == []
