@@ -29,7 +29,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         b.duration("max_steps", updates, ("iters",) if "iters" in data else (), Unit.STEP, note=note)
     schedule = data.get("lr_schedule")
     if isinstance(schedule, dict) and isinstance(schedule.get("arguments"), list):
-        index = LENGTH_ARGUMENT.get(schedule.get("name"))
+        name = schedule.get("name")
+        index = LENGTH_ARGUMENT.get(name) if isinstance(name, str) else None
         arguments = schedule["arguments"]
         length = whole_number(arguments[index]) if index is not None and len(arguments) > index else None
         warmup = whole_number(schedule.get("warmup", 0)) or 0
