@@ -353,8 +353,9 @@ class _Reader:
         limit_val = to_number(trainer.get("limit_val_batches"))
         s["validation_written"] = trainer.get("val_check_interval") is not None or "check_val_every_n_epoch" in trainer \
             or limit_val is not None and limit_val > 0
-        if isinstance(vci, bool) or (vci is not None and not isinstance(vci, (int, float))):
-            vci = None  # a time string ("00:01:00:00") or an interpolation: not counted in batches
+        if isinstance(vci, bool) or (vci is not None and not isinstance(vci, (int, float))) \
+                or isinstance(vci, float) and not math.isfinite(vci):
+            vci = None  # a time string ("00:01:00:00"), an interpolation, .inf or .nan: not counted in batches
             s["validation_readable"] = False
         cv_written = "check_val_every_n_epoch" in trainer
         cv = trainer.get("check_val_every_n_epoch", 1)

@@ -1,0 +1,49 @@
+"""Values no real config writes, in configs each framework reads: every one is a finding or nothing,
+never an internal error. Each case was an internal error once, found by mutating the values of real
+and sample configs (a mapping where a name goes, .inf where a fraction goes) and checking the result."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import lint
+
+# name: (file name, text, the dialect that reads it)
+CASES = {
+    # litgpt/hooks.py looked the data module's class_path up in a dict
+    "litgpt-class-path-is-a-mapping": ("config.yaml", """\
+out_dir: out
+devices: 1
+data:
+  class_path: {}
+train: {global_batch_size: 16, micro_batch_size: 2, epochs: 1, save_interval: 100}
+eval: {interval: 100}
+""", "litgpt"),
+    # mlx_lm/hooks.py looked the schedule's name up in a dict
+    "mlx-lm-schedule-name-is-a-list": ("lora_config.yaml", """\
+model: mlx-community/Llama-3.2-1B-Instruct-bf16
+train: true
+fine_tune_type: lora
+data: mlx-community/WikiSQL
+batch_size: 4
+iters: 1000
+steps_per_eval: 200
+save_every: 100
+adapter_path: adapters
+lr_schedule: {name: [cosine_decay], warmup: 50, arguments: [1.0e-5, 449, 1.0e-7]}
+""", "mlx-lm"),
+    # lightning/reader.py `_val_check_batch`: int(batches × inf)
+    "lightning-val-check-interval-inf": ("config.yaml", """\
+trainer: {max_epochs: 2, val_check_interval: .inf, limit_val_batches: 3.7}
+model: {class_path: m.M}
+data: {class_path: m.D, init_args: {batch_size: 8}}
+""", "lightning"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_an_odd_value_is_no_internal_error(name):
+    file_name, text, dialect = CASES[name]
+    for dataset_size in (None, 1000):
+        result = lint(text, file_name, dataset_size=dataset_size)  # an internal error raises here
+        assert result.dialect == dialect and result.error is None
