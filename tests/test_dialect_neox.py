@@ -193,3 +193,12 @@ def test_a_validation_follows_training():
     assert result.plan["eval_count"] == 2
     [hit] = [f for f in lint(neox(eval_interval=20000), "neox.yml").findings if f.rule == "SL204"]
     assert "only the final one" in hit.message
+
+
+def test_with_train_epochs_the_warmup_is_a_fraction_of_the_derived_run():
+    # megatron/training.py `pretrain`: train_iters = len(loader) × train_epochs // GAS when train_iters
+    # is None, before get_learning_rate_scheduler: warmup_iter = warmup × num_iters (that train_iters)
+    text = ("train_epochs: 2\nwarmup: 0.1\ntrain_micro_batch_size_per_gpu: 8\ngradient_accumulation_steps: 1\n"
+            "seq_length: 2048\nnum_layers: 2\nhidden_size: 64\nnum_attention_heads: 2\n")
+    plan = lint(text, "neox.yml", dataset_size=8000).plan
+    assert (plan["total_optimizer_steps"], plan["warmup_steps"]) == (2000, 200)

@@ -128,7 +128,10 @@ class Neox(Dialect):
         if isinstance(style, str):  # AnnealingLR holds min_lr after the horizon: never a periodic cosine
             b.name("schedule.name", f"AnnealingLR({style})", path("lr_decay_style"))
 
-        self._warmup(b, keys, data, settings)
+        # with train_epochs alone, the decay horizon is the run NeoX derives from them (megatron/training.py)
+        of_the_run = train_iters is None and positive("train_epochs") is not None and not settings.get("megatron") \
+            and not {"lr_decay_iters", "lr_decay_samples", "lr_decay_fraction"} & keys.keys()
+        self._warmup(b, keys, data, settings, of_the_run)
         # -- intervals (iterations)
         # checkpoint_scale "log" saves at factor^k, not periodically. (`save`, the directory, usually sits
         # in a separate file such as local_setup.yml that NeoX merges in, so its absence here means nothing.)
@@ -157,7 +160,7 @@ class Neox(Dialect):
         return b.build(semantics, NeoxSettings(**settings))
 
     @staticmethod
-    def _warmup(b: RunBuilder, keys: dict[str, str], data: dict, settings: dict) -> None:
+    def _warmup(b: RunBuilder, keys: dict[str, str], data: dict, settings: dict, of_the_run: bool) -> None:
         decay = settings.get("decay_iters")
         for key in ("warmup", "lr_warmup_fraction"):
             if key not in keys:
@@ -169,6 +172,9 @@ class Neox(Dialect):
             if decay is not None and not b.has("schedule.warmup"):
                 b.duration("schedule.warmup", fraction * max(decay, 1), (keys[key],), Unit.STEP,
                            note=f"{fraction} × {settings['decay_how']} {int(decay)}")
+            elif decay is None and of_the_run and fraction <= 1 and not b.has("schedule.warmup"):
+                b.duration("schedule.warmup", fraction, (keys[key],), Unit.DUR,
+                           note=f"{fraction} × train_iters (from train_epochs)")
         if "lr_warmup_iters" in keys:
             iters = to_number(data[keys["lr_warmup_iters"]])
             if iters is not None and iters > 0:

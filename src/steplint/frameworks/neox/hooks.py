@@ -60,6 +60,11 @@ def _settings(data: dict, b: RunBuilder, megatron: bool) -> NeoxSettings:
         settings.update(decay_iters=train_iters, decay_key=key("train_iters")[0], decay_how="train_iters")
 
     decay = settings.get("decay_iters")
+    # With train_epochs and no train_iters, NeoX derives train_iters from the epochs before it builds
+    # the scheduler (megatron/training.py `pretrain`), and the decay horizon is that run: the warmup is
+    # a fraction of the run itself
+    of_the_run = decay is None and train_iters is None and positive("train_epochs") is not None and not any(
+        key(name) is not None for name in ("lr_decay_iters", "lr_decay_samples", "lr_decay_fraction"))
     for name in ("warmup", "lr_warmup_fraction"):
         found = key(name)
         fraction = to_number(found[1]) if found is not None else None
@@ -69,6 +74,9 @@ def _settings(data: dict, b: RunBuilder, megatron: bool) -> NeoxSettings:
         if decay is not None and not b.has("schedule.warmup"):
             b.duration("schedule.warmup", fraction * max(decay, 1), (found[0],), Unit.STEP,
                        note=f"{fraction} × {settings['decay_how']} {int(decay)}")
+        elif of_the_run and not megatron and fraction <= 1 and not b.has("schedule.warmup"):
+            b.duration("schedule.warmup", fraction, (found[0],), Unit.DUR,
+                       note=f"{fraction} × train_iters (from train_epochs)")
     iters = positive("lr_warmup_iters")
     if iters is not None:
         settings.update(warmup_iters=iters, warmup_iters_key=key("lr_warmup_iters")[0])
