@@ -184,3 +184,12 @@ def test_each_evaluation_also_saves_a_checkpoint():
     # a checkpoint_interval shorter than the evaluations stays the cadence
     plan = _plan(lint(RUN.format(extra="  max_updates: 300\n  evaluation_interval: 200\n  checkpoint_interval: 50")))
     assert (plan.checkpoint_count, plan.first_checkpoint_step) == (6, 50)
+
+
+def test_the_pythia_warmup_defaults_to_1000_updates():
+    # mmf/configs/defaults.yaml: training.warmup_iterations 1000, read by the pythia scheduler's
+    # lr_lambda_update when training.use_warmup is true
+    text = "training:\n  max_updates: 500\n  lr_scheduler: true\n  use_warmup: true\n  batch_size: 32\n"
+    result = lint(text)
+    assert result.plan["warmup_steps"] == 1000 and "SL203" in codes(result)
+    assert lint(text.replace("use_warmup: true", "use_warmup: false")).plan["warmup_steps"] is None
