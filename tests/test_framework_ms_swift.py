@@ -158,6 +158,16 @@ def test_max_epochs_ends_the_run_before_the_schedule():
     assert "SL205" in codes(result)  # cosine sized for 400 steps, stopped at 100
 
 
+
+def test_under_max_epochs_a_warmup_ratio_is_of_the_steps_num_train_epochs_give():
+    # the Trainer sizes the schedule, its warmup included (ceil(warmup_ratio × max_steps)), from
+    # num_train_epochs; max_epochs only stops training at an epoch's end (swift/trainers/patcher.py)
+    text = BASE + "per_device_train_batch_size: 16\nnum_train_epochs: 4\nmax_epochs: 1\nwarmup_ratio: 0.5\n"
+    result = lint(text, dataset_size=1600)
+    assert (result.plan["total_optimizer_steps"], result.plan["warmup_steps"]) == (100, 200)
+    assert "SL203" in codes(result)  # 0.5 × 400 = 200 warmup steps in a 100-step run
+
+
 def test_online_rl_derives_no_epoch_steps():
     plan = lint(BASE + "rlhf_type: grpo\nper_device_train_batch_size: 8\nnum_generations: 8\n", dataset_size=800).plan
     assert plan["optimizer_steps_per_epoch"] is None

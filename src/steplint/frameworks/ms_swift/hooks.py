@@ -301,4 +301,10 @@ def _max_epochs(data: dict, b: RunBuilder) -> None:
         return
     b.duration("schedule.horizon", {"value": epochs["value"], "unit": "epoch"}, (epochs.get("key") or "max_epochs",),
                Unit.EPOCH, note="the Trainer sizes the schedule on num_train_epochs")
+    warmup = b.get("schedule.warmup")
+    if isinstance(warmup, dict) and warmup.get("unit") == "dur":  # warmup_ratio: of the steps the Trainer sized
+        path = tuple(warmup["key"].split(".")) if warmup.get("key") else ()
+        b.duration("schedule.warmup", warmup["value"] * epochs["value"], path, Unit.EPOCH,
+                   note=f"warmup_ratio {warmup['value']:g} × num_train_epochs {epochs['value']:g}: the Trainer sizes "
+                        "the warmup on them, not on max_epochs")
     b.duration("epochs", int(cap), ("max_epochs",), Unit.EPOCH)
