@@ -132,3 +132,14 @@ def test_base_yml_is_maxtext_not_a_trainer_config():
 def test_a_gpu_model_config_inherits_base_yml():
     plan = check_file(CONFIGS / "gpu/models/llama3_8b.yml").plan
     assert plan["total_optimizer_steps"] == 30 and plan["warmup_steps"] == 3 and plan["checkpoint_count"] == 0
+
+
+def test_evaluations_start_after_the_first_step():
+    # src/maxtext/trainers/pre_train/train.py: `(step - eval_start_step) % eval_interval == 0` with
+    # 0-based steps and eval_start_step 0: after steps 1, 101, ..., 901 (1-based) of 1000
+    text = ("steps: 1000\nlearning_rate_schedule_steps: -1\nwarmup_steps_fraction: 0.15\nper_device_batch_size: 4\n"
+            "enable_checkpointing: false\neval_interval: {every}\nici_fsdp_parallelism: -1\n")
+    plan = lint(text.format(every=100)).plan
+    assert (plan["eval_count"], plan["first_eval_step"]) == (10, 1)
+    plan = lint(text.format(every=300)).plan
+    assert (plan["eval_count"], plan["first_eval_step"]) == (4, 1)  # 1, 301, 601, 901

@@ -33,14 +33,17 @@ def test_iterations_and_updates():
     plan = result.plan
     assert plan["total_optimizer_steps"] == 250  # the last partial group is never applied
     assert (plan["micro_batch_size"], plan["gradient_accumulation_steps"], plan["global_batch_size"]) == (4, 4, 16)
-    assert plan["checkpoint_count"] == 10 and plan["eval_count"] == 5  # every 100 and 200 iterations
+    # on the iteration grid (mlx_lm/tuner/trainer.py `train`): saves at 100..1000 and after the loop (1001);
+    # validations at it 1, 200..1000 and at it == iters (1001)
+    assert (plan["checkpoint_count"], plan["eval_count"]) == (11, 7)
     assert not result.findings
 
 
 def test_defaults_apply_to_keys_the_file_leaves_out():
     plan = lint("model: m\nfine_tune_type: lora\nadapter_path: adapters\nval_batches: 25\n").plan
     assert plan["total_optimizer_steps"] == 1000 and plan["micro_batch_size"] == 4
-    assert plan["checkpoint_count"] == 10 and plan["eval_count"] == 5
+    # saves at 100..1000 (the one after the loop at 1000 too); validations at 1, 200, ..., 1000
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"], plan["eval_count"]) == (10, 100, 6)
 
 
 def test_the_schedule_counts_updates():

@@ -91,3 +91,12 @@ def test_the_tiny_llama_example_decays_in_15_of_2000_steps():
     plan = result.plan
     assert (plan["global_batch_size"], plan["total_optimizer_steps"], plan["schedule_end_step"]) == (12, 2000, 15)
     assert [f.rule for f in result.findings] == ["SL660"]
+
+
+def test_logging_starts_at_the_first_iteration():
+    # src/nanotron/trainer.py: `if (self.iteration_step - 1) % ...iteration_step_info_interval == 0`:
+    # iterations 1, 301, 601, 901 of 1000
+    text = CONFIG.format(final="", decay="") + "logging: {iteration_step_info_interval: 300}\n"
+    assert lint(text).plan["logging_count"] == 4
+    [hit] = [f for f in lint(text.replace("300}", "5000}")).findings if f.rule == "SL204"]
+    assert "only the one at the first step, which nanotron always runs" in hit.message

@@ -88,7 +88,8 @@ def test_checkpoints_and_validation_need_their_table_enabled():
     plan = job(checkpoint="interval = 250").plan  # Checkpoint.enable defaults to false
     assert plan["checkpoint_count"] == 0 and plan["eval_count"] == 0
     plan = job(checkpoint="enable = true\ninterval = 250\n[validation]\nenable = true\nfreq = 100").plan
-    assert plan["eval_count"] == 10
+    # components/validate.py `should_validate`: `step == 1 or step % freq == 0`: 1, 100, ..., 1000
+    assert (plan["eval_count"], plan["first_eval_step"]) == (11, 1)
     forced = job(checkpoint="enable = true\ninterval = 5000")
     [hit] = [f for f in forced.findings if f.rule == "SL204"]
     assert "only the final one, which torchtitan forces at the end" in hit.message

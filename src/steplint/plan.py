@@ -112,6 +112,12 @@ class Semantics:
     # final save with the steps strategy, and a final evaluation from 5.4).
     final_events: tuple[Event, ...] = ()
     final_events_at: FinalEventsAt = FinalEventsAt.END
+    # Events that also fire at the first optimizer step, off their grid (torchtitan validates and logs at
+    # `step == 1 or step % freq == 0`), and events whose grid starts there: steps 1, 1 + n, 1 + 2n...
+    # (nanotron logs at `(iteration_step - 1) % interval == 0`; MaxText evaluates after 0-based steps
+    # 0, n, 2n...).
+    first_step_events: tuple[Event, ...] = ()
+    offset_events: tuple[Event, ...] = ()
     # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
     epoch_end_events: bool = False
     # No periodic evaluation before this point (HF `eval_delay`).
@@ -136,7 +142,7 @@ class Semantics:
             value = getattr(self, name)
             if type(value) is not mode:
                 object.__setattr__(self, name, mode(value))  # ValueError on an unknown mode
-        for name in ("final_events", "ruled_out"):
+        for name in ("final_events", "ruled_out", "first_step_events", "offset_events"):
             events = getattr(self, name)
             if type(events) is not tuple or not all(type(e) is Event for e in events):
                 object.__setattr__(self, name, tuple(Event(e) for e in events))
@@ -474,7 +480,7 @@ def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: b
     plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted,
                                                                  final)
     plan.eval_count, plan.first_eval_step = _planned("eval", run.eval, plan, semantics, counted, final)
-    plan.logging_count = 0 if Event.LOGGING in semantics.ruled_out else _occurrences(plan.steps(run.logging), plan)[0]
+    plan.logging_count = 0 if Event.LOGGING in semantics.ruled_out else _logging_count(run, plan, semantics, final)
 
 
 def final_events(run: TrainingRun, semantics: Semantics, plan: Plan) -> tuple[Event, ...]:
@@ -535,6 +541,9 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     if plan.optimizer_steps_taken == 0 and plan.total_optimizer_steps and interval is not None:
         # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
         return (int(plan.epochs), 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
+    from_first = _from_first_step(label, every, plan, semantics, final)
+    if from_first is not None:
+        return from_first
     delay = plan.steps(semantics.eval_delay) if label == "eval" else None
     forced = label in final
     at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH
@@ -554,6 +563,43 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     if fires_at_end and total > 0 and last != total:
         return periodic + 1, (first if periodic else total)
     return periodic, (first if periodic else None)
+
+
+def _logging_count(run: TrainingRun, plan: Plan, semantics: Semantics, final: tuple[Event, ...]) -> Optional[int]:
+    every = plan.steps(run.logging)
+    found = _from_first_step("logging", every, plan, semantics, final)
+    if found is None:  # a final log line only where the framework writes one (mlx-lm: `or it == args.iters`)
+        found = _events("logging", run.logging, plan, semantics, final) if Event.LOGGING in final \
+            else _occurrences(every, plan)
+    return found[0]
+
+
+def _from_first_step(label: str, every: Optional[float], plan: Plan, semantics: Semantics,
+                     final: tuple[Event, ...]) -> Optional[tuple[Optional[int], Optional[int]]]:
+    """(how many times, first step) of an event the framework also fires at the first step, or on a
+    grid from the first step; None for any other event."""
+    also_first, offset = label in semantics.first_step_events, label in semantics.offset_events
+    if not (also_first or offset):
+        return None
+    total = plan.total_optimizer_steps
+    if every is None or every <= 0:
+        return None, None
+    if total is None:
+        return None, 1
+    if total < 1:
+        return 0, None
+    if every < 1:
+        return total, 1
+    if offset:  # 1, 1 + n, 1 + 2n... up to the run's end
+        count = int((total - 1) // every + 1e-9) + 1
+        last = 1 + math.ceil((count - 1) * every - 1e-9)
+    else:  # step 1, then every n
+        periodic = int(total // every + 1e-9)
+        count = periodic + (0 if math.ceil(every - 1e-9) == 1 else 1)
+        last = math.ceil(periodic * every - 1e-9) if periodic else 1
+    if label in final and last != total:
+        count += 1
+    return count, 1
 
 
 def _steps_really_taken(plan: Plan, semantics: Semantics) -> None:

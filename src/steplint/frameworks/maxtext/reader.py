@@ -203,5 +203,8 @@ class MaxText(Dialect):
             + "a step is one optimizer step over per_device_batch_size × devices × gradient_accumulation_steps; the "
             "run ends at steps; the LR warms up for int(learning_rate_schedule_steps × warmup_steps_fraction), "
             "decays until learning_rate_schedule_steps and is 0 after it",
-            final_events=tuple(final), ruled_out=tuple(ruled_out))
+            final_events=tuple(final), ruled_out=tuple(ruled_out),
+            # pre_train/train.py evaluates after 0-based steps with `(step - eval_start_step) % eval_interval
+            # == 0`: after the first step, then every eval_interval (eval_start_step 0, the default)
+            offset_events=("eval",) if not post_train and not whole_number(merged.get("eval_start_step", 0)) else ())
         return b.build(semantics, MaxTextSettings(**settings))

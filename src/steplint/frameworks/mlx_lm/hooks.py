@@ -38,4 +38,24 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             end = warmup + 1 + length if warmup else length
             b.duration("schedule.horizon", end, ("lr_schedule", "arguments", index), Unit.STEP,
                        note=f"warmup {warmup} + 1 + {length}" if warmup else None)
-    return {}
+    if iters is None or iters <= 0 or accumulation < 1:
+        return {}
+    return {"cadence": lambda plan: _cadence(b, iters, accumulation)}
+
+
+def _cadence(b: RunBuilder, iters: int, accumulation: int) -> dict:
+    """Saves and validations fire on the iteration grid, not the update grid, whatever the dataset
+    (mlx_lm/tuner/trainer.py `train`: a validation at `it == 1 or it % args.steps_per_eval == 0 or
+    it == args.iters`, the adapters saved at `it % args.save_every == 0` and once more after the
+    loop): (count, first optimizer step), the step being the updates done by that iteration."""
+    counted = {}
+    for label, extra in (("eval", (1, iters)), ("checkpoint", ())):
+        leaf = b.get(label)
+        every = leaf["value"] if leaf else None
+        if not isinstance(every, int) or every < 1:
+            continue
+        fired = set(range(every, iters + 1, every)) | set(extra)
+        saved_after = 1 if label == "checkpoint" and iters % every else 0  # the save after the loop
+        first = min(fired) if fired else (iters if saved_after else None)
+        counted[label] = (len(fired) + saved_after, None if first is None else max(first // accumulation, 1))
+    return counted
