@@ -52,6 +52,19 @@ def test_ppo_minibatch_arithmetic(n_envs, n_steps, batch, expected):
     assert codes(result) == expected
 
 
+def test_ppo_checks_batch_and_rollout_only_when_it_normalises_advantages():
+    # stable_baselines3/ppo/ppo.py `PPO.__init__`: `if normalize_advantage: assert batch_size > 1` and
+    # `assert buffer_size > 1 or not normalize_advantage`: with normalize_advantage False PPO starts
+    off = "normalize_advantage: false\n  "
+    assert codes(lint(ENTRY.format(n_envs=8, n_steps=32, batch=off + "batch_size: 1"), "ppo.yml")) == []
+    assert codes(lint(ENTRY.format(n_envs=8, n_steps=32, batch="normalize_advantage: true\n  batch_size: 1"),
+                      "ppo.yml")) == ["SL741"]
+    # a 1-transition rollout starts too; batch_size 64 then does not divide it and PPO warns (ppo.py:153)
+    result = lint(ENTRY.format(n_envs=1, n_steps=1, batch=off + "batch_size: 64"), "ppo.yml")
+    assert codes(result) == ["SL740"]
+    assert "batch_size 64 is larger than the rollout buffer (n_steps 1 × n_envs 1 = 1)" in result.findings[0].message
+
+
 def test_the_file_name_is_the_algorithm():
     text = ENTRY.format(n_envs=8, n_steps=32, batch="batch_size: 96")
     assert codes(lint(text, "trpo.yml")) == ["SL740"]      # TRPO warns the same way
