@@ -1,5 +1,5 @@
 """LAVIS project YAML: run.max_epoch epochs of batch_size_train per GPU (drop_last), accum_grad_iters
-with the short last group carried over, warmup_steps in iterations of epoch 0 (SL711), a checkpoint
+counted per epoch (the short last group's step never taken), warmup_steps in iterations of epoch 0 (SL711), a checkpoint
 every epoch without validation splits, evaluation-only configs not read as runs."""
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ def test_epochs_batches_and_accumulation():
     assert (plan["batches_per_epoch"], plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == \
         (1000, 333, 3330)
     assert plan["checkpoint_count"] == 10  # no valid_splits: every epoch
+
+
+def test_an_epoch_shorter_than_one_accumulation_group_never_steps():
+    # lavis/tasks/base_task.py `_train_inner_loop`: `if (i + 1) % accum_grad_iters == 0: optimizer.step()`, i in
+    # range(len(data_loader)) from 0 every epoch: 3 iterations never reach (i + 1) = 4, so no epoch steps
+    result = lint(run(accum=4), dataset_size=300, world_size=1)
+    plan = result.plan
+    assert (plan["batches_per_epoch"], plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (3, 0, 0)
+    assert "SL305" not in codes(result)  # LAVIS does not step at an epoch's end
+    # 9 iterations with accum 4: steps at i + 1 = 4 and 8, the 9th's gradient carried into the next epoch
+    assert lint(run(accum=4), dataset_size=900, world_size=1).plan["optimizer_steps_per_epoch"] == 2
 
 
 def test_a_warmup_longer_than_the_first_epoch_is_cut():

@@ -132,6 +132,18 @@ def test_warmup_of_the_whole_run_is_reported():
     assert "SL203" in codes(result)
 
 
+def test_a_warmup_longer_than_the_run_is_capped_at_global_epochs():
+    # ppcls/optimizer/learning_rate.py `LRBase.__init__`: `if warmup_epoch >= epochs: warmup_epoch = epochs`,
+    # then round(warmup_epoch × step_each_epoch): 6400 / 64 = 100 steps an epoch, 20 epochs: 2000, not 3000
+    result = lint(config(epochs=20, warmup=30), dataset_size=6400)
+    assert (plan_of(result).warmup_steps, plan_of(result).total_optimizer_steps) == (2000, 2000)
+    hit, = [f for f in result.findings if f.rule == "SL203"]
+    assert hit.message.startswith("warmup is 20 epochs (2000 steps) but the run is 2000 steps")
+    assert plan_of(lint(config(epochs=20, warmup=5), dataset_size=6400)).warmup_steps == 500  # shorter: as written
+    # Global.iter_per_epoch 50: round(min(30, 20) × 50) = 1000
+    assert plan_of(lint(config(epochs=20, warmup=30, extra="iter_per_epoch: 50"))).warmup_steps == 1000
+
+
 def test_sl630_zero_intervals():
     result = lint(config(eval=0).replace("print_batch_step: 10", "print_batch_step: 0"))
     hits = [f for f in result.findings if f.rule == "SL630"]

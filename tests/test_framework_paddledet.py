@@ -48,6 +48,17 @@ def test_later_bases_win_and_the_config_wins_over_all(tmp_path):
     assert (plan.checkpoint_count, plan.first_checkpoint_step) == (4, 500)
 
 
+def test_the_train_reader_drops_the_last_batch_unless_told_not_to():
+    # ppdet/data/reader.py `TrainReader.__init__(..., drop_last=True, ...)`: 10 samples in batches of 4 are
+    # 2 steps an epoch, and 4 > 3 samples is an epoch of 0 batches (paddle's BatchSampler drops the only one)
+    text = "epoch: 12\nsnapshot_epoch: 1\narchitecture: YOLOv3\nTrainReader:\n  batch_size: 4\n{extra}"
+    assert plan_of(lint(text.format(extra=""), dataset_size=10)).optimizer_steps_per_epoch == 2
+    assert codes(lint(text.format(extra=""), dataset_size=3)) == ["SL206"]
+    # written false, the short batch is kept: ceil(10 / 4) = 3 steps, and 3 samples are one batch of 3
+    assert plan_of(lint(text.format(extra="  drop_last: false\n"), dataset_size=10)).optimizer_steps_per_epoch == 3
+    assert codes(lint(text.format(extra="  drop_last: false\n"), dataset_size=3)) == ["SL304"]
+
+
 def test_a_missing_base_is_named_not_guessed(tmp_path):
     top = write(tmp_path, "top.yml", "_BASE_: ['missing.yml']\nepoch: 12\narchitecture: YOLOv3\n")
     result = check_file(top)

@@ -52,6 +52,19 @@ def test_ppo_minibatch_arithmetic(n_envs, n_steps, batch, expected):
     assert codes(result) == expected
 
 
+def test_ppo_checks_batch_and_rollout_only_when_it_normalises_advantages():
+    # stable_baselines3/ppo/ppo.py `PPO.__init__`: `if normalize_advantage: assert batch_size > 1` and
+    # `assert buffer_size > 1 or not normalize_advantage`: with normalize_advantage False PPO starts
+    off = "normalize_advantage: false\n  "
+    assert codes(lint(ENTRY.format(n_envs=8, n_steps=32, batch=off + "batch_size: 1"), "ppo.yml")) == []
+    assert codes(lint(ENTRY.format(n_envs=8, n_steps=32, batch="normalize_advantage: true\n  batch_size: 1"),
+                      "ppo.yml")) == ["SL741"]
+    # a 1-transition rollout starts too; batch_size 64 then does not divide it and PPO warns (ppo.py:153)
+    result = lint(ENTRY.format(n_envs=1, n_steps=1, batch=off + "batch_size: 64"), "ppo.yml")
+    assert codes(result) == ["SL740"]
+    assert "batch_size 64 is larger than the rollout buffer (n_steps 1 × n_envs 1 = 1)" in result.findings[0].message
+
+
 def test_the_file_name_is_the_algorithm():
     text = ENTRY.format(n_envs=8, n_steps=32, batch="batch_size: 96")
     assert codes(lint(text, "trpo.yml")) == ["SL740"]      # TRPO warns the same way
@@ -65,16 +78,37 @@ def test_truncated_minibatch_message_counts_the_minibatches():
     assert result.findings[0].key_path == "CartPole-v1.batch_size"
 
 
+# off_policy_algorithm.py `collect_rollouts` adds n_envs per step, train_freq steps per rollout
+# (utils.py `should_collect_more_steps`), from 0 while num_timesteps < n_timesteps (`learn`), and `learn`
+# trains after a rollout only when num_timesteps > learning_starts: the last count is ceil(20000 / k) × k
 @pytest.mark.parametrize("learning_starts,train_freq,n_envs,fires", [
     (20000, 1, 1, True),
     (19999, 1, 1, False),     # the last step makes num_timesteps 20000 > 19999: one gradient step
-    (20002, 4, 1, False),     # the last rollout of 4 may end at 20003
-    (20003, 4, 1, True),
+    (20000, 4, 1, True),      # rollouts of 4 end exactly at 20000, never past it
+    (19999, 4, 1, False),
+    (20001, 3, 1, True),      # rollouts of 3: the last ends at 20001 (6667 × 3)
+    (20000, 3, 1, False),     # 20001 > 20000: one training round
+    (20003, 2, 4, True),      # rollouts of 2 × 4 = 8 end at 20000
 ])
 def test_off_policy_learning_starts_against_n_timesteps(learning_starts, train_freq, n_envs, fires):
     text = (f"Pendulum-v1:\n  n_timesteps: 20000\n  policy: MlpPolicy\n  n_envs: {n_envs}\n"
             f"  learning_starts: {learning_starts}\n  train_freq: {train_freq}\n")
     assert codes(lint(text, "sac.yml")) == (["SL742"] if fires else [])
+
+
+def test_dqn_default_train_freq_never_trains_when_learning_starts_is_the_run():
+    # dqn.py `DQN.__init__`: train_freq 4 by default; 1000 environment steps are 250 rollouts of 4 ending at
+    # num_timesteps 1000, and off_policy_algorithm.py `learn` needs num_timesteps > learning_starts (1000)
+    text = "CartPole-v1:\n  n_timesteps: 1000\n  policy: MlpPolicy\n  learning_starts: 1000\n"
+    result = lint(text, "dqn.yml")
+    assert codes(result) == ["SL742"]
+    assert "learning_starts 1000 but the run is n_timesteps 1000 environment steps:" in result.findings[0].message
+    assert codes(lint(text.replace("learning_starts: 1000", "learning_starts: 999"), "dqn.yml")) == []
+    # 1001 steps take 251 rollouts, to 1004 > 1000: one training round
+    assert codes(lint(text.replace("n_timesteps: 1000", "n_timesteps: 1001"), "dqn.yml")) == []
+    result = lint(text.replace("n_timesteps: 1000", "n_timesteps: 999"), "dqn.yml")
+    assert "n_timesteps 999 environment steps (its last rollout of train_freq 4 × n_envs 1 ends at 1000)" \
+        in result.findings[0].message
 
 
 def test_zoo_samples():

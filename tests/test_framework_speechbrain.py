@@ -39,3 +39,20 @@ def test_dynamic_batching_is_not_derived():
             "epoch_counter: {limit: 5}\ntrain_dataloader_opts: {batch_size: 8}\n")
     assert lint(text, dataset_size=1000).plan["optimizer_steps_per_epoch"] is None
     assert codes(lint(text.replace("dynamic_batching: true\n", ""), dataset_size=1000)) == []
+
+
+def test_optimizer_step_limit_ends_the_run_at_the_first_limit():
+    # speechbrain/core.py `Brain.__init__` reads run options from the hparams; `_fit_train` breaks once
+    # `optimizer_step >= optimizer_step_limit` (`_optimizer_step_limit_exceeded`), and `fit` then leaves the
+    # epoch loop. 1000 samples in batches of 4, a step every 2 batches: 125 steps an epoch, 10 epochs = 1250
+    text = ("number_of_epochs: 10\nepoch_counter: {{limit: !ref <number_of_epochs>}}\n"
+            "train_dataloader_opts: {{batch_size: 4}}\ngrad_accumulation_factor: 2\noptimizer_step_limit: {limit}\n")
+    plan = lint(text.format(limit=300), dataset_size=1000).plan
+    assert (plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"], plan["limited_by"]) == (125, 300, "max_steps")
+    assert codes(lint(text.format(limit=300), dataset_size=1000)) == ["SL202"]
+    # a limit past the epochs' 1250 steps is never reached: the epochs end the run
+    plan = lint(text.format(limit=5000), dataset_size=1000).plan
+    assert (plan["total_optimizer_steps"], plan["limited_by"]) == (1250, "epochs")
+    # null is RunOptions' default (no limit), and `optimizer_step >= inf` never holds
+    for limit in ("null", ".inf"):
+        assert lint(text.format(limit=limit), dataset_size=1000).plan["total_optimizer_steps"] == 1250

@@ -1,6 +1,7 @@
 """What the PaddleClas profile cannot say as data: epochs of a fixed length (Global.iter_per_epoch),
-the optimizers written as a list, and the settings its rules read [S-PC ppcls/engine/engine.py
-`Engine.__init__`, ppcls/optimizer/__init__.py `build_optimizer`, `build_lr_scheduler`]."""
+the optimizers written as a list, a warmup capped at Global.epochs, and the settings its rules read
+[S-PC ppcls/engine/engine.py `Engine.__init__`, ppcls/optimizer/__init__.py `build_optimizer`,
+`build_lr_scheduler`, ppcls/optimizer/learning_rate.py `LRBase.__init__`]."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     lrs = list(_lr_sections(data))
     if iter_per_epoch:
         _fixed_epochs(data, glob, b, epochs, update_freq or 1, iter_per_epoch, lrs)
+    else:
+        _cap_warmup(b, epochs)
     during_train = glob.get("eval_during_train") is True
     return {"settings": PaddleclasSettings(
         epochs=epochs,
@@ -58,6 +61,17 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
                         if _number(lr.get("epochs")) is not None),
         lr_steps_per_epoch=tuple((f"{key}.step_each_epoch", _number(lr["step_each_epoch"])) for key, lr in lrs
                                  if _number(lr.get("step_each_epoch")) is not None))}
+
+
+def _cap_warmup(b: RunBuilder, epochs: Optional[int]) -> None:
+    """ppcls/optimizer/learning_rate.py `LRBase.__init__`: `if warmup_epoch >= epochs: ... warmup_epoch =
+    epochs` (a warning), with epochs Global.epochs (`build_lr_scheduler`): a longer warmup is the whole run."""
+    warmup = b.get("schedule.warmup")
+    if epochs is None or epochs <= 0 or not isinstance(warmup, dict) or warmup.get("unit") is not Unit.EPOCH:
+        return
+    if warmup["value"] > epochs:
+        b.duration("schedule.warmup", epochs, tuple(warmup["key"].split(".")), Unit.EPOCH,
+                   note=f"warmup_epoch {warmup['value']:g} capped at Global.epochs {epochs} (PaddleClas LRBase)")
 
 
 def _fixed_epochs(data: dict, glob: dict, b: RunBuilder, epochs: Optional[int], update_freq: int,
@@ -83,9 +97,11 @@ def _fixed_epochs(data: dict, glob: dict, b: RunBuilder, epochs: Optional[int], 
     if len(lrs) == 1:
         key, lr = lrs[0]
         warmup = _number(lr.get("warmup_epoch"))
-        if warmup is not None and warmup > 0:  # LRBase: round(warmup_epoch × step_each_epoch)
-            b.duration("schedule.warmup", round(warmup * per_epoch), tuple(key.split(".")) + ("warmup_epoch",),
-                       Unit.STEP, note=f"{warmup:g} epochs {how}")
+        if warmup is not None and warmup > 0:  # LRBase: round(min(warmup_epoch, epochs) × step_each_epoch)
+            capped = epochs is not None and 0 < epochs < warmup
+            cap = f", capped at Global.epochs {epochs} (PaddleClas LRBase)" if capped else ""
+            b.duration("schedule.warmup", round((epochs if capped else warmup) * per_epoch),
+                       tuple(key.split(".")) + ("warmup_epoch",), Unit.STEP, note=f"{warmup:g} epochs{cap} {how}")
 
 
 def legacy(data: dict, b: RunBuilder, source: Source) -> dict:

@@ -10,7 +10,8 @@ What PaddleDetection does with the numbers (PaddlePaddle/PaddleDetection HEAD 66
   checkpoint, and the evaluation when `--eval` is given on the command line) when
   `(epoch_id + 1) % snapshot_epoch == 0` or at the last epoch.
 * ppdet/data/reader.py `BaseDataLoader`: `TrainReader.batch_size` per card through paddle's
-  DistributedBatchSampler, drop_last default False.
+  DistributedBatchSampler; `TrainReader.__init__` defaults drop_last to True (BaseDataLoader's and
+  EvalReader's False is not the training loader's).
 * ppdet/optimizer/optimizer.py `LearningRate`: `schedulers[0]` decays (PiecewiseDecay
   `milestones` in epochs; CosineDecay `max_epochs`), `schedulers[1]` warms up (LinearWarmup
   `steps`, default 500 iterations, or `epochs`, which wins). The `!PiecewiseDecay` tags are read as
@@ -81,7 +82,9 @@ class PaddleDetection(Dialect):
         reader = merged.get("TrainReader") if isinstance(merged.get("TrainReader"), dict) else {}
         if "batch_size" in reader:
             b.count("train_loader.batch_size", reader["batch_size"], at("TrainReader", "batch_size"))
-        b.flag("train_loader.drop_last", reader.get("drop_last", False), at("TrainReader", "drop_last"))
+        # ppdet/data/reader.py `TrainReader.__init__`: drop_last=True when the config does not write it
+        b.flag("train_loader.drop_last", reader.get("drop_last", True),
+               at("TrainReader", "drop_last") if "drop_last" in reader else at("TrainReader"))
         snapshot = _number(merged.get("snapshot_epoch"))
         if snapshot is not None and snapshot > 0:
             b.duration("checkpoint", merged["snapshot_epoch"], at("snapshot_epoch"), Unit.EPOCH)

@@ -14,8 +14,8 @@ sb3_contrib/trpo/trpo.py):
   ends `model.learn`; it is not a number of optimizer steps, and there are no dataset epochs.
 * On-policy (PPO, TRPO, A2C...): each iteration collects a rollout of `n_steps` per environment,
   a buffer of `n_steps × n_envs` transitions. PPO and TRPO then make `n_epochs` passes over that
-  buffer in minibatches of `batch_size`: PPO asserts `batch_size > 1` and `n_steps × n_envs > 1`,
-  and both warn when `batch_size` does not divide the buffer (a truncated minibatch closes every
+  buffer in minibatches of `batch_size`: PPO asserts `batch_size > 1` and `n_steps × n_envs > 1`
+  when `normalize_advantage` (default true) holds, and both warn when `batch_size` does not divide the buffer (a truncated minibatch closes every
   pass). Defaults: PPO n_steps 2048, batch_size 64; TRPO n_steps 2048, batch_size 128.
 * Off-policy (SAC, TD3, DQN...): gradient steps start only once `num_timesteps > learning_starts`.
 
@@ -56,6 +56,10 @@ class Entry:
     n_timesteps: Optional[int]
     learning_starts: Optional[int]
     train_freq: Optional[int]  # an int train_freq (steps); None for (n, "episode") or unset
+    # PPO checks batch_size and the rollout only when it normalises advantages (ppo.py `PPO.__init__`:
+    # `if normalize_advantage: assert batch_size > 1`, `assert buffer_size > 1 or not normalize_advantage`);
+    # default True, and SB3 tests the value's truthiness
+    normalize_advantage: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ class RLZoo(Dialect):
                 n_steps=n_steps if "n_steps" in h else defaults[0], n_steps_written="n_steps" in h,
                 batch_size=batch if "batch_size" in h else defaults[1], batch_size_written="batch_size" in h,
                 n_timesteps=whole_number(h.get("n_timesteps")), learning_starts=whole_number(h.get("learning_starts")),
-                train_freq=whole_number(h["train_freq"]) if "train_freq" in h else TRAIN_FREQ_DEFAULT.get(algo or "")))
+                train_freq=whole_number(h["train_freq"]) if "train_freq" in h else TRAIN_FREQ_DEFAULT.get(algo or ""),
+                normalize_advantage=bool(h.get("normalize_advantage", True))))
         semantics = Semantics("RL Baselines3 Zoo (Stable-Baselines3): environment steps, rollouts and minibatch "
                               "passes, no dataset epochs")
         return b.build(semantics, RLZooSettings(algo, tuple(entries)))

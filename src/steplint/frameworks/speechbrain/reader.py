@@ -18,12 +18,16 @@ speechbrain/utils/run_opts.py `RunOptions` defaults; speechbrain/utils/epoch_loo
   `self.step % grad_accumulation_factor == 0`, the counter restarting each epoch, and the leftover
   gradients flushed at the epoch's end. `ckpt_interval_minutes` / `ckpt_interval_steps` (default 0)
   save intra-epoch checkpoints; both positive is refused at start (sys.exit).
+* `optimizer_step_limit` (a run option too, default None): `_fit_train` stops before a batch once
+  `optimizer_step >= optimizer_step_limit`, and `fit` leaves the epoch loop after that epoch's
+  validation, so the run ends at the first of the epochs and the limit.
 * NoamScheduler's `n_warmup_steps` counts its calls, which recipes make once per optimizer step
   (`on_fit_batch_end` when should_step).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -59,7 +63,7 @@ def _number(value: Any) -> Optional[float]:
 
 class SpeechBrain(Dialect):
     name = "speechbrain"
-    description = "SpeechBrain hparams (epoch_counter limit / number_of_epochs, train_dataloader_opts, grad_accumulation_factor)"
+    description = "SpeechBrain hparams (epoch_counter limit / number_of_epochs, train_dataloader_opts, grad_accumulation_factor, optimizer_step_limit)"
     triggers = frozenset({"epoch_counter", "number_of_epochs"})
 
     def score(self, data: dict) -> float:
@@ -94,6 +98,14 @@ class SpeechBrain(Dialect):
             drop = _deref(data, opts.get("drop_last"))
             if isinstance(drop, bool):
                 b.flag("train_loader.drop_last", drop, ("train_dataloader_opts", "drop_last"))
+        # core.py `Brain.__init__` takes run options from the hparams; `_fit_train` breaks before a batch once
+        # `_optimizer_step_limit_exceeded` (`optimizer_step >= optimizer_step_limit`) and `fit` then stops the
+        # epoch loop: the run ends at the first of the epochs and the limit (null, RunOptions' default: none)
+        # (a limit of 0 or less stops it before the first batch: SL003). Only a finite number is compared
+        # as a limit: `>= inf` or `>= nan` never holds, and text fails the comparison with a TypeError
+        step_limit = _deref(data, data.get("optimizer_step_limit"))
+        if isinstance(step_limit, (int, float)) and not isinstance(step_limit, bool) and math.isfinite(step_limit):
+            b.duration("max_steps", step_limit, ("optimizer_step_limit",), Unit.STEP)
         accum = _deref(data, data.get("grad_accumulation_factor"))
         if _number(accum):
             b.count("gradient_accumulation", accum, ("grad_accumulation_factor",))
@@ -107,6 +119,7 @@ class SpeechBrain(Dialect):
                                        _number(_deref(data, data.get("ckpt_interval_steps"))))
         semantics = Semantics(
             "SpeechBrain Brain.fit: an optimizer step every grad_accumulation_factor batches, the counter "
-            "restarting each epoch (the short last group is flushed); epoch_counter.limit epochs",
+            "restarting each epoch (the short last group is flushed); epoch_counter.limit epochs, or fewer when "
+            "optimizer_step_limit is reached first",
             accumulation_rounding="drop")
         return b.build(semantics, settings)

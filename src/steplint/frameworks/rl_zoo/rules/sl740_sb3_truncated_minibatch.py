@@ -20,8 +20,10 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         if not e.n_steps or not e.batch_size or e.n_envs < 1 or not (e.n_steps_written or e.batch_size_written):
             continue
         buffer = e.n_steps * e.n_envs
-        if buffer <= 1 or e.batch_size <= 1 or buffer % e.batch_size == 0:
-            continue  # SL741 reports what SB3 refuses
+        if e.batch_size <= 1 or buffer % e.batch_size == 0:
+            continue
+        if buffer <= 1 and e.normalize_advantage:
+            continue  # refused (ppo.py, trpo.py `__init__` assert buffer_size > 1 then): SL741 reports PPO's
         rollout = (f"n_steps {e.n_steps} × n_envs {e.n_envs} = {buffer}" if e.n_envs_written
                    else f"n_steps {e.n_steps} × 1 environment = {buffer}")
         key = f"{e.env}.batch_size" if e.batch_size_written else f"{e.env}.n_steps"

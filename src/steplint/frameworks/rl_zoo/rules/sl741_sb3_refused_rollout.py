@@ -1,4 +1,4 @@
-"""SL741 sb3-refused-rollout: PPO asserts batch_size > 1 and n_steps × n_envs > 1."""
+"""SL741 sb3-refused-rollout: PPO asserts batch_size > 1 and n_steps × n_envs > 1 (with normalize_advantage)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     if s.algo != "ppo":
         return
     for e in s.entries:
+        if not e.normalize_advantage:
+            continue  # both asserts hold only when advantages are normalised (ppo.py `PPO.__init__`)
         if e.batch_size is not None and e.batch_size <= 1 and e.batch_size_written:
             yield ctx.hit(f"{e.env}: batch_size {e.batch_size}: PPO asserts `batch_size > 1` and refuses to start",
                           f"{e.env}.batch_size")
