@@ -59,3 +59,19 @@ def test_epoch_repeats_leave_the_batch_unread():
 def test_samples():
     assert check_file(SAMPLES / "args_good.yaml", dataset_size=1281167, world_size=8).findings == []
     assert sorted(codes(check_file(SAMPLES / "finetune_bad.yaml"))) == ["SL203", "SL205"]
+
+
+def test_absent_keys_keep_their_argparse_defaults():
+    # train.py `_parse_args`: parser.set_defaults(**cfg) leaves an absent key at its argparse default,
+    # --warmup-epochs 5 and --val-interval 1 (train.py): 3200 / 32 = 100 updates an epoch, 3 epochs
+    result = lint("model: resnet50\nsched: cosine\nepochs: 3\nbatch_size: 32\nopt: sgd\nsmoothing: 0.1\n"
+                  "min_lr: 1.0e-05\n", dataset_size=3200)
+    plan = plan_of(result)
+    assert (plan.total_optimizer_steps, plan.warmup_steps) == (300, 500)
+    assert (plan.eval_count, plan.first_eval_step, plan.checkpoint_count) == (3, 100, 3)
+    assert codes(result) == ["SL203"]
+
+
+def test_a_scheduler_timm_does_not_build_has_no_warmup():
+    # create_scheduler_v2 leaves lr_scheduler None for another sched: no warmup_t is ever used
+    assert plan_of(args(sched="my_sched", extra="warmup_epochs: 5", dataset_size=1000)).warmup_steps is None
