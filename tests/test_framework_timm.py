@@ -75,3 +75,12 @@ def test_absent_keys_keep_their_argparse_defaults():
 def test_a_scheduler_timm_does_not_build_has_no_warmup():
     # create_scheduler_v2 leaves lr_scheduler None for another sched: no warmup_t is ever used
     assert plan_of(args(sched="my_sched", extra="warmup_epochs: 5", dataset_size=1000)).warmup_steps is None
+
+
+def test_log_interval_is_not_read_as_a_cadence():
+    # train.py `train_one_epoch`: `if update_idx % args.log_interval == 0 or last_batch:` logs at
+    # update 0 and at the last batch of every epoch, so a log_interval of 500 in 3 epochs of 100 updates
+    # still logs 6 times: no "nothing is logged" (SL204)
+    result = args(epochs=3, extra="warmup_epochs: 0\nlog_interval: 500", dataset_size=10000)
+    assert (plan_of(result).total_optimizer_steps, plan_of(result).logging_count) == (300, None)
+    assert "SL204" not in codes(result)
