@@ -84,3 +84,19 @@ def test_log_interval_is_not_read_as_a_cadence():
     result = args(epochs=3, extra="warmup_epochs: 0\nlog_interval: 500", dataset_size=10000)
     assert (plan_of(result).total_optimizer_steps, plan_of(result).logging_count) == (300, None)
     assert "SL204" not in codes(result)
+
+
+@pytest.mark.parametrize("split,evaluations", [("val_split: ''", 0), ("val_split: null", 0),
+                                               ("val_split: validation", 3), ("", 3)])
+def test_no_evaluation_without_a_val_split(split, evaluations):
+    # train.py `main`: `if args.val_split:` builds loader_eval (--val-split defaults to 'validation'),
+    # and the epoch loop evaluates only `if loader_eval is not None:`; the checkpoints are still saved
+    plan = plan_of(args(epochs=3, extra=f"warmup_epochs: 0\nval_interval: 1\n{split}", dataset_size=10000))
+    # 10000 / 100 = 100 updates an epoch, 3 epochs: eval and checkpoint after each
+    assert (plan.total_optimizer_steps, plan.eval_count, plan.checkpoint_count) == (300, evaluations, 3)
+
+
+def test_an_eval_interval_without_a_val_split_is_no_finding():
+    # no loader_eval (train.py `main`): a val_interval longer than the run says nothing of evaluations
+    result = args(epochs=3, extra="warmup_epochs: 0\nval_interval: 10\nval_split: ''", dataset_size=10000)
+    assert [f.message for f in result.findings if "evaluation" in f.message] == []
