@@ -363,11 +363,31 @@ def test_vissl_composite_lengths(lengths, extra, expected):
     assert codes(lint(VISSL.format(lengths=lengths, extra=extra))) == expected
 
 
-def test_vissl_checkpoint_every_n_epochs_and_the_final_one():
-    text = "config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER: {{num_epochs: 10}}\n  CHECKPOINT: {{{}}}\n"
-    plan = lint(text.format("CHECKPOINT_FREQUENCY: 4"), dataset_size=2560).plan  # 256 × 8 per step: 2 steps
-    assert (plan["world_size"], plan["optimizer_steps_per_epoch"], plan["checkpoint_count"]) == (8, 2, 3)
-    assert codes(lint(text.format("CHECKPOINT_FREQUENCY: 100"), dataset_size=2560)) == []   # only the final one
+VISSL_CHECKPOINT = "config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER: {{num_epochs: {}}}\n  CHECKPOINT: {{{}}}\n"
+
+
+def test_vissl_checkpoint_every_n_epochs_from_the_first_and_the_final_one():
+    # vissl/utils/checkpoint.py is_checkpoint_phase: `(mode_num % mode_frequency) == 0 or train_phase_idx ==
+    # (num_train_phases - 1)`, mode_num = train_phase_idx from 0: after epochs 1, 5, 9 and 10 of 10
+    plan = lint(VISSL_CHECKPOINT.format(10, "CHECKPOINT_FREQUENCY: 4"), dataset_size=2560).plan  # 256 × 8: 2 steps
+    assert (plan["world_size"], plan["optimizer_steps_per_epoch"]) == (8, 2)
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (4, 2)
+    # a frequency past the run still saves after the first epoch (train_phase_idx 0) and the last
+    result = lint(VISSL_CHECKPOINT.format(10, "CHECKPOINT_FREQUENCY: 100"), dataset_size=2560)
+    assert codes(result) == [] and (result.plan["checkpoint_count"], result.plan["first_checkpoint_step"]) == (2, 2)
+
+
+def test_vissl_iteration_checkpoints_come_besides_the_epoch_ones():
+    # vissl/hooks/log_hooks.py: on_step saves only `if checkpoint_frequency > 0` (CHECKPOINT_ITER_FREQUENCY),
+    # and on_phase_end still saves at the CHECKPOINT_FREQUENCY cadence (default 1): 20 epochs of 10 steps
+    # (20480 / 8 ranks / 256) save 20 times, none at iteration 1000 of the 200
+    result = lint(VISSL_CHECKPOINT.format(20, "CHECKPOINT_ITER_FREQUENCY: 1000"), dataset_size=20480)
+    assert (result.plan["total_optimizer_steps"], result.plan["checkpoint_count"]) == (200, 20)
+    assert codes(result) == []   # no SL204: a checkpoint after every epoch
+    # every 15 iterations besides (task.iteration from 1, trainer_main.py): steps 15, 30... 195 (13) and the
+    # 20 epoch ends, of which 30, 60... 180 (6) are both: 27 steps, the first at 10
+    plan = lint(VISSL_CHECKPOINT.format(20, "CHECKPOINT_ITER_FREQUENCY: 15"), dataset_size=20480).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (27, 10)
 
 
 def test_vissl_samples():
