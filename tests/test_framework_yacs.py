@@ -429,3 +429,14 @@ def test_classy_vision_num_samples_is_the_dataset_size():
 def test_classy_vision_samples():
     assert codes(check_file(SAMPLES / "classy-vision/good.json")) == []
     assert codes(check_file(SAMPLES / "classy-vision/bad.json")) == ["SL627"]
+
+
+@pytest.mark.parametrize("extra,epochs,steps", [("", 3, 300), (', "phases_per_epoch": 1', 3, 300)])
+def test_classy_vision_runs_whole_train_phases_for_a_fractional_num_epochs(extra, epochs, steps):
+    # classy_vision/tasks/classification_task.py _build_phases: `for _ in range(math.ceil(
+    # self.train_phases_per_epoch * self.num_epochs))` train phases: num_epochs 2.5 runs 3 passes of
+    # 3200 / 32 = 100 steps
+    text = ('{"num_epochs": 2.5, "dataset": {"train": {"batchsize_per_replica": 32%s}}, "model": {"name": "resnet"},'
+            ' "loss": {"name": "ce"}}' % extra)
+    plan = lint(text, filename="task.json", dataset_size=3200).plan
+    assert (plan["epochs"], plan["total_optimizer_steps"]) == (epochs, steps)
