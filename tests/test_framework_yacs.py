@@ -64,12 +64,35 @@ def test_slowfast_plan_counts_epochs_of_the_per_process_batch():
     assert (plan["checkpoint_count"], plan["first_checkpoint_step"], plan["eval_count"]) == (10, 3000, 10)
 
 
-@needs_wild
 def test_slowfast_period_past_the_run_is_how_configs_keep_only_the_final_evaluation():
-    path = WILD / "facebookresearch__SlowFast/configs/masked_ssl/k400_VIT_L_16x4_MAE_PT.yaml"  # EVAL_PERIOD 100000
-    result = check_file(path, dataset_size=240000)
+    result = lint("SOLVER: {MAX_EPOCH: 10}\nTRAIN: {BATCH_SIZE: 8, EVAL_PERIOD: 100000}\nNUM_GPUS: 8\n",
+                  dataset_size=640)   # 1 clip per process, 8 ranks: 80 steps an epoch
     assert "SL204" not in codes(result)
     assert any("TRAIN.EVAL_PERIOD 100000" in a for a in result.plan["assumptions"])
+
+
+@needs_wild
+def test_slowfast_masked_pretraining_never_evaluates():
+    # tools/train_net.py train: `is_eval_epoch = misc.is_eval_epoch(...) and not cfg.MASK.ENABLE`
+    path = WILD / "facebookresearch__SlowFast/configs/masked_ssl/k400_VIT_L_16x4_MAE_PT.yaml"  # MASK.ENABLE True
+    result = check_file(path, dataset_size=240000)
+    assert "SL204" not in codes(result) and result.plan["eval_count"] == 0
+    assert any("MASK.ENABLE" in a for a in result.plan["assumptions"])
+    # the same without the file's EVAL_PERIOD 100000: the default EVAL_PERIOD 10 is no cadence either
+    masked = lint("SOLVER: {MAX_EPOCH: 20}\nTRAIN: {BATCH_SIZE: 8}\nMASK: {ENABLE: True}\nNUM_GPUS: 8\n",
+                  dataset_size=640)
+    assert (masked.plan["eval_count"], masked.plan["checkpoint_count"]) == (0, 2)   # checkpoints at epochs 10, 20
+
+
+@pytest.mark.parametrize("gpus,shards,world,steps", [(1, 4, 1, 100), (0, 4, 1, 100), (2, 4, 8, 25), (1, 1, 1, 100)])
+def test_slowfast_one_gpu_trains_alone_whatever_the_shards(gpus, shards, world, steps):
+    # slowfast/utils/misc.py launch_job: `if cfg.NUM_GPUS > 1:` spawns the process group (world NUM_GPUS ×
+    # NUM_SHARDS, utils/multiprocessing.py run), else runs func directly; datasets/utils.py create_sampler:
+    # `DistributedSampler(dataset) if cfg.NUM_GPUS > 1 else None`. 800 clips, BATCH_SIZE 8 per machine:
+    # one process of 8 clips takes 100 steps; 2 GPUs × 4 shards of 4 clips each take 800 / 8 / 4 = 25
+    result = lint(f"SOLVER: {{MAX_EPOCH: 1}}\nTRAIN: {{BATCH_SIZE: 8}}\nNUM_GPUS: {gpus}\nNUM_SHARDS: {shards}\n",
+                  dataset_size=800)
+    assert (result.plan["world_size"], result.plan["optimizer_steps_per_epoch"]) == (world, steps)
 
 
 @needs_wild
