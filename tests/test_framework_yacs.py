@@ -340,6 +340,15 @@ def test_csail_eval_checkpoint(train, extra, expected):
     assert codes(lint(CSAIL.format(train=train, extra=extra))) == expected
 
 
+def test_csail_disp_iter_past_the_epoch_still_logs_every_epoch():
+    # train.py train: `for i in range(cfg.TRAIN.epoch_iters):` ... `if i % cfg.TRAIN.disp_iter == 0:` logs
+    # at i = 0 of every epoch: 2 epochs of 100 iterations with disp_iter 500 log twice, not never
+    result = lint(CSAIL.format(train="num_epoch: 2, epoch_iters: 100, batch_size_per_gpu: 2, disp_iter: 500",
+                               extra=""))
+    assert (result.plan["total_optimizer_steps"], result.plan["logging_count"]) == (200, None)
+    assert "SL204" not in codes(result)
+
+
 def test_csail_samples():
     assert codes(check_file(SAMPLES / "csail-semseg/good.yaml")) == []
     assert codes(check_file(SAMPLES / "csail-semseg/bad.yaml")) == ["SL625"]
