@@ -64,12 +64,35 @@ def test_slowfast_plan_counts_epochs_of_the_per_process_batch():
     assert (plan["checkpoint_count"], plan["first_checkpoint_step"], plan["eval_count"]) == (10, 3000, 10)
 
 
-@needs_wild
 def test_slowfast_period_past_the_run_is_how_configs_keep_only_the_final_evaluation():
-    path = WILD / "facebookresearch__SlowFast/configs/masked_ssl/k400_VIT_L_16x4_MAE_PT.yaml"  # EVAL_PERIOD 100000
-    result = check_file(path, dataset_size=240000)
+    result = lint("SOLVER: {MAX_EPOCH: 10}\nTRAIN: {BATCH_SIZE: 8, EVAL_PERIOD: 100000}\nNUM_GPUS: 8\n",
+                  dataset_size=640)   # 1 clip per process, 8 ranks: 80 steps an epoch
     assert "SL204" not in codes(result)
     assert any("TRAIN.EVAL_PERIOD 100000" in a for a in result.plan["assumptions"])
+
+
+@needs_wild
+def test_slowfast_masked_pretraining_never_evaluates():
+    # tools/train_net.py train: `is_eval_epoch = misc.is_eval_epoch(...) and not cfg.MASK.ENABLE`
+    path = WILD / "facebookresearch__SlowFast/configs/masked_ssl/k400_VIT_L_16x4_MAE_PT.yaml"  # MASK.ENABLE True
+    result = check_file(path, dataset_size=240000)
+    assert "SL204" not in codes(result) and result.plan["eval_count"] == 0
+    assert any("MASK.ENABLE" in a for a in result.plan["assumptions"])
+    # the same without the file's EVAL_PERIOD 100000: the default EVAL_PERIOD 10 is no cadence either
+    masked = lint("SOLVER: {MAX_EPOCH: 20}\nTRAIN: {BATCH_SIZE: 8}\nMASK: {ENABLE: True}\nNUM_GPUS: 8\n",
+                  dataset_size=640)
+    assert (masked.plan["eval_count"], masked.plan["checkpoint_count"]) == (0, 2)   # checkpoints at epochs 10, 20
+
+
+@pytest.mark.parametrize("gpus,shards,world,steps", [(1, 4, 1, 100), (0, 4, 1, 100), (2, 4, 8, 25), (1, 1, 1, 100)])
+def test_slowfast_one_gpu_trains_alone_whatever_the_shards(gpus, shards, world, steps):
+    # slowfast/utils/misc.py launch_job: `if cfg.NUM_GPUS > 1:` spawns the process group (world NUM_GPUS ×
+    # NUM_SHARDS, utils/multiprocessing.py run), else runs func directly; datasets/utils.py create_sampler:
+    # `DistributedSampler(dataset) if cfg.NUM_GPUS > 1 else None`. 800 clips, BATCH_SIZE 8 per machine:
+    # one process of 8 clips takes 100 steps; 2 GPUs × 4 shards of 4 clips each take 800 / 8 / 4 = 25
+    result = lint(f"SOLVER: {{MAX_EPOCH: 1}}\nTRAIN: {{BATCH_SIZE: 8}}\nNUM_GPUS: {gpus}\nNUM_SHARDS: {shards}\n",
+                  dataset_size=800)
+    assert (result.plan["world_size"], result.plan["optimizer_steps_per_epoch"]) == (world, steps)
 
 
 @needs_wild
@@ -317,6 +340,15 @@ def test_csail_eval_checkpoint(train, extra, expected):
     assert codes(lint(CSAIL.format(train=train, extra=extra))) == expected
 
 
+def test_csail_disp_iter_past_the_epoch_still_logs_every_epoch():
+    # train.py train: `for i in range(cfg.TRAIN.epoch_iters):` ... `if i % cfg.TRAIN.disp_iter == 0:` logs
+    # at i = 0 of every epoch: 2 epochs of 100 iterations with disp_iter 500 log twice, not never
+    result = lint(CSAIL.format(train="num_epoch: 2, epoch_iters: 100, batch_size_per_gpu: 2, disp_iter: 500",
+                               extra=""))
+    assert (result.plan["total_optimizer_steps"], result.plan["logging_count"]) == (200, None)
+    assert "SL204" not in codes(result)
+
+
 def test_csail_samples():
     assert codes(check_file(SAMPLES / "csail-semseg/good.yaml")) == []
     assert codes(check_file(SAMPLES / "csail-semseg/bad.yaml")) == ["SL625"]
@@ -363,11 +395,31 @@ def test_vissl_composite_lengths(lengths, extra, expected):
     assert codes(lint(VISSL.format(lengths=lengths, extra=extra))) == expected
 
 
-def test_vissl_checkpoint_every_n_epochs_and_the_final_one():
-    text = "config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER: {{num_epochs: 10}}\n  CHECKPOINT: {{{}}}\n"
-    plan = lint(text.format("CHECKPOINT_FREQUENCY: 4"), dataset_size=2560).plan  # 256 × 8 per step: 2 steps
-    assert (plan["world_size"], plan["optimizer_steps_per_epoch"], plan["checkpoint_count"]) == (8, 2, 3)
-    assert codes(lint(text.format("CHECKPOINT_FREQUENCY: 100"), dataset_size=2560)) == []   # only the final one
+VISSL_CHECKPOINT = "config:\n  MODEL: {{TRUNK: {{NAME: resnet}}}}\n  OPTIMIZER: {{num_epochs: {}}}\n  CHECKPOINT: {{{}}}\n"
+
+
+def test_vissl_checkpoint_every_n_epochs_from_the_first_and_the_final_one():
+    # vissl/utils/checkpoint.py is_checkpoint_phase: `(mode_num % mode_frequency) == 0 or train_phase_idx ==
+    # (num_train_phases - 1)`, mode_num = train_phase_idx from 0: after epochs 1, 5, 9 and 10 of 10
+    plan = lint(VISSL_CHECKPOINT.format(10, "CHECKPOINT_FREQUENCY: 4"), dataset_size=2560).plan  # 256 × 8: 2 steps
+    assert (plan["world_size"], plan["optimizer_steps_per_epoch"]) == (8, 2)
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (4, 2)
+    # a frequency past the run still saves after the first epoch (train_phase_idx 0) and the last
+    result = lint(VISSL_CHECKPOINT.format(10, "CHECKPOINT_FREQUENCY: 100"), dataset_size=2560)
+    assert codes(result) == [] and (result.plan["checkpoint_count"], result.plan["first_checkpoint_step"]) == (2, 2)
+
+
+def test_vissl_iteration_checkpoints_come_besides_the_epoch_ones():
+    # vissl/hooks/log_hooks.py: on_step saves only `if checkpoint_frequency > 0` (CHECKPOINT_ITER_FREQUENCY),
+    # and on_phase_end still saves at the CHECKPOINT_FREQUENCY cadence (default 1): 20 epochs of 10 steps
+    # (20480 / 8 ranks / 256) save 20 times, none at iteration 1000 of the 200
+    result = lint(VISSL_CHECKPOINT.format(20, "CHECKPOINT_ITER_FREQUENCY: 1000"), dataset_size=20480)
+    assert (result.plan["total_optimizer_steps"], result.plan["checkpoint_count"]) == (200, 20)
+    assert codes(result) == []   # no SL204: a checkpoint after every epoch
+    # every 15 iterations besides (task.iteration from 1, trainer_main.py): steps 15, 30... 195 (13) and the
+    # 20 epoch ends, of which 30, 60... 180 (6) are both: 27 steps, the first at 10
+    plan = lint(VISSL_CHECKPOINT.format(20, "CHECKPOINT_ITER_FREQUENCY: 15"), dataset_size=20480).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (27, 10)
 
 
 def test_vissl_samples():
@@ -409,3 +461,14 @@ def test_classy_vision_num_samples_is_the_dataset_size():
 def test_classy_vision_samples():
     assert codes(check_file(SAMPLES / "classy-vision/good.json")) == []
     assert codes(check_file(SAMPLES / "classy-vision/bad.json")) == ["SL627"]
+
+
+@pytest.mark.parametrize("extra,epochs,steps", [("", 3, 300), (', "phases_per_epoch": 1', 3, 300)])
+def test_classy_vision_runs_whole_train_phases_for_a_fractional_num_epochs(extra, epochs, steps):
+    # classy_vision/tasks/classification_task.py _build_phases: `for _ in range(math.ceil(
+    # self.train_phases_per_epoch * self.num_epochs))` train phases: num_epochs 2.5 runs 3 passes of
+    # 3200 / 32 = 100 steps
+    text = ('{"num_epochs": 2.5, "dataset": {"train": {"batchsize_per_replica": 32%s}}, "model": {"name": "resnet"},'
+            ' "loss": {"name": "ce"}}' % extra)
+    plan = lint(text, filename="task.json", dataset_size=3200).plan
+    assert (plan["epochs"], plan["total_optimizer_steps"]) == (epochs, steps)

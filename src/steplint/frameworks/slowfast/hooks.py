@@ -1,7 +1,8 @@
 """What the PySlowFast profile cannot say as data: the per-process batch
-int(TRAIN.BATCH_SIZE / max(1, NUM_GPUS)) and the world size NUM_GPUS × NUM_SHARDS
-[slowfast/datasets/loader.py `construct_loader`], and the settings rules SL600 and SL601 read
-[slowfast/config/defaults.py `assert_and_infer_cfg`, slowfast/utils/lr_policy.py]."""
+int(TRAIN.BATCH_SIZE / max(1, NUM_GPUS)) and the world size NUM_GPUS × NUM_SHARDS, or 1 with one GPU
+or none [slowfast/datasets/loader.py `construct_loader`, slowfast/utils/misc.py `launch_job`], no
+evaluation in MaskFeat / MAE pretraining [tools/train_net.py `train`], and the settings rules SL600
+and SL601 read [slowfast/config/defaults.py `assert_and_infer_cfg`, slowfast/utils/lr_policy.py]."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .settings import SlowFastSettings
 
 DEFAULTS = {"TRAIN.BATCH_SIZE": 64, "TEST.BATCH_SIZE": 8, "NUM_GPUS": 1, "NUM_SHARDS": 1,
             "SOLVER.MAX_EPOCH": 300, "SOLVER.LR_POLICY": "cosine", "TRAIN.CHECKPOINT_PERIOD": 10,
-            "TRAIN.EVAL_PERIOD": 10}
+            "TRAIN.EVAL_PERIOD": 10, "MASK.ENABLE": False}
 
 
 
@@ -53,12 +54,24 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             b.count("train_loader.batch_size", per_process, ("TRAIN", "BATCH_SIZE") if batch_written else ("SOLVER",),
                     note=note)
             b.flag("train_loader.drop_last", True, ("TRAIN", "BATCH_SIZE") if batch_written else ("SOLVER",))
-        if gpus_written and gpus >= 1 and shards is not None and shards >= 1:
+        if gpus_written and gpus > 1 and shards is not None and shards >= 1:
             b.count("world_size", gpus * shards, ("NUM_SHARDS",) if shards_written and shards > 1 else ("NUM_GPUS",),
                     note=f"NUM_GPUS {gpus} × NUM_SHARDS {shards}")
+        elif gpus_written:
+            # misc.py launch_job: `if cfg.NUM_GPUS > 1:` spawns the process group, else runs func directly,
+            # and datasets/utils.py create_sampler: `DistributedSampler(dataset) if cfg.NUM_GPUS > 1 else
+            # None`: each shard trains on the whole dataset alone, whatever NUM_SHARDS is
+            b.count("world_size", 1, ("NUM_GPUS",), note=f"NUM_GPUS {gpus}: one process, no DistributedSampler")
     max_epoch = to_number(yacs_value(data, "SOLVER.MAX_EPOCH", DEFAULTS)[0])
+    # tools/train_net.py train: `is_eval_epoch = misc.is_eval_epoch(...) and not cfg.MASK.ENABLE`:
+    # masked pretraining (MaskFeat, MAE) never evaluates
+    masked = yacs_value(data, "MASK.ENABLE", DEFAULTS)[0] is True
+    if masked and is_counted:
+        b.assumptions.append("MASK.ENABLE is true: masked pretraining, which PySlowFast never evaluates")
     if is_counted and isinstance(max_epoch, int) and max_epoch > 0:
         for field, key in (("checkpoint", "TRAIN.CHECKPOINT_PERIOD"), ("eval", "TRAIN.EVAL_PERIOD")):
+            if field == "eval" and masked:
+                continue
             period, written = yacs_value(data, key, DEFAULTS)
             period = whole_number(period)
             if period is None or period <= 0:
@@ -77,7 +90,8 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     policy, _ = yacs_value(data, "SOLVER.LR_POLICY", DEFAULTS)
     steps, _ = yacs_value(data, "SOLVER.STEPS", DEFAULTS)
     lrs, _ = yacs_value(data, "SOLVER.LRS", DEFAULTS)
-    return {"settings": SlowFastSettings(
+    overrides: dict = {"ruled_out": ("eval",)} if masked and is_counted else {}
+    return {**overrides, "settings": SlowFastSettings(
         num_gpus=gpus, num_gpus_key="NUM_GPUS" if gpus_written else None, batch_sizes=tuple(sizes),
         lr_policy=policy if isinstance(policy, str) else None, steps=_numbers(steps), lrs=_numbers(lrs),
         max_epoch=max_epoch if isinstance(max_epoch, (int, float)) and not isinstance(max_epoch, bool) else None,

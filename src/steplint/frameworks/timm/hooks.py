@@ -1,6 +1,6 @@
 """What the timm profile cannot say as data: how many epochs run, which create_scheduler_v2 decides
 [S-TM timm/scheduler/scheduler_factory.py `create_scheduler_v2`, timm/scheduler/cosine_lr.py
-`get_cycle_length`; train.py]."""
+`get_cycle_length`; train.py], and no evaluation without a val_split [train.py `main`]."""
 
 from __future__ import annotations
 
@@ -19,9 +19,19 @@ def _number(value: Any) -> Optional[float]:
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    _epochs(data, b)
+    # train.py `main`: `if args.val_split:` builds loader_eval (--val-split defaults to 'validation'),
+    # and the epoch loop validates only `if loader_eval is not None:`; the checkpoint is still saved
+    split = data.get("val_split", "validation")
+    if split is None or split is False or split == "":  # as the profile's val_interval entries
+        return {"ruled_out": ("eval",)}
+    return {}
+
+
+def _epochs(data: dict, b: RunBuilder) -> None:
     epochs = _number(data.get("epochs"))
     if epochs is None or epochs <= 0 or epochs != int(epochs):
-        return {}
+        return
     epochs = int(epochs)
     sched = data.get("sched", "cosine")
     warmup = int(_number(data.get("warmup_epochs", 5)) or 0)
@@ -31,7 +41,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         limit = _number(data.get("lr_cycle_limit", 1))
         mul = _number(data.get("lr_cycle_mul", 1.0))
         if limit is None or mul is None or limit != int(limit):
-            return {}
+            return
         cycles = max(1, int(limit))
         total = epochs * cycles if mul == 1.0 else int(math.floor(-epochs * (mul ** cycles - 1) / (1 - mul)))
         if cycles > 1:
@@ -46,7 +56,6 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         if prefix:
             how.append(f"warmup prefix {warmup}")
     else:
-        return {}  # another scheduler (or none): how many epochs run is not read
+        return  # another scheduler (or none): how many epochs run is not read
     b.duration("epochs", total, ("epochs",), Unit.EPOCH,
                note=f"epochs {epochs} + " + ", ".join(how) if how else None)
-    return {}
