@@ -95,6 +95,12 @@ def test_lr_warmup_is_a_percent_and_lr_warmup_steps_overrides_it():
     assert "SL203" in codes(run(lr_warmup=100))
 
 
+def test_the_warmup_percent_is_floored_as_sd_scripts_does():
+    # the GUI passes lr_warmup 15 as 0.15 (common_gui.py resolve_lr_warmup_steps) and sd-scripts floors it:
+    # library/train_util.py get_scheduler_fix `int(args.lr_warmup_steps * num_training_steps)`: int(1.5) = 1
+    assert plan_of(run(lr_warmup=15, max_train_steps=10, dataset_size=400)).warmup_steps == 1
+
+
 def test_save_every_n_epochs_zero_is_off_and_too_long_is_reported():
     assert "SL204" not in codes(run(save_every_n_epochs=0))
     result = run(save_every_n_epochs=20)
@@ -170,6 +176,8 @@ def test_sd_scripts_warmup_is_steps_as_an_int_and_a_ratio_as_a_float():
     assert sd("max_train_steps = 1000", "lr_warmup_steps = 100").plan["warmup_steps"] == 100
     assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.1").plan["warmup_steps"] == 100
     assert codes(sd("max_train_steps = 1000", "lr_warmup_steps = 2000")) == ["SL203"]
+    # library/train_util.py get_scheduler_fix `int(args.lr_warmup_steps * num_training_steps)`: int(1.5) = 1
+    assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.0015").plan["warmup_steps"] == 1
 
 
 def test_sd_scripts_keeps_a_quoted_number_as_text_and_fails_on_it():

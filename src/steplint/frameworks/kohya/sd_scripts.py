@@ -37,8 +37,9 @@ GUI_KEYS = frozenset({"epoch", "lr_warmup", "LoRA_type", "model_list", "addition
 SEMANTICS = Semantics(
     "kohya sd-scripts, from its --config_file TOML: accelerate deals the bucketed batches to the processes, "
     "ceil(batches / GA) optimizer steps per epoch; max_train_epochs, else max_train_steps (1600); an int "
-    "lr_warmup_steps counts steps, a float is a ratio of the run; the last model is always saved",
-    sharding=Sharding.ACCELERATE, final_events=("checkpoint",))
+    "lr_warmup_steps counts steps, a float is a ratio of the run (floored); the last model is always saved",
+    # library/train_util.py `get_scheduler_fix`: int(args.lr_warmup_steps * num_training_steps) floors a ratio
+    sharding=Sharding.ACCELERATE, final_events=("checkpoint",), warmup_rounding="floor")
 
 
 def arguments(data: dict) -> dict[str, tuple[Any, KeyPath]]:
