@@ -95,6 +95,23 @@ def test_lr_warmup_is_a_percent_and_lr_warmup_steps_overrides_it():
     assert "SL203" in codes(run(lr_warmup=100))
 
 
+def test_with_a_dataset_config_the_lora_tab_takes_the_percent_of_the_written_max_train_steps():
+    # kohya_gui/lora_gui.py train_model (dataset_config, `if max_train_steps > 0:`): `lr_warmup_steps =
+    # round(_warmup_pct * int(max_train_steps) / 100)` = 10% of 10000 = 1000 steps, which sd-scripts keeps while
+    # max_train_epochs sets the run (train_network.py train: 2 epochs × 100 batches = 200 steps)
+    result = run(dataset_config="./d.toml", max_train_epochs=2, max_train_steps=10000, lr_warmup=10,
+                 train_batch_size=1, dataset_size=100)
+    assert (plan_of(result).total_optimizer_steps, plan_of(result).warmup_steps) == (200, 1000)
+    assert "SL203" in codes(result)
+    # lora_gui.py train_model (dataset_config, max_train_steps 0: `lr_warmup_steps = 0`): the override is
+    # dropped and resolve_lr_warmup_steps returns the percent, 10% of the 200 steps
+    dropped = run(dataset_config="./d.toml", max_train_epochs=2, max_train_steps=0, lr_warmup=10,
+                  lr_warmup_steps=50, train_batch_size=1, dataset_size=100)
+    assert plan_of(dropped).warmup_steps == 20
+    # without a dataset config, lr_warmup_steps > 0 overrides the percent (common_gui.py resolve_lr_warmup_steps)
+    assert plan_of(run(max_train_epochs=2, lr_warmup=10, lr_warmup_steps=50, dataset_size=100)).warmup_steps == 50
+
+
 def test_the_warmup_percent_is_floored_as_sd_scripts_does():
     # the GUI passes lr_warmup 15 as 0.15 (common_gui.py resolve_lr_warmup_steps) and sd-scripts floors it:
     # library/train_util.py get_scheduler_fix `int(args.lr_warmup_steps * num_training_steps)`: int(1.5) = 1

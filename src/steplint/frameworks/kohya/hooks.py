@@ -79,8 +79,27 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
 
 
 def _gui_warmup(data: dict, b: RunBuilder) -> None:
-    """resolve_lr_warmup_steps: lr_warmup_steps > 0 is int(steps); else lr_warmup is a percent of the run."""
+    """resolve_lr_warmup_steps: lr_warmup_steps > 0 is int(steps); else lr_warmup is a percent of the run.
+    With a dataset config the LoRA and TI tabs first rewrite them from max_train_steps (below)."""
     steps, percent = _number(data.get("lr_warmup_steps")), _loaded(data, "lr_warmup")
+    dataset_config = data.get("dataset_config")
+    if isinstance(dataset_config, str) and dataset_config and ("LoRA_type" in data or "token_string" in data):
+        max_steps = _loaded(data, "max_train_steps")
+        if max_steps is None:
+            return  # absent: the GUI's current value decides the branch below
+        if max_steps > 0 and "LoRA_type" in data and not (steps is not None and steps > 0) and percent:
+            # kohya_gui/lora_gui.py `train_model` (dataset_config, max_train_steps > 0): `lr_warmup_steps =
+            # round(_warmup_pct * int(max_train_steps) / 100)`, steps of the written max_train_steps, which
+            # sd-scripts uses as they are even when max_train_epochs sets the run (train_network.py `train`)
+            warmup = round(percent * max_steps / 100)
+            if warmup > 0:
+                b.duration("schedule.warmup", warmup, ("lr_warmup",), Unit.STEP,
+                           note=f"{percent}% of max_train_steps {max_steps}, as the GUI computes it with a dataset config")
+            return
+        if max_steps == 0 or max_steps < 0 and "LoRA_type" in data:
+            # lora_gui.py `train_model` (not max_train_steps > 0: `lr_warmup_steps = 0`), textual_inversion_gui.py
+            # `train_model` (`if max_train_steps == 0: lr_warmup_steps = 0`): only the percent is left, a fraction
+            steps = None
     if steps is not None and steps > 0:
         if int(steps) > 0:
             b.duration("schedule.warmup", int(steps), ("lr_warmup_steps",), Unit.STEP)
