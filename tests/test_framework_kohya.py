@@ -197,6 +197,20 @@ def test_sd_scripts_warmup_is_steps_as_an_int_and_a_ratio_as_a_float():
     assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.0015").plan["warmup_steps"] == 1
 
 
+def test_sd_scripts_save_n_epoch_ratio_replaces_save_every_n_epochs():
+    # train_network.py train: `args.save_every_n_epochs = math.floor(num_train_epochs / args.save_n_epoch_ratio)
+    # or 1`: 10 epochs / 5 = every 2 epochs (saves after epochs 2, 4, 6, 8, the last model after 10), not every 20
+    result = sd("max_train_epochs = 10\nsave_every_n_epochs = 20\nsave_n_epoch_ratio = 5", dataset_size=100)
+    assert codes(result) == [] and result.plan["checkpoint_count"] == 5
+    assert sd("max_train_epochs = 3\nsave_n_epoch_ratio = 5", dataset_size=100).plan["checkpoint_count"] == 3  # or 1
+    # max_train_steps sets the run: num_train_epochs depends on the dataset, so the interval is not read
+    unread = sd("max_train_steps = 500\nsave_every_n_epochs = 20\nsave_n_epoch_ratio = 5")
+    assert codes(unread) == [] and unread.plan["checkpoint_count"] is None
+    # in a GUI preset's additional_parameters it replaces the preset's save_every_n_epochs 20 (unread)
+    gui = run(max_train_epochs=10, save_every_n_epochs=20, additional_parameters="--save_n_epoch_ratio 5")
+    assert "SL204" not in codes(gui) and plan_of(gui).checkpoint_count is None
+
+
 def test_sd_scripts_keeps_a_quoted_number_as_text_and_fails_on_it():
     # read_config_from_file hands the TOML value to the script unconverted: "4" is text
     result = lint(SD.format(training="", optimizer="").replace("train_batch_size = 2", 'train_batch_size = "4"'),

@@ -18,6 +18,7 @@ SD_SCRIPTS_DEFAULT_STEPS = 1600  # train_util.add_training_arguments: --max_trai
 _TIME_ARGS = {"--max_train_steps": ("max_steps",), "--max_train_epochs": ("epochs", "max_steps"),
               "--train_batch_size": ("train_loader",), "--gradient_accumulation_steps": ("gradient_accumulation",),
               "--save_every_n_steps": ("checkpoint",), "--save_every_n_epochs": ("checkpoint",),
+              "--save_n_epoch_ratio": ("checkpoint",),
               "--lr_warmup_steps": ("schedule",), "--lr_scheduler": ("schedule",)}
 
 

@@ -10,11 +10,13 @@ sd-scripts reads it (kohya-ss/sd-scripts @ 48d368fa):
   `get_scheduler_fix` int(lr_warmup_steps × steps));
 - train_network.py `train`: max_train_epochs replaces max_train_steps with epochs ×
   ceil(len(loader) / processes / GA); save_every_n_steps saves at global steps that divide; save
-  every n epochs only before the last epoch; the trained model is always saved at the end.
+  every n epochs only before the last epoch, n = floor(epochs / save_n_epoch_ratio) or 1 with a ratio;
+  the trained model is always saved at the end.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 from ...plan import Sharding
@@ -31,7 +33,7 @@ OWN_KEYS = frozenset({"network_module", "network_dim", "network_alpha", "network
                       "v2", "v_parameterization", "prior_loss_weight", "max_train_epochs", "save_every_n_epochs",
                       "enable_bucket", "min_bucket_reso", "max_bucket_reso", "max_token_length", "clip_skip"})
 NUMBERS = frozenset({"train_batch_size", "gradient_accumulation_steps", "max_train_epochs", "max_train_steps",
-                     "save_every_n_steps", "save_every_n_epochs", "lr_warmup_steps"})
+                     "save_every_n_steps", "save_every_n_epochs", "save_n_epoch_ratio", "lr_warmup_steps"})
 # kohya_ss GUI preset fields: those files are the kohya profile's
 GUI_KEYS = frozenset({"epoch", "lr_warmup", "LoRA_type", "model_list", "additional_parameters"})
 SEMANTICS = Semantics(
@@ -105,8 +107,18 @@ class SdScriptsConfig(Dialect):
         if path is not None and _positive(every_steps):
             b.duration("checkpoint", every_steps, path, Unit.STEP)
         every_epochs, path = get("save_every_n_epochs")
+        ratio, ratio_path = get("save_n_epoch_ratio")
+        if ratio_path is not None and _positive(ratio):
+            # train_network.py `train`: `args.save_every_n_epochs = math.floor(num_train_epochs /
+            # args.save_n_epoch_ratio) or 1`, num_train_epochs being max_train_epochs when it is written
+            path, note = None, f"floor(max_train_epochs {epochs} / save_n_epoch_ratio {ratio:g}) or 1"
+            if epochs_path is not None and isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 0:
+                every_epochs, path = math.floor(epochs / ratio) or 1, ratio_path
+            elif not b.has("checkpoint"):
+                b.assumptions.append("save_n_epoch_ratio sets the epoch save interval from the run's epochs, "
+                                     "which max_train_epochs does not give: the checkpoint interval is not read")
         if path is not None and _positive(every_epochs) and not b.has("checkpoint"):
-            b.duration("checkpoint", every_epochs, path, Unit.EPOCH)
+            b.duration("checkpoint", every_epochs, path, Unit.EPOCH, note=note if path == ratio_path else None)
         warmup, path = get("lr_warmup_steps")
         if path is not None and _positive(warmup):
             if isinstance(warmup, float):  # a ratio of the run; get_scheduler_fix: int(ratio × steps)
