@@ -69,6 +69,12 @@ def test_legacy_gradient_accumulation_steps_makes_a_loop_step_one_batch():
     assert (plan.gradient_accumulation_steps, plan.total_optimizer_steps, plan.first_checkpoint_step) == (4, 500, 63)
 
 
+def test_legacy_accumulation_never_steps_on_a_last_partial_group():
+    # jobs/process/BaseSDTrainProcess.py: grad_accumulation_step starts at 1 (__init__), the optimizer steps when
+    # `self.grad_accumulation_step >= optimizer_step_at` (run), at loop steps 1, 3, ..., 999: 1001 // 2 = 500
+    assert plan_of(job(train="steps: 1001\ngradient_accumulation_steps: 2")).total_optimizer_steps == 500
+
+
 def test_defaults_steps_and_save_every_are_1000():
     plan = plan_of(job(train="lr: 1e-4", save=""))
     assert (plan.total_optimizer_steps, plan.checkpoint_count) == (1000, 1)

@@ -144,6 +144,25 @@ schedule: {lr_scheduler: inverse_sqrt, inverse_sqrt: {warmup: 3000}}
     assert "at most 20 steps" in result.findings[0].message
 
 
+def test_the_train_split_batch_size_wins_and_the_schedule_is_sized_to_updates_per_epoch():
+    # solvers/builders.py get_audio_datasets: `kwargs = {**dataset_cfg, **split_kwargs}`, `batch_size =
+    # kwargs.pop('batch_size', None)`: the train loader has batches of 256, ceil(100000 / 256) = 391 of them, so
+    # each epoch stops at 391 < 1000 updates (base.py common_train_valid: the loader runs out); base.py
+    # StandardSolver.__init__ `total_updates = train_updates_per_epoch * epochs` = 1000 × 50 sizes the cosine
+    # schedule (builders.py get_lr_scheduler: total_steps=total_updates)
+    result = lint("""
+solver: musicgen
+dataset: {batch_size: 64, num_samples: 100000, train: {batch_size: 256}}
+optim: {epochs: 50, updates_per_epoch: 1000}
+schedule: {lr_scheduler: cosine, cosine: {warmup: 30000}}
+""")
+    plan = result.plan
+    assert (plan["micro_batch_size"], plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (256, 391,
+                                                                                                         19550)
+    assert (plan["warmup_steps"], plan["schedule_end_step"]) == (30000, 50000)
+    assert sorted(codes(result)) == ["SL203", "SL205"]
+
+
 def test_save_every_zero_or_null_is_off_and_save_last_false_leaves_only_save_every():
     off = lint("solver: musicgen\ndataset: {batch_size: 16}\ncheckpoint: {save_every: 0, save_last: true}\n"
                "optim: {epochs: 2, updates_per_epoch: 10}\n")

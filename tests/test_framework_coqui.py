@@ -16,7 +16,9 @@ def test_good_config_reads_and_plans():
     plan = result.plan
     # 6550 utterances per GPU in batches of 32: 205 batches, one optimizer step each
     assert plan["batches_per_epoch"] == 205 and plan["total_optimizer_steps"] == 205_000
-    assert plan["warmup_steps"] == 4000 and plan["first_checkpoint_step"] == 10000
+    # the save tests total_steps_done % 10000 before the increment (trainer.py train_step): it fires in the
+    # 10001st batch, after its optimizer step
+    assert plan["warmup_steps"] == 4000 and plan["first_checkpoint_step"] == 10001
 
 
 def test_per_epoch_stepping_makes_the_warmup_epochs():
@@ -43,3 +45,15 @@ def test_save_step_counts_batches_and_checkpoint_false_rules_it_out():
     assert codes(result) == ["SL204"] and "300 batches" in result.findings[0].message
     off = lint(text.replace('"audio": {}', '"audio": {}, "checkpoint": false'), "config.json", dataset_size=1000)
     assert codes(off) == [] and off.plan["checkpoint_count"] == 0
+
+
+def test_the_save_fires_in_the_batch_after_each_multiple_of_save_step():
+    # trainer.py train_step: `if self.total_steps_done % self.config.save_step == 0 and self.total_steps_done != 0:`
+    # is tested before `self.total_steps_done += 1`: 100 batches (total_steps_done 0..99) never save with save_step 100
+    text = '{"run_name": "x", "epochs": 1, "batch_size": 10, "print_step": 5, "save_step": 100, "audio": {}}\n'
+    assert lint(text, "config.json", dataset_size=1000).plan["checkpoint_count"] == 0
+    # 2 epochs of 100 batches, 2 per optimizer step: total_steps_done 30, 60, ..., 180 save (6), the first in
+    # batch 31 (0-based 30), after 15 optimizer steps
+    accumulated = lint(text.replace('"save_step": 100', '"save_step": 30, "grad_accum_steps": 2')
+                       .replace('"epochs": 1', '"epochs": 2'), "config.json", dataset_size=1000)
+    assert (accumulated.plan["checkpoint_count"], accumulated.plan["first_checkpoint_step"]) == (6, 15)

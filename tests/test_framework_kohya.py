@@ -95,10 +95,58 @@ def test_lr_warmup_is_a_percent_and_lr_warmup_steps_overrides_it():
     assert "SL203" in codes(run(lr_warmup=100))
 
 
+def test_with_a_dataset_config_the_lora_tab_takes_the_percent_of_the_written_max_train_steps():
+    # kohya_gui/lora_gui.py train_model (dataset_config, `if max_train_steps > 0:`): `lr_warmup_steps =
+    # round(_warmup_pct * int(max_train_steps) / 100)` = 10% of 10000 = 1000 steps, which sd-scripts keeps while
+    # max_train_epochs sets the run (train_network.py train: 2 epochs × 100 batches = 200 steps)
+    result = run(dataset_config="./d.toml", max_train_epochs=2, max_train_steps=10000, lr_warmup=10,
+                 train_batch_size=1, dataset_size=100)
+    assert (plan_of(result).total_optimizer_steps, plan_of(result).warmup_steps) == (200, 1000)
+    assert "SL203" in codes(result)
+    # lora_gui.py train_model (dataset_config, max_train_steps 0: `lr_warmup_steps = 0`): the override is
+    # dropped and resolve_lr_warmup_steps returns the percent, 10% of the 200 steps
+    dropped = run(dataset_config="./d.toml", max_train_epochs=2, max_train_steps=0, lr_warmup=10,
+                  lr_warmup_steps=50, train_batch_size=1, dataset_size=100)
+    assert plan_of(dropped).warmup_steps == 20
+    # without a dataset config, lr_warmup_steps > 0 overrides the percent (common_gui.py resolve_lr_warmup_steps)
+    assert plan_of(run(max_train_epochs=2, lr_warmup=10, lr_warmup_steps=50, dataset_size=100)).warmup_steps == 50
+
+
+def test_the_warmup_percent_is_floored_as_sd_scripts_does():
+    # the GUI passes lr_warmup 15 as 0.15 (common_gui.py resolve_lr_warmup_steps) and sd-scripts floors it:
+    # library/train_util.py get_scheduler_fix `int(args.lr_warmup_steps * num_training_steps)`: int(1.5) = 1
+    assert plan_of(run(lr_warmup=15, max_train_steps=10, dataset_size=400)).warmup_steps == 1
+
+
 def test_save_every_n_epochs_zero_is_off_and_too_long_is_reported():
     assert "SL204" not in codes(run(save_every_n_epochs=0))
     result = run(save_every_n_epochs=20)
     assert [f.key_path for f in result.findings if f.rule == "SL204"] == ["save_every_n_epochs"]
+
+
+def test_save_every_n_steps_and_save_every_n_epochs_both_save():
+    # sd-scripts train_network.py train: a step save at `global_step % args.save_every_n_steps == 0`, an epoch
+    # save at `(epoch + 1) % args.save_every_n_epochs == 0 and (epoch + 1) < num_train_epochs`, the model at the
+    # end; the GUI passes both (lora_gui.py train_model). 400 images, batch 2: 200 steps an epoch, 10 epochs:
+    # epoch saves at steps 200..1800, the last model at 2000; no step save at 5000
+    result = run(save_every_n_epochs=1, save_every_n_steps=5000, dataset_size=400)
+    assert "SL204" not in codes(result)
+    assert (plan_of(result).checkpoint_count, plan_of(result).first_checkpoint_step) == (10, 200)
+    # every 300 steps (300..1800, and 600, 1200, 1800 are epoch ends too) and every 3 epochs (600, 1200, 1800)
+    # and the last model: 6 + 0 + 1 distinct steps, the first at 300
+    both = plan_of(run(save_every_n_epochs=3, save_every_n_steps=300, dataset_size=400))
+    assert (both.checkpoint_count, both.first_checkpoint_step) == (7, 300)
+
+
+def test_sd_scripts_step_and_epoch_saves_are_counted_together():
+    # 100 images, batch 2: 50 steps an epoch, 4 epochs; saves at 40, 80, 120, 160, 200, epochs 1 to 3 at 50, 100,
+    # 150, the last model at 200 (a step save too): 8 distinct steps
+    result = sd("max_train_epochs = 4\nsave_every_n_steps = 40\nsave_every_n_epochs = 1", dataset_size=100)
+    assert (result.plan["checkpoint_count"], result.plan["first_checkpoint_step"]) == (8, 40)
+    # save_n_epoch_ratio with max_train_steps: num_train_epochs = ceil(500 / 50) = 10 (train_network.py train),
+    # every floor(10 / 5) = 2 epochs: 4 epoch saves and the last model
+    ratio = sd("max_train_steps = 500\nsave_n_epoch_ratio = 5", dataset_size=100)
+    assert (ratio.plan["checkpoint_count"], ratio.plan["first_checkpoint_step"]) == (5, 100)
 
 
 def test_a_time_argument_in_additional_parameters_replaces_the_presets():
@@ -170,6 +218,22 @@ def test_sd_scripts_warmup_is_steps_as_an_int_and_a_ratio_as_a_float():
     assert sd("max_train_steps = 1000", "lr_warmup_steps = 100").plan["warmup_steps"] == 100
     assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.1").plan["warmup_steps"] == 100
     assert codes(sd("max_train_steps = 1000", "lr_warmup_steps = 2000")) == ["SL203"]
+    # library/train_util.py get_scheduler_fix `int(args.lr_warmup_steps * num_training_steps)`: int(1.5) = 1
+    assert sd("max_train_steps = 1000", "lr_warmup_steps = 0.0015").plan["warmup_steps"] == 1
+
+
+def test_sd_scripts_save_n_epoch_ratio_replaces_save_every_n_epochs():
+    # train_network.py train: `args.save_every_n_epochs = math.floor(num_train_epochs / args.save_n_epoch_ratio)
+    # or 1`: 10 epochs / 5 = every 2 epochs (saves after epochs 2, 4, 6, 8, the last model after 10), not every 20
+    result = sd("max_train_epochs = 10\nsave_every_n_epochs = 20\nsave_n_epoch_ratio = 5", dataset_size=100)
+    assert codes(result) == [] and result.plan["checkpoint_count"] == 5
+    assert sd("max_train_epochs = 3\nsave_n_epoch_ratio = 5", dataset_size=100).plan["checkpoint_count"] == 3  # or 1
+    # max_train_steps sets the run: num_train_epochs depends on the dataset, so the interval is not read
+    unread = sd("max_train_steps = 500\nsave_every_n_epochs = 20\nsave_n_epoch_ratio = 5")
+    assert codes(unread) == [] and unread.plan["checkpoint_count"] is None  # no dataset size: not counted
+    # in a GUI preset's additional_parameters it replaces the preset's save_every_n_epochs 20 (unread)
+    gui = run(max_train_epochs=10, save_every_n_epochs=20, additional_parameters="--save_n_epoch_ratio 5")
+    assert "SL204" not in codes(gui) and plan_of(gui).checkpoint_count is None
 
 
 def test_sd_scripts_keeps_a_quoted_number_as_text_and_fails_on_it():

@@ -65,9 +65,13 @@ def test_styletts2_stage_starts_against_each_scripts_epochs():
     # the default of 200 epochs when the file has none
     assert codes(lint("epochs_1st: 10\nmodel_params: {a: 1}\nloss_params: {diff_epoch: 150, joint_epoch: 250}\n")) \
         == ["SL760"]
-    # resuming a pretrained model's epoch count (load_only_params false) moves the start: not certain
-    assert codes(lint("epochs_2nd: 20\npretrained_model: m.pth\nsecond_stage_load_pretrained: true\n"
-                      "load_only_params: false\nmodel_params: {a: 1}\nloss_params: {diff_epoch: 10, joint_epoch: 50}\n")) == []
+    # resuming a pretrained model (load_only_params false): train_finetune.py `if load_pretrained:` only calls
+    # load_checkpoint (start_epoch from it), epochs and joint_epoch are not shifted; `for epoch in
+    # range(start_epoch, 20)` never reaches `if epoch >= joint_epoch` with joint_epoch 50; diff_epoch 10 < 20 runs
+    resumed = lint("epochs: 20\npretrained_model: m.pth\nsecond_stage_load_pretrained: true\n"
+                   "load_only_params: false\nmodel_params: {a: 1}\nloss_params: {diff_epoch: 10, joint_epoch: 50}\n")
+    assert [(f.rule, f.key_path) for f in resumed.findings] == [("SL760", "loss_params.joint_epoch")]
+    assert "train_finetune.py runs 20 epochs (epochs: epochs the checkpoint's epoch to 19)" in resumed.findings[0].message
 
 
 @needs(VITS)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import yaml
+
 from steplint.findings import Severity
+from steplint.frameworks import detect
+from steplint.frameworks.base import Source
 
 from .conftest import ROOT, check_file, codes, lint
 
@@ -35,6 +39,25 @@ def test_dynamic_batches_and_steps_mode():
     default = lint(base.replace("    warmup_steps: 25000        # optimizer steps\n", "    {}\n").replace(
         "scheduler_conf:\n    {}\n", "scheduler_conf: {}\n"), dataset_size=120_098, world_size=8)
     assert default.plan["warmup_steps"] == 25000
+
+
+def test_epoch_mode_validates_and_saves_after_every_epoch():
+    # wenet/bin/train.py main, without save_interval (epoch mode): `executor.cv(...)` and `save_model(...)` after
+    # each of the max_epoch epochs: 8 GPUs, 939 batches of 16, 234 optimizer steps an epoch, 240 epochs
+    plan = check_file(SAMPLES / "good.yaml", dataset_size=120_098, world_size=8).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (240, 234)
+    assert (plan["eval_count"], plan["first_eval_step"]) == (240, 234)
+
+
+def test_accum_grad_has_no_default():
+    # wenet/utils/executor.py Executor.train reads `info_dict['accum_grad']` (a deep copy of the configs) and
+    # nothing in train.py fills it: a config without accum_grad stops with a KeyError, so no default is read
+    base = (SAMPLES / "good.yaml").read_text()
+    assert "accum_grad: 4" in base
+    data = yaml.safe_load(base.replace("accum_grad: 4", "grad_clip_extra: 4"))
+    dialect = detect(data)
+    assert dialect.name == "wenet" and dialect.adapt(data, Source("train.yaml")).run.gradient_accumulation is None
+    assert detect(yaml.safe_load(base)).adapt(yaml.safe_load(base), Source("t.yaml")).run.gradient_accumulation.value == 4
 
 
 def test_espnet2_configs_are_not_wenet():

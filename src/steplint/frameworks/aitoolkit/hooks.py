@@ -50,7 +50,13 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         b.count("gradient_accumulation", ga, at + ("train", ga_key),
                 note=None if ga_key in train else "ai-toolkit default")
     _read(b, train, "batch_size", at + ("train",), lambda v, p: b.count("train_loader.batch_size", v, p), 1)
-    _read(b, train, "steps", at + ("train",), lambda v, p: b.duration("max_steps", v, p, unit), DEFAULT_STEPS)
+    if unit is Unit.BATCH:
+        # BaseSDTrainProcess.py: `self.grad_accumulation_step = 1` at start, `+= 1` after each loop step, and an
+        # optimizer step when `self.grad_accumulation_step >= optimizer_step_at` (then 0): at loop steps N - 1,
+        # 2N - 1, ...; a last partial group never steps, so the run is steps // N optimizer steps
+        _read(b, train, "steps", at + ("train",), lambda v, p: _legacy_steps(b, v, p, legacy), DEFAULT_STEPS)
+    else:
+        _read(b, train, "steps", at + ("train",), lambda v, p: b.duration("max_steps", v, p, unit), DEFAULT_STEPS)
     every = _number(save.get("save_every", DEFAULT_SAVE_EVERY))
     if every is not None and every > 0:  # `save_every and step % save_every == 0`: 0 or null is off
         b.duration("checkpoint", every, at + ("save", "save_every"), unit,
@@ -67,6 +73,16 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             b.duration("schedule.warmup", warmup, key, unit,
                        note=None if "num_warmup_steps" in params else "ai-toolkit default num_warmup_steps 1000")
     return {"settings": settings}
+
+
+def _legacy_steps(b: RunBuilder, value: Any, path: tuple, every: float) -> None:
+    """train.steps loop steps of one batch each, an optimizer step at every `every`-th: steps // every."""
+    steps = _number(value)
+    if steps is not None and steps == int(steps) and every == int(every):
+        b.duration("max_steps", int(steps) // int(every), path, Unit.STEP,
+                   note=f"{int(steps)} loop steps // gradient_accumulation_steps {int(every)}")
+    else:
+        b.duration("max_steps", value, path, Unit.BATCH)
 
 
 def _read(b: RunBuilder, section: dict, key: str, at: tuple, write, default) -> None:

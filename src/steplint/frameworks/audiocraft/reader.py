@@ -7,9 +7,12 @@ audiocraft/solvers/base.py `StandardSolver`, audiocraft/train.py, audiocraft/sol
 * One update = one optimizer step on one batch (no accumulation). An epoch is
   `optim.updates_per_epoch` updates when that is set, else `len(train loader)`; the loop also stops
   when the loader runs out (`common_train_valid`). `total_updates = updates_per_epoch × epochs`
-  sizes the cosine / polynomial schedules, so their horizon is always the run.
+  (`StandardSolver.__init__`) sizes the cosine / polynomial schedules: their horizon is the run
+  only when no epoch runs out of batches first.
 * The run is `optim.epochs` epochs (`run`, `should_stop_training`).
 * `dataset.batch_size` is global: train.py asserts it divides by the world size and divides it.
+  `dataset.train.batch_size` replaces it for the train loader (builders.py `get_audio_datasets`:
+  `kwargs = {**dataset_cfg, **split_kwargs}`), and is divided the same way (train.py `get_solver`).
   The train set's length is `dataset.train.num_samples` (else `dataset.num_samples`):
   `AudioDataset.__len__` returns num_samples and `get_loader` takes a random subset of that size.
 * `checkpoint.save_every` counts epochs (`save_checkpoints`: `epoch % save_every == 0`, 0/null off);
@@ -210,9 +213,13 @@ class AudioCraft(Dialect):
                 path, note = where(*key_path)
                 b.count("dataset_size", get(*key_path), path, note=note)
                 break
-        if number("dataset", "batch_size"):
-            path, note = where("dataset", "batch_size")
-            b.count("global_batch_size", get("dataset", "batch_size"), path, note=note)
+        # builders.py `get_audio_datasets`: `kwargs = {**dataset_cfg, **split_kwargs}` (the train split's
+        # batch_size first), then `batch_size = kwargs.pop('batch_size', None)` for the train loader
+        for key_path in (("dataset", "train", "batch_size"), ("dataset", "batch_size")):
+            if number(*key_path):
+                path, note = where(*key_path)
+                b.count("global_batch_size", get(*key_path), path, note=note)
+                break
 
         save_last = get("checkpoint", "save_last")
         settings["save_last"] = save_last is not False  # solvers/default.yaml: save_last: true
@@ -243,12 +250,22 @@ class AudioCraft(Dialect):
                 path, note = where("schedule", scheduler, "warmup")
                 b.duration("schedule.warmup", get("schedule", scheduler, "warmup"), path, Unit.STEP, note=note,
                            zero_is_unset=True)
+            epochs_value = number("optim", "epochs")
+            if scheduler in ("cosine", "polynomial_decay") and cap and epochs_value and epochs_value > 0 \
+                    and epochs_value == int(epochs_value):
+                # base.py `StandardSolver.__init__`: `total_updates = train_updates_per_epoch * optim.epochs`,
+                # updates_per_epoch when set; builders.py `get_lr_scheduler`: total_steps=total_updates. An
+                # epoch whose loader runs out first takes fewer updates (`common_train_valid`)
+                path, note = where("optim", "updates_per_epoch")
+                total = f"total_updates = optim.updates_per_epoch {cap} × optim.epochs {int(epochs_value)}"
+                b.duration("schedule.horizon", cap * int(epochs_value), path, Unit.STEP,
+                           note=f"{total}; {note}" if note else total)
             if scheduler == "step" and number("schedule", "step", "step_size"):
                 path, note = where("schedule", "step", "step_size")
                 b.duration("schedule.step_size", get("schedule", "step", "step_size"), path, Unit.STEP, note=note)
         semantics = Semantics(
             "AudioCraft: one update per batch, optim.updates_per_epoch updates per epoch (else the loader's "
-            "length), dataset.batch_size global; validation and the latest checkpoint (save_last) after every "
+            "length), dataset.train.batch_size (else dataset.batch_size) global; validation and the latest checkpoint (save_last) after every "
             "epoch",
             batch_is_global=True, max_steps_per_epoch=cap,
             final_events=("checkpoint",) if save_last is True else ())

@@ -10,7 +10,8 @@ What the Coqui Trainer does with the numbers (coqui-ai/Trainer @ 7704b0f3 traine
   batch (`(step + 1) % grad_accum_steps != 0 and step + 1 != batch_n_steps` skips only the others).
 * `save_step`, `print_step`, `plot_step` and `run_eval_steps` count `total_steps_done`, which grows
   by one per batch: a checkpoint when `total_steps_done % save_step == 0` (not at 0), none if
-  `checkpoint` is false. `run_eval` (default true) evaluates after every epoch.
+  `checkpoint` is false. `train_step` checks it before `self.total_steps_done += 1`, so the save
+  fires in the batch after each multiple: in a run of B batches there are (B - 1) // save_step. `run_eval` (default true) evaluates after every epoch.
 * The LR scheduler steps once per epoch when `scheduler_after_epoch` is true, else after every
   optimizer step. Its default differs (the Trainer's TrainerConfig: true; TTS's BaseTrainingConfig:
   false; model config classes set their own), so steplint reads a scheduler's `warmup_steps` only
@@ -21,6 +22,7 @@ What the Coqui Trainer does with the numbers (coqui-ai/Trainer @ 7704b0f3 traine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from ...units import Unit, to_number
@@ -45,6 +47,27 @@ def _number(value: Any) -> Optional[float]:
     return None if isinstance(value, bool) else to_number(value)
 
 
+def checkpoints(save_step: int, plan: Any) -> tuple[Optional[int], Optional[int]]:
+    """(how many, first optimizer step) of the save_step checkpoints of a fresh run: trainer.py
+    `train_step` tests `self.total_steps_done % self.config.save_step == 0 and self.total_steps_done != 0`
+    before `self.total_steps_done += 1`, so batch t (0-based over the run) saves when t is a positive
+    multiple of save_step, after that batch's optimizer step (one every grad_accum_steps batches and at
+    each epoch's last)."""
+    per_epoch, epochs, steps = plan.batches_per_epoch, plan.epochs, plan.optimizer_steps_per_epoch
+    if not per_epoch or epochs is None or epochs != int(epochs) or steps is None:
+        return None, None
+    count = (per_epoch * int(epochs) - 1) // save_step
+    if count <= 0:
+        return 0, None
+    epoch, batch = divmod(save_step, per_epoch)  # the first saving batch: `batch` (0-based) of epoch `epoch`
+    ga, done = plan.gradient_accumulation_steps, batch + 1
+    return count, epoch * steps + done // ga + (1 if done == per_epoch and per_epoch % ga else 0)
+
+
+def _cadence(save_step: int, plan: Any) -> dict:
+    return {"checkpoint": checkpoints(save_step, plan)}
+
+
 class Coqui(Dialect):
     name = "coqui"
     description = "Coqui TTS config.json (epochs, batch_size, save_step, print_step, lr_scheduler, audio, datasets)"
@@ -67,11 +90,14 @@ class Coqui(Dialect):
             b.eval_loader((data["eval_batch_size"], ("eval_batch_size",)), None)
         if "grad_accum_steps" in data:
             b.count("gradient_accumulation", data["grad_accum_steps"], ("grad_accum_steps",))
-        ruled_out = []
+        ruled_out, cadence = [], None
         if data.get("checkpoint") is False or data.get("save_checkpoints") is False:
             ruled_out.append("checkpoint")
         elif _number(data.get("save_step")) and _number(data["save_step"]) > 0:
             b.duration("checkpoint", data["save_step"], ("save_step",), Unit.BATCH)
+            save_step = _number(data["save_step"])
+            if b.has("checkpoint") and save_step == int(save_step):
+                cadence = partial(_cadence, int(save_step))
         if _number(data.get("print_step")) and _number(data["print_step"]) > 0:
             b.duration("logging", data["print_step"], ("print_step",), Unit.BATCH)
         if data.get("run_eval") is False:
@@ -98,5 +124,6 @@ class Coqui(Dialect):
         if b.has("epochs"):
             settings["epochs"] = b.get("epochs")["value"]
         semantics = Semantics("Coqui Trainer: an optimizer step every grad_accum_steps batches and at each epoch's "
-                              "last batch; save_step and print_step count batches", ruled_out=tuple(ruled_out))
+                              "last batch; save_step and print_step count batches", ruled_out=tuple(ruled_out),
+                              cadence=cadence)
         return b.build(semantics, CoquiSettings(**settings))

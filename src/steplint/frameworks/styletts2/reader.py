@@ -9,9 +9,10 @@ What the scripts do with the numbers:
 * `loss_params.TMA_epoch` (stage 1), `diff_epoch` and `joint_epoch` (stage 2 and fine-tuning) are
   the epochs from which alignment training (TMA), style diffusion and the SLM-adversarial joint
   training start: `if epoch >= diff_epoch`. When train_second.py / train_finetune.py start from
-  the first stage they shift diff_epoch, joint_epoch and epochs alike; only when they resume a
-  pretrained model with `load_only_params: false` does the start epoch come from the checkpoint
-  and shift the range alone.
+  the first stage they shift diff_epoch, joint_epoch and epochs alike; when they resume a
+  pretrained model with `load_only_params: false` (`if load_pretrained: ... load_checkpoint`) the
+  start epoch comes from the checkpoint and nothing is shifted, so a stage start at or past
+  `epochs` still never holds.
 * train_finetune.py saves when `(epoch + 1) % save_freq == 0` (default 2); `log_interval` counts
   batches (logging only).
 * Utils/ASR/config.yml and Utils/PLBERT/config.yml are the training configs of AuxiliaryASR and
@@ -43,7 +44,7 @@ class StageStart:
     epochs_key: Optional[str]  # None: the script's default
     start_key: str
     start: float
-    shifted_by_checkpoint: bool  # the start epoch comes from a checkpoint the config names
+    resumed: bool  # the loop starts at the epoch of a checkpoint the config names (epochs and starts unshifted)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class StyleTTS2(Dialect):
                     continue
                 starts.append(StageStart(script, int(epochs), key if key in data else None,
                                          f"loss_params.{start_key}", start,
-                                         shifted_by_checkpoint=resumed and stage != "first"))
+                                         resumed=resumed and stage != "first"))
         semantics = Semantics("StyleTTS 2: one optimizer step per batch (drop_last), epochs per training script, "
                               "stage starts in loss_params counted in epochs")
         return b.build(semantics, StyleTTS2Settings(tuple(starts)))

@@ -16,10 +16,14 @@ _WHAT = {"loss_params.TMA_epoch": "alignment (TMA) training", "loss_params.diff_
 def check(ctx: RuleContext) -> Iterator[Hit]:
     s: StyleTTS2Settings = ctx.settings
     for start in s.starts:
-        if start.shifted_by_checkpoint or start.start < start.epochs:
+        # a resumed run (load_only_params: false) starts at the checkpoint's epoch but shifts neither epochs
+        # nor the stage starts (train_second.py / train_finetune.py `if load_pretrained: ... load_checkpoint`,
+        # then `for epoch in range(start_epoch, epochs)`): the start is still never reached
+        if start.start < start.epochs:
             continue
         epochs = start.epochs_key or f"its default of {start.epochs}"
+        span = f"the checkpoint's epoch to {start.epochs - 1}" if start.resumed else f"0-{start.epochs - 1}"
         yield ctx.hit(f"{start.start_key} is {num(start.start)} but {start.script} runs {start.epochs} epochs "
-                      f"({epochs}: epochs 0-{start.epochs - 1}): {_WHAT[start.start_key]} never starts "
+                      f"({epochs}: epochs {span}): {_WHAT[start.start_key]} never starts "
                       f"(`if epoch >= {start.start_key.split('.')[-1]}` never holds)",
                       start.start_key, start.epochs_key)
