@@ -86,3 +86,20 @@ def test_dynamic_intervals_leave_the_evaluation_unread():
             + VAL + "train_dataloader: {batch_size: 10}\n")
     assert plan_of(lint(text, dataset_size=1000)).eval_count is None
     assert plan_of(lint(text.replace(", dynamic_intervals: [[10, 1]]", ""), dataset_size=1000)).eval_count == 3
+
+
+EPOCHS_8 = ("train_cfg: {type: EpochBasedTrainLoop, max_epochs: 8, val_interval: 1}\n" + VAL +
+            "train_dataloader: {batch_size: 10}\n")  # 1000 samples: 100 steps an epoch, 800 in all
+
+
+def test_save_last_false_saves_no_final_checkpoint():
+    # checkpoint_hook.py after_train_epoch: `every_n_epochs(...) or (self.save_last and
+    # self.is_last_train_epoch(runner))`: epochs 3 and 6, and epoch 8 only with save_last
+    text = EPOCHS_8 + "default_hooks: {checkpoint: {type: CheckpointHook, interval: 3}}\n"
+    assert lint(text, dataset_size=1000).plan["checkpoint_count"] == 3
+    off = text.replace("interval: 3}", "interval: 3, save_last: false}")
+    assert lint(off, dataset_size=1000).plan["checkpoint_count"] == 2
+    never = lint(off.replace("interval: 3", "interval: 10"), dataset_size=1000)
+    assert never.plan["checkpoint_count"] == 0
+    [sl204] = [f for f in never.findings if f.rule == "SL204"]
+    assert sl204.message.endswith("no periodic checkpoint is ever saved")  # no "final one MMEngine forces"

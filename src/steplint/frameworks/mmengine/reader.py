@@ -12,7 +12,8 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
 * One iteration is one batch; optim_wrapper.accumulative_counts (default 1) batches make an optimizer
   step (mmengine/optim/optimizer/optimizer_wrapper.py).
 * mmengine/hooks/checkpoint_hook.py `CheckpointHook`: interval (-1: never) in epochs unless by_epoch is
-  false, and the last one always (save_last). LoggerHook interval counts iterations.
+  false, and the last one with save_last (default true; `after_train_epoch`, `after_train_iter`).
+  LoggerHook interval counts iterations.
 * mmengine/optim/scheduler/param_scheduler.py: every scheduler has begin (0), end (inf) and by_epoch
   (default True: in epochs); LinearLR from begin 0 is the warmup; CosineAnnealingLR's T_max (default
   end - begin) is its horizon; MultiStepLR milestones count from begin.
@@ -23,6 +24,7 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Optional
 
 from ...named_files import BaseChain
@@ -32,7 +34,7 @@ from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
     name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
-         "validation every val_interval and at the end; the last checkpoint always saved",
+         "validation every val_interval and at the end; the last checkpoint saved (save_last)",
     final_events=("checkpoint", "eval"))
 
 
@@ -112,23 +114,27 @@ class MMEngine(Dialect):
             if interval is not None and interval > 0:
                 b.duration("eval", interval, at("train_cfg", "val_interval"), unit_of(by_epoch),
                            note=None if "val_interval" in train_cfg else "MMEngine default val_interval")
-        self._hooks(cfg, b, at, by_epoch, unit_of)
+        final = ["checkpoint", "eval"]
+        self._hooks(cfg, b, at, by_epoch, unit_of, final)
         self._schedulers(cfg, b, at, unit_of)
-        semantics = SEMANTICS
         begin = _number(train_cfg.get("val_begin"))
+        delay = None
         if begin is not None and begin > 1:
-            from dataclasses import replace
             from ...model import Duration
-            semantics = replace(SEMANTICS, eval_delay=Duration(value=begin, unit=unit_of(by_epoch),
-                                                               key="train_cfg.val_begin"))
-        return b.build(semantics)
+            delay = Duration(value=begin, unit=unit_of(by_epoch), key="train_cfg.val_begin")
+        return b.build(replace(SEMANTICS, final_events=tuple(final), eval_delay=delay))
 
     @staticmethod
-    def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of) -> None:
+    def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of, final: list) -> None:
         hooks = cfg.get("default_hooks") if isinstance(cfg.get("default_hooks"), dict) else {}
         checkpoint = hooks.get("checkpoint") if isinstance(hooks.get("checkpoint"), dict) else {}
         interval = _number(checkpoint.get("interval", -1))
         by_epoch = checkpoint.get("by_epoch", True)
+        # checkpoint_hook.py after_train_epoch / after_train_iter: the last one only `self.save_last and
+        # self.is_last_train_epoch(runner)` (Python truth, default True)
+        save_last = bool(checkpoint.get("save_last", True))
+        if not save_last:
+            final.remove("checkpoint")
         if interval is not None and interval > 0 and isinstance(by_epoch, bool) and (by_epoch_loop or not by_epoch):
             b.duration("checkpoint", checkpoint["interval"], at("default_hooks", "checkpoint", "interval"),
                        unit_of(by_epoch))
