@@ -103,3 +103,17 @@ def test_save_last_false_saves_no_final_checkpoint():
     assert never.plan["checkpoint_count"] == 0
     [sl204] = [f for f in never.findings if f.rule == "SL204"]
     assert sl204.message.endswith("no periodic checkpoint is ever saved")  # no "final one MMEngine forces"
+
+
+def test_val_begin_past_the_run_means_no_evaluation_at_all():
+    # loops.py EpochBasedTrainLoop.run: `self._epoch >= self.val_begin and (self._epoch %
+    # self.val_interval == 0 or self._epoch == self._max_epochs)`: the last epoch waits for val_begin too
+    late = EPOCHS_8.replace("val_interval: 1}", "val_interval: 1, val_begin: 10}")
+    result = lint(late, dataset_size=1000)
+    assert (result.plan["eval_count"], result.plan["first_eval_step"]) == (0, None)
+    on_time = lint(late.replace("val_begin: 10", "val_begin: 8"), dataset_size=1000).plan
+    assert (on_time["eval_count"], on_time["first_eval_step"]) == (1, 800)  # epoch 8 only
+    # IterBasedTrainLoop.run: `self._iter >= self.val_begin`, at most max_iters
+    iters = "train_cfg: {type: IterBasedTrainLoop, max_iters: 8000, val_interval: 2000, val_begin: 9000}\n" + VAL
+    assert lint(iters).plan["eval_count"] == 0
+    assert lint(iters.replace("9000", "8000")).plan["eval_count"] == 1

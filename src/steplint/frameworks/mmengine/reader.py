@@ -8,7 +8,7 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
   IterBasedTrainLoop) or `by_epoch` (True: epoch based). mmengine/runner/loops.py: an epoch-based loop
   runs max_epochs × len(loader) iterations and validates when epoch >= val_begin and epoch %
   val_interval == 0 (default 1) or at the last epoch; an iteration-based one runs max_iters, val_interval
-  default 1000.
+  default 1000. A val_begin past the run: no validation at all, not even at the end.
 * One iteration is one batch; optim_wrapper.accumulative_counts (default 1) batches make an optimizer
   step (mmengine/optim/optimizer/optimizer_wrapper.py).
 * mmengine/hooks/checkpoint_hook.py `CheckpointHook`: interval (-1: never) in epochs unless by_epoch is
@@ -28,13 +28,14 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from ...named_files import BaseChain
+from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
     name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
-         "validation every val_interval and at the end; the last checkpoint saved (save_last)",
+         "validation every val_interval from val_begin and at the end; the last checkpoint saved (save_last)",
     final_events=("checkpoint", "eval"))
 
 
@@ -117,12 +118,20 @@ class MMEngine(Dialect):
         final = ["checkpoint", "eval"]
         self._hooks(cfg, b, at, by_epoch, unit_of, final)
         self._schedulers(cfg, b, at, unit_of)
+        ruled_out = []
         begin = _number(train_cfg.get("val_begin"))
+        last = _number(train_cfg.get("max_epochs" if by_epoch else "max_iters"))
+        if begin is not None and last is not None and begin > last:
+            # loops.py EpochBasedTrainLoop.run / IterBasedTrainLoop.run validate only when
+            # `self._epoch >= self.val_begin` (`self._iter >= ...`), the last epoch included
+            ruled_out.append("eval")
+            b.assumptions.append(f"train_cfg.val_begin {num(begin)} is past the run's {num(last)} "
+                                 f"{'epochs' if by_epoch else 'iterations'}: MMEngine never validates")
         delay = None
         if begin is not None and begin > 1:
             from ...model import Duration
             delay = Duration(value=begin, unit=unit_of(by_epoch), key="train_cfg.val_begin")
-        return b.build(replace(SEMANTICS, final_events=tuple(final), eval_delay=delay))
+        return b.build(replace(SEMANTICS, final_events=tuple(final), ruled_out=tuple(ruled_out), eval_delay=delay))
 
     @staticmethod
     def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of, final: list) -> None:
