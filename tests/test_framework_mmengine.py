@@ -117,3 +117,21 @@ def test_val_begin_past_the_run_means_no_evaluation_at_all():
     iters = "train_cfg: {type: IterBasedTrainLoop, max_iters: 8000, val_interval: 2000, val_begin: 9000}\n" + VAL
     assert lint(iters).plan["eval_count"] == 0
     assert lint(iters.replace("9000", "8000")).plan["eval_count"] == 1
+
+
+def test_save_begin_starts_the_checkpoint_grid():
+    # mmengine/hooks/hook.py every_n_epochs: `dividend = runner.epoch + 1 - start`, a save when
+    # `dividend % n == 0` and dividend >= 0: epoch 5 (save_begin), then 15, 25...; and the last
+    # epoch, 8, with save_last (checkpoint_hook.py after_train_epoch): 2 saves, the first at 5 × 100
+    text = EPOCHS_8 + "default_hooks: {checkpoint: {type: CheckpointHook, interval: 10, save_begin: 5}}\n"
+    result = lint(text, dataset_size=1000)
+    assert (result.plan["checkpoint_count"], result.plan["first_checkpoint_step"]) == (2, 500)
+    assert "SL204" not in codes(result)  # the interval 10 > 8 epochs is not a period from 0 here
+    assert lint(text).plan["checkpoint_count"] == 2  # epochs only: known without the dataset size
+    # every_n_train_iters likewise: iterations 500, 1500, ..., 7500 and the last, 8000; with
+    # accumulative_counts 4 iteration 500 ends optimizer step 125 (optimizer_wrapper.py should_update)
+    iters = ("train_cfg: {type: IterBasedTrainLoop, max_iters: 8000}\n"
+             "optim_wrapper: {type: OptimWrapper, accumulative_counts: 4}\n"
+             "default_hooks: {checkpoint: {type: CheckpointHook, interval: 1000, by_epoch: false, save_begin: 500}}\n")
+    plan = lint(iters).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (9, 125)
