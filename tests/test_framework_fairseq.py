@@ -92,3 +92,38 @@ def test_zero_limits_mean_none_and_no_save_rules_out_checkpoints():
 
 def test_good_sample_is_quiet():
     assert check_file(SAMPLES / "good.yaml").findings == []
+
+
+EPOCH_CADENCES = """
+checkpoint:
+  save_interval: 5
+task:
+  _name: translation
+dataset:
+  batch_size: 8
+  validate_interval: 5
+optimization:
+  max_epoch: 2
+  max_update: 100000
+  lr: [0.0005]
+optimizer:
+  _name: adam
+lr_scheduler:
+  _name: fixed
+model:
+  _name: transformer
+"""  # 1000 sentences in batches of 8: 125 updates an epoch
+
+
+def test_no_final_save_or_validation_when_max_epoch_ends_the_run():
+    # fairseq_cli/train.py validate_and_save: `do_save = (end_of_epoch and epoch % save_interval == 0)
+    # or should_stop or ...` with `should_stop` only from `num_updates >= max_update`; epoch 2 is no
+    # multiple of 5 and 250 updates never reach 100000: no save, no validation
+    result = lint(EPOCH_CADENCES, dataset_size=1000)
+    assert result.plan["total_optimizer_steps"] == 250
+    assert (result.plan["checkpoint_count"], result.plan["eval_count"]) == (0, 0)
+    assert [f.message.endswith(("no periodic checkpoint is ever saved", "no periodic evaluation ever runs"))
+            for f in result.findings if f.rule == "SL204"] == [True, True]
+    # max_update 200 ends the run inside epoch 2: should_stop saves and validates there
+    stopped = lint(EPOCH_CADENCES.replace("max_update: 100000", "max_update: 200"), dataset_size=1000).plan
+    assert (stopped["checkpoint_count"], stopped["first_checkpoint_step"], stopped["eval_count"]) == (1, 200, 1)

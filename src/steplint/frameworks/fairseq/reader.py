@@ -15,7 +15,8 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
   every mid-epoch save also validates. `dataset.validate_interval` counts epochs (default 1),
   `validate_interval_updates` updates (0 = off), none before `validate_after_updates`;
   `disable_validation`, `checkpoint.no_save` switch them off. Reaching max_update saves and
-  validates once more (`should_stop`).
+  validates once more (`should_stop`); a run max_epoch ends first has no such save or validation
+  (`validate_and_save` at its last epoch's end saves only on save_interval, validates on validate_interval).
 * Warmups count updates: inverse_sqrt `warmup_updates` (default 4000), polynomial_decay and cosine
   `warmup_updates` (default 0), tri_stage `warmup_steps` (unless `phase_ratio`). polynomial_decay
   decays to `end_learning_rate` at `total_num_update` (default: max_update) and holds it after.
@@ -28,6 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ...plan import FinalEventsAt
 from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, value_at
@@ -167,10 +169,14 @@ class Fairseq(Dialect):
                 settings["end_learning_rate"] = end if end is not None else 0.0
         delay = _number(_get(data, "dataset", "validate_after_updates"))
         stop_forced = bool(max_update and max_update > 0)
+        # fairseq_cli/train.py validate_and_save: the extra save and validation are `should_stop`'s,
+        # set by `num_updates >= max_update` (the epoch loop `while epoch_itr.next_epoch_idx <=
+        # max_epoch` just ends): only at max_update, never when max_epoch ends the run first
         semantics = Semantics(
             "fairseq: one update per update_freq batches (the short last group included), batches dealt whole to "
             "the GPUs; the first of max_epoch and max_update ends the run; a save and a validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
+            final_events_at=FinalEventsAt.MAX_STEPS,
             eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
         return b.build(semantics, FairseqSettings(**settings))
 
