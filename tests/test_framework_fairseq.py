@@ -127,3 +127,23 @@ def test_no_final_save_or_validation_when_max_epoch_ends_the_run():
     # max_update 200 ends the run inside epoch 2: should_stop saves and validates there
     stopped = lint(EPOCH_CADENCES.replace("max_update: 100000", "max_update: 200"), dataset_size=1000).plan
     assert (stopped["checkpoint_count"], stopped["first_checkpoint_step"], stopped["eval_count"]) == (1, 200, 1)
+
+
+def test_tri_stage_phase_ratio_warmup_is_a_fraction_of_max_update():
+    # tri_stage_lr_scheduler.py TriStageLRSchedule.__init__: with phase_ratio, `self.warmup_steps =
+    # int(cfg.max_update * cfg.phase_ratio[0])` (warmup_steps is then ignored): int(13000 × 0.1)
+    assert lint(WAV2VEC_FINETUNE).plan["warmup_steps"] == 1300
+    both = WAV2VEC_FINETUNE.replace("  phase_ratio:", "  warmup_steps: 500\n  phase_ratio:")
+    assert lint(both).plan["warmup_steps"] == 1300
+    # a negative first ratio is no warmup (`update_step < self.warmup_steps` never holds), not a bad value,
+    # and a product past any float is not read (it raised)
+    negative = lint(WAV2VEC_FINETUNE.replace("[0.1, 0.4, 0.5]", "[-0.5, 1.0, 0.5]"))
+    assert (negative.plan["warmup_steps"], codes(negative)) == (None, [])
+    huge = WAV2VEC_FINETUNE.replace("[0.1, 0.4, 0.5]", "[1e300, -1e300, 1]").replace("max_update: 13000", "max_update: 1e10")
+    assert lint(huge).error is None and lint(huge).plan["warmup_steps"] is None
+    # of the max_update written, not of the run: max_epoch 1 of 4000 sentences in batches of 8 over
+    # 2 GPUs, 4 per update, is ceil(ceil(500 / 2) / 4) = 63 updates, and the warmup never ends
+    short = WAV2VEC_FINETUNE.replace("max_tokens: 3200000", "batch_size: 8").replace("max_epoch: 50", "max_epoch: 1")
+    result = lint(short, dataset_size=4000)
+    assert result.plan["total_optimizer_steps"] == 63
+    assert ("SL203", "lr_scheduler.phase_ratio") in [(f.rule, f.key_path) for f in result.findings]

@@ -18,7 +18,8 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
   validates once more (`should_stop`); a run max_epoch ends first has no such save or validation
   (`validate_and_save` at its last epoch's end saves only on save_interval, validates on validate_interval).
 * Warmups count updates: inverse_sqrt `warmup_updates` (default 4000), polynomial_decay and cosine
-  `warmup_updates` (default 0), tri_stage `warmup_steps` (unless `phase_ratio`). polynomial_decay
+  `warmup_updates` (default 0), tri_stage `warmup_steps`, or with `phase_ratio` int(max_update ×
+  phase_ratio[0]) of the max_update written (tri_stage_lr_scheduler.py `__init__`). polynomial_decay
   decays to `end_learning_rate` at `total_num_update` (default: max_update) and holds it after.
 * `???` is a mandatory value given on the command line: unknown.
 """
@@ -153,7 +154,9 @@ class Fairseq(Dialect):
             settings["scheduler"] = scheduler
             warmup_key = WARMUP_KEY.get(scheduler)
             tri_stage_ratio = scheduler == "tri_stage" and _get(data, "lr_scheduler", "phase_ratio") is not None
-            if warmup_key and not tri_stage_ratio:
+            if tri_stage_ratio:
+                self._tri_stage_warmup(b, data)
+            elif warmup_key:
                 written = _get(data, "lr_scheduler", warmup_key)
                 if written is not None:
                     b.duration("schedule.warmup", written, ("lr_scheduler", warmup_key), Unit.STEP, zero_is_unset=True)
@@ -179,6 +182,31 @@ class Fairseq(Dialect):
             final_events_at=FinalEventsAt.MAX_STEPS,
             eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
         return b.build(semantics, FairseqSettings(**settings))
+
+    @staticmethod
+    def _tri_stage_warmup(b: RunBuilder, data: dict) -> None:
+        """tri_stage_lr_scheduler.py TriStageLRSchedule.__init__: with phase_ratio (which replaces
+        warmup_steps), `assert cfg.max_update > 0`, `assert sum(cfg.phase_ratio) == 1` and
+        `self.warmup_steps = int(cfg.max_update * cfg.phase_ratio[0])`, where cfg.max_update is
+        II("optimization.max_update") unless lr_scheduler.max_update is written."""
+        ratio = _get(data, "lr_scheduler", "phase_ratio")
+        if not isinstance(ratio, list) or len(ratio) != 3 or any(_number(r) is None for r in ratio):
+            return
+        written = _get(data, "lr_scheduler", "max_update")
+        key = ("lr_scheduler", "max_update") if written is not None else ("optimization", "max_update")
+        max_update = _number(_get(data, *key))
+        if max_update is None or max_update <= 0:
+            return
+        if sum(_number(r) for r in ratio) != 1:
+            b.assumptions.append(f"lr_scheduler.phase_ratio {ratio} does not sum to 1: fairseq's tri_stage "
+                                 "refuses it (assert), so no warmup is read")
+            return
+        product = max_update * _number(ratio[0])
+        if not math.isfinite(product) or product < 0:
+            return  # a negative warmup_steps is no warmup (update_step < warmup_steps never holds)
+        warmup = int(product)
+        b.duration("schedule.warmup", warmup, ("lr_scheduler", "phase_ratio"), Unit.STEP, zero_is_unset=True,
+                   note=f"int({'.'.join(key)} {num(max_update)} × phase_ratio[0] {num(_number(ratio[0]))})")
 
     @staticmethod
     def _epochs(b: RunBuilder, field: str, data: dict, path: tuple, value: float) -> None:
