@@ -147,3 +147,16 @@ def test_tri_stage_phase_ratio_warmup_is_a_fraction_of_max_update():
     result = lint(short, dataset_size=4000)
     assert result.plan["total_optimizer_steps"] == 63
     assert ("SL203", "lr_scheduler.phase_ratio") in [(f.rule, f.key_path) for f in result.findings]
+
+
+def test_skip_remainder_batch_drops_the_short_last_group():
+    # 800 sentences in batches of 8: 100 batches an epoch; update_freq 3
+    text = EPOCH_CADENCES.replace("  max_epoch: 2\n", "  max_epoch: 2\n  update_freq: [3]\n")
+    assert lint(text, dataset_size=800).plan["optimizer_steps_per_epoch"] == 34  # ceil: the last group of 1 updates
+    # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
+    # float(chunk_size)))` with skip_remainder_batch: floor(100 / 3) = 33
+    skipped = text.replace("  update_freq: [3]\n", "  update_freq: [3]\n  skip_remainder_batch: true\n")
+    plan = lint(skipped, dataset_size=800).plan
+    assert (plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (33, 66)
+    # and none at all when an epoch has fewer batches than update_freq: 2 batches of 8, floor(2 / 3) = 0
+    assert lint(skipped, dataset_size=16).plan["optimizer_steps_per_epoch"] == 0

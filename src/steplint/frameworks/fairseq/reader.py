@@ -6,7 +6,8 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 `validate_and_save`; fairseq/optim/lr_scheduler/*.py):
 
 * An update is one optimizer step after `optimization.update_freq` batches (a list: N_i in epoch i;
-  GroupedIterator, so a short last group still updates). The run stops at `max_epoch` or
+  GroupedIterator, so a short last group still updates, unless `optimization.skip_remainder_batch`
+  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`). The run stops at `max_epoch` or
   `max_update`, whichever comes first; 0 means no limit (`max_epoch or math.inf`).
 * `dataset.batch_size` is sentences per GPU per batch; `dataset.max_tokens` caps tokens per batch
   instead, and then the batches per epoch depend on the lengths: not derivable from a config.
@@ -30,7 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ...plan import FinalEventsAt
+from ...plan import AccumulationRounding, FinalEventsAt
 from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, value_at
@@ -172,14 +173,19 @@ class Fairseq(Dialect):
                 settings["end_learning_rate"] = end if end is not None else 0.0
         delay = _number(_get(data, "dataset", "validate_after_updates"))
         stop_forced = bool(max_update and max_update > 0)
+        # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
+        # float(chunk_size)))` with skip_remainder_batch (0 when an epoch is shorter than update_freq)
+        skip = _get(data, "optimization", "skip_remainder_batch") is True
+        rounding = AccumulationRounding.DROP if skip else AccumulationRounding.CEIL
         # fairseq_cli/train.py validate_and_save: the extra save and validation are `should_stop`'s,
         # set by `num_updates >= max_update` (the epoch loop `while epoch_itr.next_epoch_idx <=
         # max_epoch` just ends): only at max_update, never when max_epoch ends the run first
         semantics = Semantics(
-            "fairseq: one update per update_freq batches (the short last group included), batches dealt whole to "
-            "the GPUs; the first of max_epoch and max_update ends the run; a save and a validation at max_update",
+            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch), "
+            "batches dealt whole to the GPUs; the first of max_epoch and max_update ends the run; a save and a "
+            "validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
-            final_events_at=FinalEventsAt.MAX_STEPS,
+            final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
             eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
         return b.build(semantics, FairseqSettings(**settings))
 
