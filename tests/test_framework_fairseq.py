@@ -47,8 +47,10 @@ def test_recognised_and_read_as_updates():
     # max_tokens: no batches per epoch, so max_epoch cannot be placed and max_update is the bound
     assert plan["optimizer_steps_per_epoch"] is None
     # epoch-end saves every 1000 epochs cannot fire before max_epoch 50: the update cadence is the
-    # only one; every mid-epoch save validates, none before validate_after_updates
-    assert plan["first_checkpoint_step"] == 50
+    # only one; every mid-epoch save validates, and neither comes before validate_after_updates
+    # (fairseq_cli/train.py validate_and_save: `do_save` needs `num_updates >=
+    # cfg.dataset.validate_after_updates` for save_interval_updates, and so does `do_validate`)
+    assert plan["first_checkpoint_step"] == 10000
     assert plan["first_eval_step"] == 10000
 
 
@@ -160,3 +162,22 @@ def test_skip_remainder_batch_drops_the_short_last_group():
     assert (plan["optimizer_steps_per_epoch"], plan["total_optimizer_steps"]) == (33, 66)
     # and none at all when an epoch has fewer batches than update_freq: 2 batches of 8, floor(2 / 3) = 0
     assert lint(skipped, dataset_size=16).plan["optimizer_steps_per_epoch"] == 0
+
+
+def test_mid_epoch_saves_wait_for_validate_after_updates():
+    # fairseq_cli/train.py validate_and_save: `save_interval_updates > 0 and num_updates %
+    # save_interval_updates == 0 and num_updates >= cfg.dataset.validate_after_updates`: saves at
+    # 10000, 10050, ..., 13000 (max_update, on the grid): 61, not 260 from update 50
+    text = WAV2VEC_FINETUNE.replace("max_tokens: 3200000", "batch_size: 8")
+    plan = lint(text, dataset_size=1_000_000).plan  # 15625 updates an epoch: max_update ends the run
+    assert plan["total_optimizer_steps"] == 13000
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (61, 10000)
+    assert (plan["eval_count"], plan["first_eval_step"]) == (61, 10000)
+    # off the grid: saves at 10000 ... 12950 and should_stop's at 13000 (`do_save or should_stop`)
+    plan = lint(text.replace("save_interval_updates: 50", "save_interval_updates: 3000"), dataset_size=1_000_000).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (2, 12000)
+    # validate_after_updates past max_update: do_validate never holds (the run stops at 13000), the
+    # save at max_update still happens
+    late = lint(text.replace("validate_after_updates: 10000", "validate_after_updates: 20000"),
+                dataset_size=1_000_000).plan
+    assert (late["eval_count"], late["checkpoint_count"], late["first_checkpoint_step"]) == (0, 1, 13000)

@@ -14,7 +14,8 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
   Batches are dealt to the GPUs whole (ShardedIterator: ceil(batches / GPUs), padded with empty ones).
 * `checkpoint.save_interval` counts epochs (default 1), `save_interval_updates` updates (0 = off);
   every mid-epoch save also validates. `dataset.validate_interval` counts epochs (default 1),
-  `validate_interval_updates` updates (0 = off), none before `validate_after_updates`;
+  `validate_interval_updates` updates (0 = off), none before `validate_after_updates` (nor a
+  mid-epoch save: `do_save` waits for it too; epoch-end saves and the save at max_update do not);
   `disable_validation`, `checkpoint.no_save` switch them off. Reaching max_update saves and
   validates once more (`should_stop`); a run max_epoch ends first has no such save or validation
   (`validate_and_save` at its last epoch's end saves only on save_interval, validates on validate_interval).
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from ...plan import AccumulationRounding, FinalEventsAt
@@ -173,6 +175,18 @@ class Fairseq(Dialect):
                 settings["end_learning_rate"] = end if end is not None else 0.0
         delay = _number(_get(data, "dataset", "validate_after_updates"))
         stop_forced = bool(max_update and max_update > 0)
+        cadence = None
+        if _delay(delay) is not None and b.has("checkpoint") and b.get("checkpoint").get("unit") is Unit.STEP \
+                and save_updates == int(save_updates):
+            # fairseq_cli/train.py validate_and_save: a mid-epoch save needs `num_updates % save_interval_updates
+            # == 0 and num_updates >= cfg.dataset.validate_after_updates`
+            cadence = partial(_mid_epoch_saves, int(save_updates), delay)
+        if _delay(delay) is not None and stop_forced and delay > max_update and "eval" not in ruled_out:
+            # do_validate requires `num_updates >= cfg.dataset.validate_after_updates` always, and the
+            # run stops at max_update: no validation at all
+            ruled_out.append("eval")
+            b.assumptions.append(f"dataset.validate_after_updates {num(delay)} is past optimization.max_update "
+                                 f"{num(max_update)}: fairseq never validates")
         # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
         # float(chunk_size)))` with skip_remainder_batch (0 when an epoch is shorter than update_freq)
         skip = _get(data, "optimization", "skip_remainder_batch") is True
@@ -186,7 +200,7 @@ class Fairseq(Dialect):
             "validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
             final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
-            eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
+            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence)
         return b.build(semantics, FairseqSettings(**settings))
 
     @staticmethod
@@ -230,3 +244,18 @@ def _delay(updates: Optional[float]):
     if not updates or not 0 < updates <= MAX_COUNT:
         return None
     return Duration(value=updates, unit=Unit.STEP, key="dataset.validate_after_updates")
+
+
+def _mid_epoch_saves(every: int, delay: float, plan: Any) -> dict:
+    """The plan's checkpoint (count, first update) of save_interval_updates saves that wait for
+    validate_after_updates (fairseq_cli/train.py validate_and_save), with should_stop's save at
+    max_update when max_update ends the run (the plan's final events at max_steps)."""
+    first_k = max(math.ceil(delay / every), 1)
+    first, total = first_k * every, plan.total_optimizer_steps
+    if total is None:
+        return {"checkpoint": (None, first)}
+    periodic = max(total // every - first_k + 1, 0)
+    last = (first_k + periodic - 1) * every
+    if plan.limited_by == "max_steps" and total > 0 and (not periodic or last != total):
+        return {"checkpoint": (periodic + 1, first if periodic else total)}
+    return {"checkpoint": (periodic, first if periodic else None)}
