@@ -181,3 +181,21 @@ def test_mid_epoch_saves_wait_for_validate_after_updates():
     late = lint(text.replace("validate_after_updates: 10000", "validate_after_updates: 20000"),
                 dataset_size=1_000_000).plan
     assert (late["eval_count"], late["checkpoint_count"], late["first_checkpoint_step"]) == (0, 1, 13000)
+
+
+def test_batches_end_at_multiples_of_required_batch_size_multiple():
+    text = EPOCH_CADENCES.replace("batch_size: 8", "batch_size: 10").replace(
+        "  save_interval: 5\n", "  save_interval: 5\n  save_interval_updates: 110\n").replace("max_epoch: 2", "max_epoch: 1")
+    # fairseq/data/data_utils_fast.pyx batch_by_size_vec ends a batch only where `new_batch_sentences %
+    # bsz_mult == 0` (or below bsz_mult), bsz_mult = required_batch_size_multiple, default 8
+    # (fairseq/dataclass/configs.py DatasetConfig): batch_size 10 makes batches of 8, 125 of 1000 sentences
+    result = lint(text, dataset_size=1000)
+    assert (result.plan["micro_batch_size"], result.plan["batches_per_epoch"]) == (8, 125)
+    assert (result.plan["checkpoint_count"], result.plan["first_checkpoint_step"]) == (1, 110)
+    assert "SL204" not in codes(result)  # 110 updates fit in the 125
+    exact = lint(text.replace("batch_size: 10", "batch_size: 10\n  required_batch_size_multiple: 1"), dataset_size=1000)
+    assert exact.plan["batches_per_epoch"] == 100 and "SL204" in codes(exact)
+    # below the multiple every batch holds 4, and data_utils.py batch_by_size drops the last (4 % 8 != 0)
+    small = lint(text.replace("batch_size: 10", "batch_size: 4"), dataset_size=1000)
+    assert small.plan["micro_batch_size"] == 4
+    assert any("drops each epoch's last batch" in a for a in small.plan["assumptions"])

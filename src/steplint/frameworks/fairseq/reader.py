@@ -12,6 +12,9 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 * `dataset.batch_size` is sentences per GPU per batch; `dataset.max_tokens` caps tokens per batch
   instead, and then the batches per epoch depend on the lengths: not derivable from a config.
   Batches are dealt to the GPUs whole (ShardedIterator: ceil(batches / GPUs), padded with empty ones).
+  A batch ends only at a multiple of `dataset.required_batch_size_multiple` (default 8) or below it
+  (data_utils_fast.pyx batch_by_size_vec), and a last batch that is no multiple of it is dropped
+  (data_utils.py batch_by_size).
 * `checkpoint.save_interval` counts epochs (default 1), `save_interval_updates` updates (0 = off);
   every mid-epoch save also validates. `dataset.validate_interval` counts epochs (default 1),
   `validate_interval_updates` updates (0 = off), none before `validate_after_updates` (nor a
@@ -105,7 +108,7 @@ class Fairseq(Dialect):
             b.assumptions.append("dataset.max_tokens: batches hold up to that many tokens, so the batches per "
                                  "epoch depend on the lengths of the data and are not derived")
         elif _number(_get(data, "dataset", "batch_size")):
-            b.count("train_loader.batch_size", _get(data, "dataset", "batch_size"), ("dataset", "batch_size"))
+            self._batch_size(b, data)
 
         # Epoch-end saves and validations (every save_interval / validate_interval epochs, default 1)
         # run beside the update-based ones; one interval stands for the cadence only when the other
@@ -202,6 +205,35 @@ class Fairseq(Dialect):
             final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
             eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence)
         return b.build(semantics, FairseqSettings(**settings))
+
+    @staticmethod
+    def _batch_size(b: RunBuilder, data: dict) -> None:
+        """dataset.batch_size (max_sentences) with required_batch_size_multiple M: batch_by_size_vec
+        (data_utils_fast.pyx) ends a batch at `new_batch_sentences < bsz_mult or new_batch_sentences %
+        bsz_mult == 0` only, so with batch_size B >= M every batch but the last holds B - B % M; then
+        data_utils.py batch_by_size drops the last batch when `len(b[-1]) % bsz_mult != 0`. That last
+        drop depends on N and is not expressible here: the plan counts it."""
+        written = _get(data, "dataset", "batch_size")
+        batch = _number(written)
+        multiple = _get(data, "dataset", "required_batch_size_multiple")
+        multiple = 8 if multiple is None else _number(multiple)  # fairseq/dataclass/configs.py DatasetConfig
+        if batch is None or batch != int(batch):
+            b.count("train_loader.batch_size", written, ("dataset", "batch_size"))  # SL003 where it is no count
+            return
+        if multiple is None or multiple < 1 or multiple != int(multiple):
+            b.assumptions.append("dataset.required_batch_size_multiple is not a whole number: the batches fairseq "
+                                 "makes of dataset.batch_size are not derived")
+            return
+        batch, multiple = int(batch), int(multiple)
+        if batch >= multiple and batch % multiple:
+            b.count("train_loader.batch_size", batch - batch % multiple, ("dataset", "batch_size"),
+                    note=f"batches of {batch - batch % multiple}: fairseq ends a batch only at a multiple of "
+                         f"required_batch_size_multiple {multiple}")
+            return
+        b.count("train_loader.batch_size", written, ("dataset", "batch_size"))
+        if batch < multiple:
+            b.assumptions.append(f"dataset.batch_size {batch} is below required_batch_size_multiple {multiple}: "
+                                 "fairseq drops each epoch's last batch (no multiple of it), the plan counts it")
 
     @staticmethod
     def _tri_stage_warmup(b: RunBuilder, data: dict) -> None:
