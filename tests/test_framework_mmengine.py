@@ -135,3 +135,11 @@ def test_save_begin_starts_the_checkpoint_grid():
              "default_hooks: {checkpoint: {type: CheckpointHook, interval: 1000, by_epoch: false, save_begin: 500}}\n")
     plan = lint(iters).plan
     assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (9, 125)
+
+
+def test_a_val_begin_past_any_count_does_not_raise():
+    # found by forcing the reader on odd values: train_cfg.val_begin 1e20 made an eval delay past
+    # steplint's largest count, a Duration that fails validation inside the reader; it is past any
+    # run, so (loops.py `self._epoch >= self.val_begin`) nothing is validated
+    result = lint(EPOCHS_8.replace("val_interval: 1}", "val_interval: 1, val_begin: 1e20}"), dataset_size=1000)
+    assert result.error is None and result.plan["eval_count"] == 0
