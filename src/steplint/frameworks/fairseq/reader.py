@@ -6,18 +6,25 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 `validate_and_save`; fairseq/optim/lr_scheduler/*.py):
 
 * An update is one optimizer step after `optimization.update_freq` batches (a list: N_i in epoch i;
-  GroupedIterator, so a short last group still updates). The run stops at `max_epoch` or
+  GroupedIterator, so a short last group still updates, unless `optimization.skip_remainder_batch`
+  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`). The run stops at `max_epoch` or
   `max_update`, whichever comes first; 0 means no limit (`max_epoch or math.inf`).
 * `dataset.batch_size` is sentences per GPU per batch; `dataset.max_tokens` caps tokens per batch
   instead, and then the batches per epoch depend on the lengths: not derivable from a config.
   Batches are dealt to the GPUs whole (ShardedIterator: ceil(batches / GPUs), padded with empty ones).
+  A batch ends only at a multiple of `dataset.required_batch_size_multiple` (default 8) or below it
+  (data_utils_fast.pyx batch_by_size_vec), and a last batch that is no multiple of it is dropped
+  (data_utils.py batch_by_size).
 * `checkpoint.save_interval` counts epochs (default 1), `save_interval_updates` updates (0 = off);
   every mid-epoch save also validates. `dataset.validate_interval` counts epochs (default 1),
-  `validate_interval_updates` updates (0 = off), none before `validate_after_updates`;
+  `validate_interval_updates` updates (0 = off), none before `validate_after_updates` (nor a
+  mid-epoch save: `do_save` waits for it too; epoch-end saves and the save at max_update do not);
   `disable_validation`, `checkpoint.no_save` switch them off. Reaching max_update saves and
-  validates once more (`should_stop`).
+  validates once more (`should_stop`); a run max_epoch ends first has no such save or validation
+  (`validate_and_save` at its last epoch's end saves only on save_interval, validates on validate_interval).
 * Warmups count updates: inverse_sqrt `warmup_updates` (default 4000), polynomial_decay and cosine
-  `warmup_updates` (default 0), tri_stage `warmup_steps` (unless `phase_ratio`). polynomial_decay
+  `warmup_updates` (default 0), tri_stage `warmup_steps`, or with `phase_ratio` int(max_update ×
+  phase_ratio[0]) of the max_update written (tri_stage_lr_scheduler.py `__init__`). polynomial_decay
   decays to `end_learning_rate` at `total_num_update` (default: max_update) and holds it after.
 * `???` is a mandatory value given on the command line: unknown.
 """
@@ -26,8 +33,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
+from ...plan import AccumulationRounding, FinalEventsAt
 from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, value_at
@@ -99,7 +108,7 @@ class Fairseq(Dialect):
             b.assumptions.append("dataset.max_tokens: batches hold up to that many tokens, so the batches per "
                                  "epoch depend on the lengths of the data and are not derived")
         elif _number(_get(data, "dataset", "batch_size")):
-            b.count("train_loader.batch_size", _get(data, "dataset", "batch_size"), ("dataset", "batch_size"))
+            self._batch_size(b, data)
 
         # Epoch-end saves and validations (every save_interval / validate_interval epochs, default 1)
         # run beside the update-based ones; one interval stands for the cadence only when the other
@@ -151,7 +160,9 @@ class Fairseq(Dialect):
             settings["scheduler"] = scheduler
             warmup_key = WARMUP_KEY.get(scheduler)
             tri_stage_ratio = scheduler == "tri_stage" and _get(data, "lr_scheduler", "phase_ratio") is not None
-            if warmup_key and not tri_stage_ratio:
+            if tri_stage_ratio:
+                self._tri_stage_warmup(b, data)
+            elif warmup_key:
                 written = _get(data, "lr_scheduler", warmup_key)
                 if written is not None:
                     b.duration("schedule.warmup", written, ("lr_scheduler", warmup_key), Unit.STEP, zero_is_unset=True)
@@ -167,12 +178,87 @@ class Fairseq(Dialect):
                 settings["end_learning_rate"] = end if end is not None else 0.0
         delay = _number(_get(data, "dataset", "validate_after_updates"))
         stop_forced = bool(max_update and max_update > 0)
+        cadence = None
+        if _delay(delay) is not None and b.has("checkpoint") and b.get("checkpoint").get("unit") is Unit.STEP \
+                and save_updates == int(save_updates):
+            # fairseq_cli/train.py validate_and_save: a mid-epoch save needs `num_updates % save_interval_updates
+            # == 0 and num_updates >= cfg.dataset.validate_after_updates`
+            cadence = partial(_mid_epoch_saves, int(save_updates), delay)
+        if _delay(delay) is not None and stop_forced and delay > max_update and "eval" not in ruled_out:
+            # do_validate requires `num_updates >= cfg.dataset.validate_after_updates` always, and the
+            # run stops at max_update: no validation at all
+            ruled_out.append("eval")
+            b.assumptions.append(f"dataset.validate_after_updates {num(delay)} is past optimization.max_update "
+                                 f"{num(max_update)}: fairseq never validates")
+        # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
+        # float(chunk_size)))` with skip_remainder_batch (0 when an epoch is shorter than update_freq)
+        skip = _get(data, "optimization", "skip_remainder_batch") is True
+        rounding = AccumulationRounding.DROP if skip else AccumulationRounding.CEIL
+        # fairseq_cli/train.py validate_and_save: the extra save and validation are `should_stop`'s,
+        # set by `num_updates >= max_update` (the epoch loop `while epoch_itr.next_epoch_idx <=
+        # max_epoch` just ends): only at max_update, never when max_epoch ends the run first
         semantics = Semantics(
-            "fairseq: one update per update_freq batches (the short last group included), batches dealt whole to "
-            "the GPUs; the first of max_epoch and max_update ends the run; a save and a validation at max_update",
+            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch), "
+            "batches dealt whole to the GPUs; the first of max_epoch and max_update ends the run; a save and a "
+            "validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
-            eval_delay=_delay(delay), ruled_out=tuple(ruled_out))
+            final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
+            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence)
         return b.build(semantics, FairseqSettings(**settings))
+
+    @staticmethod
+    def _batch_size(b: RunBuilder, data: dict) -> None:
+        """dataset.batch_size (max_sentences) with required_batch_size_multiple M: batch_by_size_vec
+        (data_utils_fast.pyx) ends a batch at `new_batch_sentences < bsz_mult or new_batch_sentences %
+        bsz_mult == 0` only, so with batch_size B >= M every batch but the last holds B - B % M; then
+        data_utils.py batch_by_size drops the last batch when `len(b[-1]) % bsz_mult != 0`. That last
+        drop depends on N and is not expressible here: the plan counts it."""
+        written = _get(data, "dataset", "batch_size")
+        batch = _number(written)
+        multiple = _get(data, "dataset", "required_batch_size_multiple")
+        multiple = 8 if multiple is None else _number(multiple)  # fairseq/dataclass/configs.py DatasetConfig
+        if batch is None or batch != int(batch):
+            b.count("train_loader.batch_size", written, ("dataset", "batch_size"))  # SL003 where it is no count
+            return
+        if multiple is None or multiple < 1 or multiple != int(multiple):
+            b.assumptions.append("dataset.required_batch_size_multiple is not a whole number: the batches fairseq "
+                                 "makes of dataset.batch_size are not derived")
+            return
+        batch, multiple = int(batch), int(multiple)
+        if batch >= multiple and batch % multiple:
+            b.count("train_loader.batch_size", batch - batch % multiple, ("dataset", "batch_size"),
+                    note=f"batches of {batch - batch % multiple}: fairseq ends a batch only at a multiple of "
+                         f"required_batch_size_multiple {multiple}")
+            return
+        b.count("train_loader.batch_size", written, ("dataset", "batch_size"))
+        if batch < multiple:
+            b.assumptions.append(f"dataset.batch_size {batch} is below required_batch_size_multiple {multiple}: "
+                                 "fairseq drops each epoch's last batch (no multiple of it), the plan counts it")
+
+    @staticmethod
+    def _tri_stage_warmup(b: RunBuilder, data: dict) -> None:
+        """tri_stage_lr_scheduler.py TriStageLRSchedule.__init__: with phase_ratio (which replaces
+        warmup_steps), `assert cfg.max_update > 0`, `assert sum(cfg.phase_ratio) == 1` and
+        `self.warmup_steps = int(cfg.max_update * cfg.phase_ratio[0])`, where cfg.max_update is
+        II("optimization.max_update") unless lr_scheduler.max_update is written."""
+        ratio = _get(data, "lr_scheduler", "phase_ratio")
+        if not isinstance(ratio, list) or len(ratio) != 3 or any(_number(r) is None for r in ratio):
+            return
+        written = _get(data, "lr_scheduler", "max_update")
+        key = ("lr_scheduler", "max_update") if written is not None else ("optimization", "max_update")
+        max_update = _number(_get(data, *key))
+        if max_update is None or max_update <= 0:
+            return
+        if sum(_number(r) for r in ratio) != 1:
+            b.assumptions.append(f"lr_scheduler.phase_ratio {ratio} does not sum to 1: fairseq's tri_stage "
+                                 "refuses it (assert), so no warmup is read")
+            return
+        product = max_update * _number(ratio[0])
+        if not math.isfinite(product) or product < 0:
+            return  # a negative warmup_steps is no warmup (update_step < warmup_steps never holds)
+        warmup = int(product)
+        b.duration("schedule.warmup", warmup, ("lr_scheduler", "phase_ratio"), Unit.STEP, zero_is_unset=True,
+                   note=f"int({'.'.join(key)} {num(max_update)} × phase_ratio[0] {num(_number(ratio[0]))})")
 
     @staticmethod
     def _epochs(b: RunBuilder, field: str, data: dict, path: tuple, value: float) -> None:
@@ -190,3 +276,18 @@ def _delay(updates: Optional[float]):
     if not updates or not 0 < updates <= MAX_COUNT:
         return None
     return Duration(value=updates, unit=Unit.STEP, key="dataset.validate_after_updates")
+
+
+def _mid_epoch_saves(every: int, delay: float, plan: Any) -> dict:
+    """The plan's checkpoint (count, first update) of save_interval_updates saves that wait for
+    validate_after_updates (fairseq_cli/train.py validate_and_save), with should_stop's save at
+    max_update when max_update ends the run (the plan's final events at max_steps)."""
+    first_k = max(math.ceil(delay / every), 1)
+    first, total = first_k * every, plan.total_optimizer_steps
+    if total is None:
+        return {"checkpoint": (None, first)}
+    periodic = max(total // every - first_k + 1, 0)
+    last = (first_k + periodic - 1) * every
+    if plan.limited_by == "max_steps" and total > 0 and (not periodic or last != total):
+        return {"checkpoint": (periodic + 1, first if periodic else total)}
+    return {"checkpoint": (periodic, first if periodic else None)}

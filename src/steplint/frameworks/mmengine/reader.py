@@ -8,11 +8,13 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
   IterBasedTrainLoop) or `by_epoch` (True: epoch based). mmengine/runner/loops.py: an epoch-based loop
   runs max_epochs × len(loader) iterations and validates when epoch >= val_begin and epoch %
   val_interval == 0 (default 1) or at the last epoch; an iteration-based one runs max_iters, val_interval
-  default 1000.
+  default 1000. A val_begin past the run: no validation at all, not even at the end.
 * One iteration is one batch; optim_wrapper.accumulative_counts (default 1) batches make an optimizer
   step (mmengine/optim/optimizer/optimizer_wrapper.py).
 * mmengine/hooks/checkpoint_hook.py `CheckpointHook`: interval (-1: never) in epochs unless by_epoch is
-  false, and the last one always (save_last). LoggerHook interval counts iterations.
+  false, from save_begin (default 0) on: at epoch (or iteration) k when k - save_begin >= 0 is a multiple
+  of interval (hook.py `every_n_epochs`, `every_n_train_iters`), and the last one with save_last
+  (default true; `after_train_epoch`, `after_train_iter`). LoggerHook interval counts iterations.
 * mmengine/optim/scheduler/param_scheduler.py: every scheduler has begin (0), end (inf) and by_epoch
   (default True: in epochs); LinearLR from begin 0 is the warmup; CosineAnnealingLR's T_max (default
   end - begin) is its horizon; MultiStepLR milestones count from begin.
@@ -23,16 +25,19 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from dataclasses import replace
+from functools import partial
+from typing import Any, Callable, Optional
 
 from ...named_files import BaseChain
+from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
     name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
-         "validation every val_interval and at the end; the last checkpoint always saved",
+         "validation every val_interval from val_begin and at the end; the last checkpoint saved (save_last)",
     final_events=("checkpoint", "eval"))
 
 
@@ -112,29 +117,62 @@ class MMEngine(Dialect):
             if interval is not None and interval > 0:
                 b.duration("eval", interval, at("train_cfg", "val_interval"), unit_of(by_epoch),
                            note=None if "val_interval" in train_cfg else "MMEngine default val_interval")
-        self._hooks(cfg, b, at, by_epoch, unit_of)
+        final = ["checkpoint", "eval"]
+        cadence = self._hooks(cfg, b, at, by_epoch, unit_of, train_cfg, final)
         self._schedulers(cfg, b, at, unit_of)
-        semantics = SEMANTICS
+        ruled_out = []
         begin = _number(train_cfg.get("val_begin"))
-        if begin is not None and begin > 1:
-            from dataclasses import replace
-            from ...model import Duration
-            semantics = replace(SEMANTICS, eval_delay=Duration(value=begin, unit=unit_of(by_epoch),
-                                                               key="train_cfg.val_begin"))
-        return b.build(semantics)
+        last = _number(train_cfg.get("max_epochs" if by_epoch else "max_iters"))
+        if begin is not None and last is not None and begin > last:
+            # loops.py EpochBasedTrainLoop.run / IterBasedTrainLoop.run validate only when
+            # `self._epoch >= self.val_begin` (`self._iter >= ...`), the last epoch included
+            ruled_out.append("eval")
+            b.assumptions.append(f"train_cfg.val_begin {num(begin)} is past the run's {num(last)} "
+                                 f"{'epochs' if by_epoch else 'iterations'}: MMEngine never validates")
+        delay = None
+        from ...model import MAX_COUNT, Duration
+        if begin is not None and 1 < begin <= MAX_COUNT:  # a larger one is no Duration (it raised)
+            delay = Duration(value=begin, unit=unit_of(by_epoch), key="train_cfg.val_begin")
+        return b.build(replace(SEMANTICS, final_events=tuple(final), ruled_out=tuple(ruled_out), eval_delay=delay,
+                               cadence=cadence))
 
     @staticmethod
-    def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of) -> None:
+    def _hooks(cfg: dict, b: RunBuilder, at, by_epoch_loop: bool, unit_of, train_cfg: dict,
+               final: list) -> Optional[Callable]:
+        """Reads the CheckpointHook and LoggerHook; returns the plan's checkpoint cadence when
+        save_begin puts the saves off the interval's grid."""
         hooks = cfg.get("default_hooks") if isinstance(cfg.get("default_hooks"), dict) else {}
         checkpoint = hooks.get("checkpoint") if isinstance(hooks.get("checkpoint"), dict) else {}
         interval = _number(checkpoint.get("interval", -1))
         by_epoch = checkpoint.get("by_epoch", True)
+        # checkpoint_hook.py after_train_epoch / after_train_iter: the last one only `self.save_last and
+        # self.is_last_train_epoch(runner)` (Python truth, default True)
+        save_last = bool(checkpoint.get("save_last", True))
+        if not save_last:
+            final.remove("checkpoint")
+        cadence = None
         if interval is not None and interval > 0 and isinstance(by_epoch, bool) and (by_epoch_loop or not by_epoch):
-            b.duration("checkpoint", checkpoint["interval"], at("default_hooks", "checkpoint", "interval"),
-                       unit_of(by_epoch))
+            save_begin = _number(checkpoint.get("save_begin", 0))
+            if save_begin == 0:
+                b.duration("checkpoint", checkpoint["interval"], at("default_hooks", "checkpoint", "interval"),
+                           unit_of(by_epoch))
+            else:
+                # hook.py every_n_epochs / every_n_train_iters: `dividend = runner.epoch + 1 - start`, a save
+                # when it is >= 0 and a multiple of the interval: at save_begin, save_begin + interval, ...,
+                # not a period from 0, so the interval is not read as one; counted where the run's length is known
+                begin = num(save_begin) if save_begin is not None else repr(checkpoint.get("save_begin"))
+                b.assumptions.append(f"default_hooks.checkpoint.save_begin {begin}: a checkpoint at "
+                                     f"{'epoch' if by_epoch else 'iteration'} {begin} and every {num(interval)} "
+                                     f"after it, not every {num(interval)} from the start")
+                if save_begin is not None and save_begin > 0 and save_begin == int(save_begin) \
+                        and interval == int(interval):
+                    length = _number(train_cfg.get("max_epochs" if by_epoch_loop else "max_iters"))
+                    cadence = partial(_checkpoints, int(save_begin), int(interval), save_last, by_epoch,
+                                      by_epoch_loop, length)
         logger = hooks.get("logger") if isinstance(hooks.get("logger"), dict) else {}
         if _number(logger.get("interval")) is not None and _number(logger["interval"]) > 0:
             b.duration("logging", logger["interval"], at("default_hooks", "logger", "interval"), Unit.BATCH)
+        return cadence
 
     @staticmethod
     def _schedulers(cfg: dict, b: RunBuilder, at, unit_of) -> None:
@@ -165,3 +203,36 @@ class MMEngine(Dialect):
                 numbers = [_number(m) for m in s["milestones"]]
                 if numbers and all(n is not None for n in numbers) and not b.has("schedule.milestones"):
                     b.milestones("schedule.milestones", [begin + n for n in numbers], at(*path, "milestones"), unit)
+
+
+def _saves(last: int, begin: int, every: int, save_last: bool) -> tuple[int, Optional[int]]:
+    """(how many, the first) of CheckpointHook's saves in a run of `last` epochs or iterations
+    (1-based k): k >= begin with (k - begin) % every == 0 (hook.py every_n_epochs /
+    every_n_train_iters), and k = last with save_last (checkpoint_hook.py after_train_epoch)."""
+    first = begin if begin >= 1 else every
+    periodic = (last - first) // every + 1 if first <= last else 0
+    on_grid = bool(periodic) and (last - first) % every == 0
+    extra = 1 if save_last and last >= 1 and not on_grid else 0
+    return periodic + extra, (first if periodic else (last if extra else None))
+
+
+def _checkpoints(begin: int, every: int, save_last: bool, by_epoch: bool, epoch_loop: bool,
+                 loop_length: Optional[float], plan: Any) -> dict:
+    """The plan's checkpoint (count, first optimizer step) with save_begin; None where the run's
+    length in the hook's unit is unknown."""
+    if loop_length is None or loop_length != int(loop_length):
+        return {"checkpoint": (None, None)}
+    if by_epoch:  # an epoch loop (a by-epoch hook in an iteration loop is not read)
+        count, first = _saves(int(loop_length), begin, every, save_last)
+        per_epoch = plan.optimizer_steps_per_epoch
+        return {"checkpoint": (count, first * per_epoch if first is not None and per_epoch is not None else None)}
+    ga = plan.gradient_accumulation_steps
+    if epoch_loop:  # iterations of an epoch loop: max_epochs × len(train_dataloader)
+        if plan.batches_per_epoch is None:
+            return {"checkpoint": (None, None)}
+        count, first = _saves(int(loop_length) * plan.batches_per_epoch, begin, every, save_last)
+        # optimizer steps of an iteration across epochs: only without accumulation
+        return {"checkpoint": (count, first if ga == 1 else None)}
+    count, first = _saves(int(loop_length), begin, every, save_last)
+    # optimizer_wrapper.py should_update: a step every accumulative_counts iterations and at max_iters
+    return {"checkpoint": (count, None if first is None else -(-first // ga))}
