@@ -104,3 +104,9 @@ def test_a_warmup_ratio_is_of_the_written_total_training_steps_even_past_the_epo
     assert result.plan["warmup_steps"] == 250 and "SL203" in codes(result)
     # without total_training_steps the ratio is of len(loader) × total_epochs: int(0.25 × 117) = 29
     assert lint(grpo(warmup=", lr_warmup_steps_ratio: 0.25"), dataset_size=10000).plan["warmup_steps"] == 29
+
+
+def test_epochs_that_end_exactly_at_total_training_steps_still_reach_the_last_step():
+    # is_last_step = global_steps >= total_training_steps holds at the epochs' last step: 3 × 39 = 117
+    plan = lint(grpo(extra=", total_training_steps: 117"), dataset_size=10000).plan
+    assert plan["total_optimizer_steps"] == 117 and (plan["checkpoint_count"], plan["eval_count"]) == (6, 24)

@@ -486,9 +486,11 @@ def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: b
 def final_events(run: TrainingRun, semantics: Semantics, plan: Plan) -> tuple[Event, ...]:
     """The events the framework fires at the end of this run: none where they fire at max_steps
     and the epochs end the run before it."""
-    if semantics.final_events_at is FinalEventsAt.MAX_STEPS and run.max_steps is not None \
-            and plan.limited_by == "epochs":
-        return ()
+    if semantics.final_events_at is FinalEventsAt.MAX_STEPS and run.max_steps is not None:
+        limit, total = _whole(plan.steps(run.max_steps)), plan.total_optimizer_steps
+        # the epochs ending exactly at max_steps still reach it (verl, fairseq: `num_updates >= max_update`)
+        if (total < limit) if limit is not None and total is not None else plan.limited_by == "epochs":
+            return ()
     return semantics.final_events
 
 
