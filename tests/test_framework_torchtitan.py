@@ -160,3 +160,13 @@ def test_toml_arrays_of_floats_are_not_dotted_keys():
                       checkpoint="enable = false")
     result = lint(text, "job.toml")
     assert result.dialect == "torchtitan" and result.findings == []
+
+
+def test_the_older_layout_warms_up_for_its_default_200_steps_unclamped():
+    # torchtitan 6a6f755d config_manager.py: --training.warmup_steps default 200; optimizer.py
+    # `build_lr_schedulers`: warmup_steps = int(job_config.training.warmup_steps), not clamped
+    text = ('[job]\ndump_folder = "./outputs"\n[training]\nsteps = 100\nbatch_size = 8\nseq_len = 2048\n'
+            '[checkpoint]\nenable_checkpoint = false\n')
+    result = lint(text, "train.toml")
+    assert result.plan["warmup_steps"] == 200
+    assert [f.rule for f in result.findings if f.severity.label != "info"] == ["SL203"]  # no SL670: no clamp here

@@ -24,7 +24,9 @@ def _table(data: dict, name: str) -> dict:
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     training, parallelism = _table(data, "training"), _table(data, "parallelism")
-    legacy = "data_parallel_shard_degree" in training or "data_parallel_degree" in training
+    # the profile's legacy variant: the layout before the [lr_scheduler] and [parallelism] tables
+    legacy = any(key in training for key in ("batch_size", "warmup_steps", "data_parallel_shard_degree",
+                                             "data_parallel_degree")) or "enable_checkpoint" in _table(data, "checkpoint")
     degrees = training if legacy else parallelism
     shard = whole_number(degrees.get("data_parallel_shard_degree", -1))
     replicate = whole_number(degrees.get("data_parallel_replicate_degree", 1))
@@ -42,6 +44,11 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         ruled_out.append("eval")  # Validation.enable defaults to False
 
     settings: dict[str, Any] = {}
+    if legacy and "warmup_steps" not in training:
+        # 6a6f755d config_manager.py: --training.warmup_steps default 200, applied unclamped
+        # (optimizer.py `build_lr_schedulers`: warmup_steps = int(job_config.training.warmup_steps))
+        b.duration("schedule.warmup", DEFAULT_WARMUP_STEPS, ("training",), Unit.STEP,
+                   note="torchtitan default training.warmup_steps")
     if not legacy and "warmup_steps" not in training:
         scheduler = _table(data, "lr_scheduler")
         written = "warmup_steps" in scheduler
