@@ -33,7 +33,11 @@ def test_the_run_is_max_iters_plus_one_steps():
     assert result.dialect == "nanogpt"
     plan = result.plan
     assert plan["total_optimizer_steps"] == 600001 and plan["warmup_steps"] == 2000
-    assert plan["schedule_end_step"] == 600000 and plan["eval_count"] == 300 and plan["checkpoint_count"] == 300
+    # the evaluation at the top of iterations 0, 2000, ..., 600000 (301, the first before any step); the
+    # checkpoint at each but the one at iteration 0 (train.py: `if iter_num > 0`)
+    assert plan["schedule_end_step"] == 600000
+    assert (plan["eval_count"], plan["first_eval_step"], plan["checkpoint_count"], plan["first_checkpoint_step"]) \
+        == (301, 0, 300, 2000)
     assert plan["tokens_per_step"] == 12 * 40 * 1024
     assert not result.findings
 
@@ -55,3 +59,10 @@ def test_samples():
 
 def test_a_config_with_only_max_iters_is_not_nanogpt():
     assert lint("max_iters: 1000\nbatch_size: 4\nlr: 0.1\n").dialect != "nanogpt"
+
+
+def test_an_interval_past_max_iters_saves_nothing():
+    # eval_interval 101 with max_iters 100: the only evaluation is at iteration 0, where train.py saves
+    # no checkpoint (`if iter_num > 0`)
+    plan = config(max_iters=100, decay=100, eval_interval=101).plan
+    assert (plan["eval_count"], plan["checkpoint_count"]) == (1, 0)
