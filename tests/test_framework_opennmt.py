@@ -101,3 +101,18 @@ def test_a_vocabulary_config_gets_no_findings():
 def test_samples():
     assert check_file(SAMPLES / "good.yaml").findings == []
     assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL204", "SL708", "SL707"]
+
+
+def test_single_pass_ignores_train_steps():
+    # onmt/train_single.py: "Option single_pass is enabled, ignoring train_steps." (train_steps = 0)
+    plan = lint(transformer(steps=1000) + "single_pass: true\n").plan
+    assert plan["total_optimizer_steps"] is None
+    assert "SL204" not in codes(lint(transformer(steps=1000) + "single_pass: true\n"))
+
+
+def test_keep_checkpoint_zero_saves_nothing_and_zero_steps_saves_only_at_the_end():
+    # onmt/models/model_saver.py `save`: `if self.keep_checkpoint == 0 ...: return`
+    assert lint(transformer().replace("keep_checkpoint: 10", "keep_checkpoint: 0")).plan["checkpoint_count"] == 0
+    # onmt/trainer.py `train`: `save_checkpoint_steps != 0 and ...`, then the save after the loop
+    plan = lint(transformer().replace("save_checkpoint_steps: 10000", "save_checkpoint_steps: 0")).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (1, 200000)

@@ -30,6 +30,18 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
                                gpu_ranks=data.get("gpu_ranks"))
     if not training:
         return {"settings": settings}
+    overrides: dict[str, Any] = {"settings": settings}
+    if data.get("single_pass") is True and b.has("max_steps"):
+        # onmt/train_single.py: "Option single_pass is enabled, ignoring train_steps." (train_steps = 0)
+        b.raw.pop("max_steps", None)
+        b.assumptions.append("single_pass: true: train_steps is ignored; the run is one pass over the corpora, "
+                             "whose length steplint does not know")
+    if to_number(data.get("keep_checkpoint", -1)) == 0:
+        overrides["ruled_out"] = ("checkpoint",)  # onmt/models/model_saver.py `save`: keep_checkpoint 0 returns
+    elif to_number(data.get("save_checkpoint_steps", 5000)) == 0:
+        # onmt/trainer.py `train`: no periodic save with save_checkpoint_steps 0, the one after the loop
+        overrides["cadence"] = lambda plan: {"checkpoint": (1, plan.total_optimizer_steps)
+                                             if plan.total_optimizer_steps else (None, None)}
     batch_type = data.get("batch_type", "sents")
     if batch_type == "sents":
         if "batch_size" in data:
@@ -48,4 +60,4 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     world = to_number(data.get("world_size"))
     if isinstance(world, int) and world >= 1:
         b.count("world_size", world, ("world_size",))
-    return {"settings": settings}
+    return overrides
