@@ -43,6 +43,12 @@ def test_mistral_defaults_no_eval_and_a_final_checkpoint():
     assert codes(result) == []
 
 
+def test_mistral_frequencies_of_zero_leave_the_last_step():
+    # train.py `_train`: `(args.ckpt_freq > 0 and state.step % args.ckpt_freq == 0) or is_last_step`
+    plan = lint(MISTRAL_RUN.format(extra="max_steps: 300\nno_eval: false")).plan  # both frequencies default to 0
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"], plan["eval_count"]) == (1, 300, 1)
+
+
 def test_mistral_no_ckpt_rules_out_checkpoints_and_bad_counts_are_refused():
     assert lint(MISTRAL_RUN.format(extra="max_steps: 50\nno_ckpt: true")).plan["checkpoint_count"] == 0
     result = lint(MISTRAL_RUN.format(extra="max_steps: 50\nnum_microbatches: 0\nnum_ckpt_keep: 0"))
