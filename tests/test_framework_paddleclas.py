@@ -182,6 +182,11 @@ def test_sl632_update_freq_longer_than_an_epoch():
     fixed = lint(config(extra="update_freq: 8\n  iter_per_epoch: 4"))
     assert "SL632" in codes(fixed)
     assert plan_of(fixed).total_optimizer_steps == 120 * 4  # update_freq set to 1: a step per iteration
+    # the same from the dataset: 250 per card = 4 iterations an epoch, update_freq reset to 1
+    # (engine.py `Engine.__init__`), so 4 steps an epoch and no SL305 beside SL632
+    from_n = lint(text, dataset_size=2000, world_size=8)
+    assert plan_of(from_n).optimizer_steps_per_epoch == 4 and plan_of(from_n).gradient_accumulation_steps == 1
+    assert "SL305" not in codes(from_n)
 
 
 def test_samples():

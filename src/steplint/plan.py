@@ -128,6 +128,9 @@ class Semantics:
     warmup_cap: Optional[int] = None
     # How an epoch's last accumulation group is sized.
     accumulation_remainder: AccumulationRemainder = AccumulationRemainder.LOADER
+    # An accumulation longer than an epoch's batches becomes 1 (PaddleClas engine.py `Engine.__init__`:
+    # `if self.iter_per_epoch < self.update_freq: ... self.update_freq = 1`).
+    accumulation_at_most_epoch: bool = False
     # What the config rules out, so that the plan counts none of it rather than "unknown":
     # checkpoints, evaluations, logging (HF `save_strategy: "no"`, Lightning `enable_checkpointing:
     # false`...), warmup (HF with no warmup written: its schedulers then have none).
@@ -449,6 +452,9 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
         if n is not None:
+            if batches is not None and semantics.accumulation_at_most_epoch and 0 < batches < plan.gradient_accumulation_steps:
+                plan.gradient_accumulation_steps = 1
+                plan.global_batch_size = b * plan.world_size
             if batches is not None:
                 plan.optimizer_steps_per_epoch = steps_per_epoch(
                     batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
