@@ -64,7 +64,7 @@ def test_update_cadences_beside_epoch_cadences_are_not_one_interval():
 def test_default_inverse_sqrt_warmup_is_fairseqs_4000():
     result = check_file(SAMPLES / "bad_default_warmup.yaml")
     assert codes(result) == ["SL203"]
-    assert "warmup is 4000 steps but the run is 3000 steps" in result.findings[0].message
+    assert "warmup (fairseq default lr_scheduler.warmup_updates for inverse_sqrt, not written) is 4000 steps but the run is 3000 steps" in result.findings[0].message
     explicit = lint((SAMPLES / "bad_default_warmup.yaml").read_text().replace(
         "  _name: inverse_sqrt\n", "  _name: inverse_sqrt\n  warmup_updates: 300\n"))
     assert codes(explicit) == []
