@@ -1122,7 +1122,7 @@ def _prepare(reader: _Reader, b: RunBuilder, entry: _Entry, path: KeyPath, value
         if spec.template is not None:
             value = spec.template.replace("{}", value)
     if spec.choices is not None and value is not None and value not in spec.choices:
-        b._invalid(path, value, "must be " + _either(spec.choices))
+        b.invalid(path, value, "must be " + _either(spec.choices))
         return None
     return target, value, path, unit, note
 

@@ -135,11 +135,11 @@ class RunBuilder:
         number = to_number(value)
         if number is None:
             if self.strict or isinstance(value, bool):
-                self._invalid(path, value, "must be a whole number")
+                self.invalid(path, value, "must be a whole number")
             return
         if isinstance(number, float):
             if not math.isfinite(number) or number != int(number):
-                self._invalid(path, value, "must be a whole number")
+                self.invalid(path, value, "must be a whole number")
                 return
             number = int(number)
         self._put(field_path, {"value": number, "key": format_key_path(path)}, note)
@@ -150,7 +150,7 @@ class RunBuilder:
         if isinstance(value, bool):
             self._put(field_path, {"value": value, "key": format_key_path(path)})
         elif self.strict or value is not None and not isinstance(value, str):
-            self._invalid(path, value, "must be true or false")
+            self.invalid(path, value, "must be true or false")
 
     def name(self, field_path: str, value: Any, path: KeyPath) -> None:
         if isinstance(value, str) and value:
@@ -166,7 +166,7 @@ class RunBuilder:
             return
         if parsed is None:
             if self.strict or isinstance(value, bool):
-                self._invalid(path, value, "is not a duration (write e.g. 500, '500 steps', '2 epochs', '1ep')")
+                self.invalid(path, value, "is not a duration (write e.g. 500, '500 steps', '2 epochs', '1ep')")
             return
         amount, parsed_unit = parsed
         if zero_is_unset and amount == 0:
@@ -185,7 +185,7 @@ class RunBuilder:
         else:
             consequence = (f"{self.framework} reads {expected} here and cannot compute with {kind}: it fails when "
                            "training starts, if its config parser does not refuse it first")
-        self._invalid(path, value, f"{kind}, not {expected}: {consequence}")
+        self.invalid(path, value, f"{kind}, not {expected}: {consequence}")
         return True
 
     def milestones(self, field_path: str, value: Any, path: KeyPath, unit: Unit) -> None:
@@ -193,7 +193,7 @@ class RunBuilder:
         if numbers and all(n is not None for n in numbers):
             self._put(field_path, {"values": numbers, "unit": unit, "key": format_key_path(path)})
         elif self.strict:
-            self._invalid(path, value, "must be a list of numbers")
+            self.invalid(path, value, "must be a list of numbers")
 
     def unitless(self, role: str, value: Any, path: KeyPath) -> None:
         """Schedule numbers written with no unit (`schedule.unitless`): a number or a list of numbers."""
@@ -243,7 +243,8 @@ class RunBuilder:
             node = node.setdefault(part, {})
         node[last] = leaf
 
-    def _invalid(self, path: KeyPath, value: Any, why: str) -> None:
+    def invalid(self, path: KeyPath, value: Any, why: str) -> None:
+        """An SL003 error at `path`: a value the framework refuses, and why (hooks use it too)."""
         self.problems.append(Problem(INVALID_VALUE, f"invalid value {_show(value)} for '{path[-1]}': {why}", path))
 
     def build(self, semantics: Semantics = PYTORCH, settings: Optional[object] = None) -> Adapted:

@@ -41,7 +41,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             run_steps, run_key = value, ".".join((*prefix, name))
     if loop.get("num_epochs") is not None:
         if loop.get("num_steps") is not None:
-            b._invalid((*prefix, "num_steps"), loop["num_steps"], "is set beside num_epochs: cerebras.pytorch "
+            b.invalid((*prefix, "num_steps"), loop["num_steps"], "is set beside num_epochs: cerebras.pytorch "
                        "refuses the pair before the first step (compute_num_steps: ValueError \"Only one of "
                        "`num_epochs` or `num_steps` can be specified.\")")
         run_steps, run_key = None, None  # the epochs may end the run first: its length needs N

@@ -117,7 +117,7 @@ class SdScriptsConfig(Dialect):
             value, path = args.get(name, (None, None))
             if isinstance(value, str) and name in NUMBERS and path is not None:
                 # argparse converts only command-line words: the file's text reaches the script as text
-                b._invalid(path, value, f"text, not a number: sd-scripts passes a --config_file value to the "
+                b.invalid(path, value, f"text, not a number: sd-scripts passes a --config_file value to the "
                                         f"script unconverted, which then fails computing with '{value}'")
                 return None, None
             return value, path

@@ -11,7 +11,7 @@ from ...units import Unit, to_number
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     args = data.get("args") if isinstance(data.get("args"), dict) else {}
     if args.get("train_iters") is not None and args.get("epochs") is not None:
-        b._invalid(("args", "epochs"), args["epochs"], "is set beside train_iters: SAT stops before training "
+        b.invalid(("args", "epochs"), args["epochs"], "is set beside train_iters: SAT stops before training "
                    "(sat/arguments.py: assert ... 'only one of train_iters and epochs should be set.')")
     if args.get("train_iters") is None and args.get("epochs") is None and not b.has("max_steps"):
         b.duration("max_steps", 10000, ("args",), Unit.STEP, note="SwissArmyTransformer default train_iters")
