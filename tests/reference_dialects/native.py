@@ -66,7 +66,7 @@ class Native(Dialect):
             if stepped in ("step", "epoch"):
                 b.name("schedule.stepped_per", stepped, ("schedule", "stepped_per"))
             else:
-                b._invalid(("schedule", "stepped_per"), stepped, "must be 'step' or 'epoch'")
+                b.invalid(("schedule", "stepped_per"), stepped, "must be 'step' or 'epoch'")
         stepped_unit = Unit.EPOCH if stepped == "epoch" else Unit.STEP
         if "warmup" in sched:
             b.duration("schedule.warmup", sched["warmup"], ("schedule", "warmup"), Unit.STEP, zero_is_unset=True)
