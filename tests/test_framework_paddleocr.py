@@ -84,3 +84,11 @@ def test_eval_batch_epoch_replaces_the_grid_and_is_not_read():
                                                                     "  print_batch_step: 10\n  eval_batch_epoch: 1")
     later = lint(text, dataset_size=6400)
     assert later.plan["eval_count"] is None and "SL637" not in codes(later)
+
+
+def test_a_fractional_eval_start_never_evaluates():
+    # tools/program.py `train`: `global_step > start_eval_step and (global_step - start_eval_step) %
+    # eval_batch_step == 0` never holds for a whole global_step when start_eval_step is fractional
+    assert evaluations(10000, 0.5, 2000) == (0, None)
+    assert evaluations(10000, 1.0e30, 2000) == (0, None)
+    assert evaluations(10000, 0, 2000) == (4, 2001)  # g = 2000, 4000, 6000, 8000 (after g + 1 steps)

@@ -1,5 +1,5 @@
 """Values no real config writes, in configs each framework reads: every one is a finding or nothing,
-never an internal error. Each case was an internal error once, found by mutating the values of real
+never an internal error or a hang. Each case was one once, found by mutating the values of real
 and sample configs (a mapping where a name goes, .inf where a fraction goes) and checking the result."""
 
 from __future__ import annotations
@@ -38,6 +38,17 @@ trainer: {max_epochs: 2, val_check_interval: .inf, limit_val_batches: 3.7}
 model: {class_path: m.M}
 data: {class_path: m.D, init_args: {batch_size: 8}}
 """, "lightning"),
+    # paddleocr/hooks.py `evaluations` stepped to the first g past a fractional start one at a time, forever
+    "paddleocr-fractional-eval-start": ("rec.yml", """\
+Global: {epoch_num: 10, print_batch_step: 10, save_epoch_step: 3, eval_batch_step: [0.5, 2000]}
+Architecture: {model_type: rec, algorithm: CRNN}
+Train: {loader: {shuffle: true, batch_size_per_card: 64, drop_last: true}}
+""", "paddleocr"),
+    "paddleocr-huge-eval-start": ("rec.yml", """\
+Global: {epoch_num: 10, print_batch_step: 10, save_epoch_step: 3, eval_batch_step: [1.0e+30, 2000]}
+Architecture: {model_type: rec, algorithm: CRNN}
+Train: {loader: {shuffle: true, batch_size_per_card: 64, drop_last: true}}
+""", "paddleocr"),
 }
 
 

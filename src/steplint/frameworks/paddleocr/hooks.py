@@ -19,9 +19,9 @@ def _number(value: Any) -> Optional[float]:
 def evaluations(total: Optional[int], start: float, interval: float) -> tuple[Optional[int], Optional[int]]:
     """(how many, first step) of PaddleOCR's evaluations in a run of `total` optimizer steps: at the
     0-based global_step g (after g + 1 steps) with g > start and (g - start) % interval == 0."""
-    first_index = math.floor(start) + 1
-    while (first_index - start) % interval:  # the first g past start on the grid
-        first_index += 1
+    if start != int(start):
+        return 0, None  # g - start is never a whole multiple of the interval: no evaluation ever
+    first_index = int(start) + int(interval)  # the first g past start on the grid
     if total is None:
         return None, first_index + 1
     if first_index > total - 1:
