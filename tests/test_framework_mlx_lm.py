@@ -5,6 +5,7 @@ joined to the named schedule), and the findings that follow."""
 from __future__ import annotations
 
 from steplint.frameworks import detect
+from steplint.units import Unit
 
 from .conftest import ROOT, check_file, codes, lint
 
@@ -67,3 +68,22 @@ def test_samples():
 def test_other_configs_with_a_model_and_iters_are_not_mlx_lm():
     assert detect({"model": "resnet50", "iters": 1000, "batch_size": 4}) is None or \
         detect({"model": "resnet50", "iters": 1000, "batch_size": 4}).name != "mlx-lm"
+
+
+def test_the_iteration_grid_counts_match_the_trainer_predicates_and_cost_nothing_for_huge_iters():
+    # mlx_lm/tuner/trainer.py `train`: validation at `it == 1 or it % steps_per_eval == 0 or it == iters`;
+    # saves at `it % steps_per_save == 0` and once after the loop
+    import itertools
+
+    from steplint.frameworks.base import RunBuilder
+    from steplint.frameworks.mlx_lm.hooks import _cadence
+    for iters, every, accumulation in itertools.product(range(1, 60), range(1, 25), (1, 2, 3)):
+        b = RunBuilder()
+        b.duration("eval", every, ("steps_per_eval",), Unit.BATCH)
+        b.duration("checkpoint", every, ("save_every",), Unit.BATCH)
+        evals = [i for i in range(1, iters + 1) if i == 1 or i % every == 0 or i == iters]
+        saves = [i for i in range(1, iters + 1) if i % every == 0] + ([iters] if iters % every else [])
+        assert _cadence(b, iters, accumulation) == {"eval": (len(evals), max(evals[0] // accumulation, 1)),
+                                                    "checkpoint": (len(saves), max(saves[0] // accumulation, 1))}
+    assert lint("model: m\nfine_tune_type: lora\niters: 1000000000000000\nsteps_per_eval: 1\n").plan["eval_count"] \
+        == 10**15

@@ -49,13 +49,17 @@ def _cadence(b: RunBuilder, iters: int, accumulation: int) -> dict:
     it == args.iters`, the adapters saved at `it % args.save_every == 0` and once more after the
     loop): (count, first optimizer step), the step being the updates done by that iteration."""
     counted = {}
-    for label, extra in (("eval", (1, iters)), ("checkpoint", ())):
+    for label, extra in (("eval", True), ("checkpoint", False)):
         leaf = b.get(label)
         every = leaf["value"] if leaf else None
         if not isinstance(every, int) or every < 1:
             continue
-        fired = set(range(every, iters + 1, every)) | set(extra)
-        saved_after = 1 if label == "checkpoint" and iters % every else 0  # the save after the loop
-        first = min(fired) if fired else (iters if saved_after else None)
-        counted[label] = (len(fired) + saved_after, None if first is None else max(first // accumulation, 1))
+        periodic = iters // every  # it = every, 2 × every, ... up to iters
+        if extra:  # and it == 1, it == iters, where those are off the grid
+            count = periodic + (every > 1) + (iters % every != 0 and iters != 1)
+            first = 1
+        else:  # and the save after the loop, unless the last iteration saved already
+            count = periodic + (iters % every != 0)
+            first = every if periodic else iters
+        counted[label] = (count, max(first // accumulation, 1))
     return counted
