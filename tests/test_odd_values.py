@@ -49,6 +49,16 @@ Global: {epoch_num: 10, print_batch_step: 10, save_epoch_step: 3, eval_batch_ste
 Architecture: {model_type: rec, algorithm: CRNN}
 Train: {loader: {shuffle: true, batch_size_per_card: 64, drop_last: true}}
 """, "paddleocr"),
+    # rllib/rules/sl782: int(inf) formatting a schedule point at .inf
+    "rllib-lr-schedule-point-at-inf": ("ppo.yaml", """\
+cartpole-ppo:
+  env: CartPole-v1
+  run: PPO
+  stop: {timesteps_total: 400000}
+  config:
+    train_batch_size: 4000
+    lr_schedule: [[0, 0.001], [.inf, 1.0e-05]]
+""", "rllib"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Iterator, Optional
 
 from ....findings import Hit
@@ -32,6 +34,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
         # API stack refuses lr_schedule altogether
         if e.run != "PPO" or not points or stop is None or stop <= 0 or e.multi_agent or e.new_api_stack:
             continue
+        if not all(math.isfinite(t) and math.isfinite(v) for t, v in points):
+            continue  # a point at .inf or .nan is no timestep the run reaches
         times = [t for t, _ in points]
         if times != sorted(times) or len(set(times)) != len(times):
             continue  # PiecewiseSchedule asserts its points sorted
