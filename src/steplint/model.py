@@ -21,13 +21,20 @@ class _Leaf(BaseModel):
     note: Optional[str] = None  # how the value was derived when it is not written literally
 
     @property
+    def default_of(self) -> Optional[tuple[str, str]]:
+        """(framework, key) of a framework default nobody wrote: readers note one as
+        "<framework> default <key>"."""
+        framework, _, key = (self.note or "").rpartition(" default ")
+        return (framework, key) if framework and key else None
+
+    @property
     def label(self) -> str:
         """How a message names the value: its key, or, for a framework default nobody wrote, the
         key the default stands for ("trainer.total_epochs (not written: the verl default)")."""
         if self.key:
             return self.key
-        framework, _, key = (self.note or "").rpartition(" default ")
-        if framework and key:
+        if self.default_of:
+            framework, key = self.default_of
             return f"{key} (not written: the {framework} default)"
         return self.note or "a value that is not written"
 

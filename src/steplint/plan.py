@@ -70,7 +70,8 @@ class Event(str, Enum):
 # Semantics fields that hold a mode: each is converted to its enum when a Semantics is made, so an
 # unknown mode is an error where it is written, never a silent fall-through to a default.
 _MODES = {"accumulation_rounding": AccumulationRounding, "limit_precedence": LimitPrecedence,
-          "final_events_at": FinalEventsAt, "sharding": Sharding, "warmup_rounding": WarmupRounding, "accumulation_remainder": AccumulationRemainder}
+          "final_events_at": FinalEventsAt, "sharding": Sharding, "warmup_rounding": WarmupRounding,
+          "accumulation_remainder": AccumulationRemainder}
 
 
 @dataclass(frozen=True)

@@ -308,6 +308,15 @@ def find(data: Any, path: KeyPath, dashes_match_underscores: bool = False) -> Op
     return tuple(written), node
 
 
+def at_the_last_step_only(*labels: str):
+    """A plan cadence (Semantics.cadence) for events a framework fires once, at the run's last step
+    (a save_checkpoint_steps or ckpt_freq of 0 leaves only the save after the loop)."""
+    def cadence(plan: Any) -> dict:
+        total = plan.total_optimizer_steps
+        return {label: (1, total) if total else (None, None) for label in labels}
+    return cadence
+
+
 def value_at(data: Any, *path: Union[str, int]) -> Any:
     """The value at a key path (mapping keys, list indexes), or None when a step of it is absent."""
     found = find(data, path)

@@ -53,4 +53,4 @@ def _limit_key(ctx: RuleContext):
 
 def _unwritten(warmup) -> str:
     """A warmup nobody wrote, the framework's default, says so: the user may not know it has one."""
-    return f" ({warmup.note}, not written)" if warmup.note and " default " in warmup.note else ""
+    return f" ({warmup.note}, not written)" if warmup.default_of else ""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, at_the_last_step_only
 from .settings import MistralFinetuneSettings
 
 
@@ -17,10 +17,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     # alike): a frequency of 0, the default, or below leaves the one at the last step
     only_last = tuple(label for label, key in (("checkpoint", "ckpt_freq"), ("eval", "eval_freq"))
                       if label in final and not b.has(label) and _at_most_zero(data.get(key, 0)))
-    overrides = {}
-    if only_last:
-        overrides["cadence"] = lambda plan: {label: (1, plan.total_optimizer_steps) if plan.total_optimizer_steps
-                                             else (None, None) for label in only_last}
+    overrides = {"cadence": at_the_last_step_only(*only_last)} if only_last else {}
     return {**overrides, "ruled_out": ruled_out, "final_events": final,
             "settings": MistralFinetuneSettings(no_eval=no_eval, eval_data=data_section.get("eval_instruct_data", ""),
                                                 num_microbatches=data.get("num_microbatches", 1),

@@ -29,6 +29,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Optional
 
+from ...model import MAX_COUNT, Duration
 from ...named_files import BaseChain
 from ...rules.context import num
 from ...units import Unit, to_number
@@ -130,7 +131,6 @@ class MMEngine(Dialect):
             b.assumptions.append(f"train_cfg.val_begin {num(begin)} is past the run's {num(last)} "
                                  f"{'epochs' if by_epoch else 'iterations'}: MMEngine never validates")
         delay = None
-        from ...model import MAX_COUNT, Duration
         if begin is not None and 1 < begin <= MAX_COUNT:  # a larger one is no Duration (it raised)
             delay = Duration(value=begin, unit=unit_of(by_epoch), key="train_cfg.val_begin")
         return b.build(replace(SEMANTICS, final_events=tuple(final), ruled_out=tuple(ruled_out), eval_delay=delay,

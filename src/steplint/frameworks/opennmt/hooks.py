@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import RunBuilder, Source
+from ..base import RunBuilder, Source, at_the_last_step_only
 from .settings import OpennmtSettings
 from ...units import to_number
 
@@ -40,8 +40,7 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
         overrides["ruled_out"] = ("checkpoint",)  # onmt/models/model_saver.py `save`: keep_checkpoint 0 returns
     elif to_number(data.get("save_checkpoint_steps", 5000)) == 0:
         # onmt/trainer.py `train`: no periodic save with save_checkpoint_steps 0, the one after the loop
-        overrides["cadence"] = lambda plan: {"checkpoint": (1, plan.total_optimizer_steps)
-                                             if plan.total_optimizer_steps else (None, None)}
+        overrides["cadence"] = at_the_last_step_only("checkpoint")
     batch_type = data.get("batch_type", "sents")
     if batch_type == "sents":
         if "batch_size" in data:
