@@ -74,6 +74,19 @@ def test_plan_timeline_without_dataset_size_names_the_missing_input():
     assert "--dataset-size" in render_timeline(plan)
 
 
+def test_plan_timeline_of_a_run_without_steps_or_length_says_which():
+    """0 steps is a run that never steps, and a run whose length the config does not give (its
+    epochs refused, SL003) needs no dataset size: the message does not ask for one."""
+    # torchtune floors an epoch's 2 batches into optimizer steps of 4: none
+    no_step = lint("model: {_component_: torchtune.models.llama3_2.lora_llama3_2_1b}\n"
+                   "dataset: {_component_: torchtune.datasets.alpaca_cleaned_dataset}\n"
+                   "batch_size: 8\nepochs: 3\ngradient_accumulation_steps: 4\n", dataset_size=16).plan
+    refused = lint("steplint: 1\ndata: {train_size: 1000, batch_size: 8}\nrun: {epochs: 0}\n").plan
+    assert render_timeline(refused) == "timeline: unknown (the config does not give the run's length: see `steplint check`)"
+    assert no_step["total_optimizer_steps"] == 0, no_step
+    assert render_timeline(no_step) == "timeline: none (the run takes no optimizer step)"
+
+
 # -- an event the config rules out is planned as none of it (issue 9, defect 5) ---------------------
 
 LIGHTNING_CLI = ("trainer:\n  max_epochs: 3\n{trainer}model:\n  class_path: my.Model\n"

@@ -60,8 +60,12 @@ def _marks(first, count, total) -> list[int]:
 def render_timeline(plan: dict, width: int = 60, unicode: bool = True) -> str:
     """The run on one axis: warmup, checkpoints, evaluations and the end, where a person sees them."""
     total, per_epoch = plan.get("total_optimizer_steps"), plan.get("optimizer_steps_per_epoch")
+    if total == 0:
+        return "timeline: none (the run takes no optimizer step)"
     if not total:
-        return "timeline: unknown (the run's length in steps needs the dataset size: pass --dataset-size N)"
+        if plan.get("dataset_size") is None and plan.get("optimizer_steps_per_epoch") is None:
+            return "timeline: unknown (the run's length in steps needs the dataset size: pass --dataset-size N)"
+        return "timeline: unknown (the config does not give the run's length: see `steplint check`)"
     full, tick, end = ("█", "▲", "┃") if unicode else ("#", "^", "|")
     scale = total / width
 
