@@ -59,6 +59,17 @@ cartpole-ppo:
     train_batch_size: 4000
     lr_schedule: [[0, 0.001], [.inf, 1.0e-05]]
 """, "rllib"),
+    # lightning/rules/sl704: int(warmup_ratio × max_steps) of an infinite ratio
+    "nemo-warmup-ratio-inf": ("config.yaml", """\
+name: HifiGan
+trainer: {max_steps: 2500000, devices: 1}
+model:
+  optim:
+    name: adamw
+    lr: 0.0002
+    sched: {name: CosineAnnealing, warmup_ratio: .inf, constant_steps: 1000, min_lr: 1.0e-5}
+exp_manager: {exp_dir: null}
+""", "nemo"),
 }
 
 

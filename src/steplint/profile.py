@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 from .frameworks.base import UNKNOWN_KEY, Adapted, Dialect, Problem, RunBuilder, Semantics, Source, find, walk, wrong_type
 from .loading import KeyPath, format_key_path, load_text, parse_key_path
 from .model import MAX_COUNT, FIELDS, Duration
-from .units import Unit, parse_duration, parse_unit, to_number
+from .units import Unit, finite_number, parse_duration, parse_unit, to_number
 
 UNITS = tuple(unit.value for unit in Unit)
 _COMPONENT_KEYS = ["_target_", "class_path", "_component_"]
@@ -510,13 +510,7 @@ class _Literals:
 
 def _number_reader(finite_only: bool) -> Callable[[Any], Optional[float]]:
     """to_number, or (`infinite_numbers: unset`) to_number without inf and nan."""
-    if not finite_only:
-        return to_number
-
-    def finite_number(value: Any) -> Optional[float]:
-        number = to_number(value)
-        return number if number is None or math.isfinite(number) else None
-    return finite_number
+    return finite_number if finite_only else to_number
 
 
 def _value_tests(number: Callable[[Any], Optional[float]]) -> dict[str, Callable[[Any], bool]]:

@@ -61,6 +61,12 @@ def to_number(value: Any) -> float | int | None:
     return None
 
 
+def finite_number(value: Any) -> float | int | None:
+    """to_number without infinity and NaN (`.inf` in a ratio is no number to multiply a run by)."""
+    number = to_number(value)
+    return number if number is None or math.isfinite(number) else None
+
+
 def whole_number(value: Any) -> int | None:
     """A finite whole number as an int (`12`, `12.0`, "1_000"), else None: text, a fraction, a
     boolean, infinity or NaN."""

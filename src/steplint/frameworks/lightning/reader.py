@@ -41,7 +41,7 @@ from functools import partial
 from typing import Any, NamedTuple, Optional
 
 from ...loading import KeyPath, format_key_path
-from ...units import Unit, to_number
+from ...units import Unit, finite_number, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, walk
 
 SEMANTICS_NAME = ("PyTorch Lightning Trainer: DistributedSampler per rank, optimizer step on the last "
@@ -661,11 +661,11 @@ class NeMo(Dialect):
             name=name, key=format_key_path(path),
             written_max_steps=written if "max_steps" in sched else None,
             horizon=horizon,
-            warmup_steps=to_number(steps) if to_number(steps) is not None else None,
-            warmup_ratio=to_number(ratio) if to_number(ratio) is not None else None,
-            constant_steps=to_number(sched.get("constant_steps")),
-            constant_ratio=to_number(sched.get("constant_ratio")),
-            min_lr=to_number(sched.get("min_lr")))
+            # an infinite one is SL003 (the builder refuses it), and NeMo's int() of it an OverflowError
+            warmup_steps=finite_number(steps), warmup_ratio=finite_number(ratio),
+            constant_steps=finite_number(sched.get("constant_steps")),
+            constant_ratio=finite_number(sched.get("constant_ratio")),
+            min_lr=finite_number(sched.get("min_lr")))
 
 
 # -- the cadence Lightning follows: validation runs and checkpoint saves -------------------------------
