@@ -193,3 +193,24 @@ def test_the_pythia_warmup_defaults_to_1000_updates():
     result = lint(text)
     assert result.plan["warmup_steps"] == 1000 and "SL203" in codes(result)
     assert lint(text.replace("use_warmup: true", "use_warmup: false")).plan["warmup_steps"] is None
+
+
+def test_max_epochs_or_max_updates_of_zero_or_below_trains_nothing():
+    # mmf/utils/general.py:354 get_max_updates: `if config_max_epochs is not None:` max_updates =
+    # ceil(len(train_loader) / update_freq) * config_max_epochs (max_updates ignored), so 0 gives 0 and -1 a negative
+    # count (-1 is no "off"); training_loop.py:55 `while self.num_updates < self.max_updates` then never runs
+    for epochs in (0, -1):
+        result = lint(RUN.format(extra=f"  max_epochs: {epochs}\n  max_updates: 5000"), dataset_size=6400)
+        hit = next(f for f in result.findings if f.rule == "SL003")
+        assert loud(result) == ["SL003"] and hit.key_path == "training.max_epochs"
+        assert (f"MMF favours max_epochs over max_updates and trains ceil(len(train_loader) / update_frequency) × "
+                f"{epochs} updates: the training loop never starts and nothing trains") in hit.message
+    # max_epochs null (defaults.yaml): max_updates is the run, and 0 or below is no update either
+    for updates in (0, -1):
+        result = lint(RUN.format(extra=f"  max_epochs: null\n  max_updates: {updates}"), dataset_size=6400)
+        hit = next(f for f in result.findings if f.rule == "SL003")
+        assert loud(result) == ["SL003"] and hit.key_path == "training.max_updates"
+        assert "the training loop never starts and nothing trains" in hit.message
+    # a max_updates of 0 beside a positive max_epochs is ignored (max_epochs wins)
+    assert "SL003" not in codes(lint(RUN.format(extra="  max_epochs: 200\n  max_updates: 0"), dataset_size=6400))
+
