@@ -74,3 +74,58 @@ def test_validation_splits_and_evaluation_only_configs():
 def test_samples():
     assert check_file(SAMPLES / "good.yaml", dataset_size=400000, world_size=4).findings == []
     assert codes(check_file(SAMPLES / "bad.yaml", dataset_size=400000, world_size=4)) == ["SL711"]
+
+
+def loud(result):
+    return [f.rule for f in result.findings if f.severity.name in ("WARNING", "ERROR")]
+
+
+def test_a_run_whose_epochs_are_shorter_than_one_accumulation_group_trains_nothing():
+    # lavis/tasks/base_task.py:236 `if (i + 1) % accum_grad_iters == 0:` is the only place `optimizer.step()` runs
+    # (line 241, or scaler.step at 238), with i in range(iters_per_epoch) from 0 in every epoch (line 202) and
+    # iters_per_epoch = len(data_loader) (train_epoch, line 118): 3 iterations never reach (i + 1) = 4. The warmup of
+    # 2 iterations is not SL203's: lr_scheduler.step runs every iteration (line 223), stepped optimizer or not
+    result = lint(run(accum=4, warmup=2), dataset_size=1200, world_size=4)
+    assert loud(result) == ["SL792"]
+    hit = result.findings[0]
+    assert hit.severity.name == "ERROR" and hit.key_path == "run.accum_grad_iters"
+    assert ("an epoch has 3 iterations per GPU (300 samples / batch_size_train 100, drop_last) but accum_grad_iters "
+            "is 4: LAVIS steps the optimizer only when (i + 1) % 4 == 0, i restarting at 0 every epoch, so none of "
+            "the 10 epochs takes an optimizer step") in hit.message
+    # one group fits: 4 iterations, a step at i + 1 = 4 in every epoch
+    assert loud(lint(run(accum=4, warmup=2), dataset_size=1600, world_size=4)) == []
+    # the iteration runner (runner_iter) counts max_iters, not epochs: not read as epochs, nothing said
+    assert "SL792" not in codes(lint(run(accum=4, warmup=2, extra="  runner: runner_iter"), dataset_size=1200,
+                                     world_size=4))
+    sample = check_file(SAMPLES / "bad_accumulation.yaml", dataset_size=800, world_size=8)
+    assert loud(sample) == ["SL792"] and "none of the 5 epochs takes an optimizer step" in sample.findings[0].message
+    assert loud(check_file(SAMPLES / "bad_accumulation.yaml", dataset_size=8000, world_size=8)) == []
+
+
+def test_a_run_of_no_epoch_is_refused():
+    # lavis/runners/runner_base.py:374 `for cur_epoch in range(self.start_epoch, self.max_epoch)` (start_epoch 0,
+    # line 63) runs nothing for max_epoch <= 0; then line 426 `self._save_checkpoint(cur_epoch, ...)` (save_last,
+    # default True, line 288) or line 429 `test_epoch = ... else cur_epoch` (no valid_splits) reads the unbound loop
+    # variable: UnboundLocalError
+    for epochs in (0, -1):
+        result = lint(run(warmup=5000).replace("max_epoch: 10", f"max_epoch: {epochs}"), dataset_size=400000,
+                      world_size=4)
+        assert loud(result) == ["SL003"], result.findings
+        assert result.findings[0].key_path == "run.max_epoch"
+        assert ("no epoch runs and nothing trains; LAVIS then stops with UnboundLocalError (cur_epoch) when it saves "
+                "the last checkpoint") in result.findings[0].message
+    no_save = lint(run().replace("max_epoch: 10", "max_epoch: 0") + "  save_last: False\n")
+    assert "when it picks the test epoch" in no_save.findings[0].message
+    # with validation splits and save_last off nothing fails: it ends having trained nothing
+    quiet_end = lint(run().replace("max_epoch: 10", "max_epoch: 0") + '  save_last: False\n  valid_splits: ["val"]\n')
+    assert loud(quiet_end) == ["SL003"] and "nothing trains" in quiet_end.findings[0].message
+    assert "UnboundLocalError" not in quiet_end.findings[0].message
+    # evaluation-only configs never train
+    assert loud(lint(run().replace("max_epoch: 10", "max_epoch: 0") + "  evaluate: True\n")) == []
+
+
+def test_a_cut_warmup_needs_a_second_epoch():
+    # lavis/common/optims.py LinearWarmupCosineLRScheduler.step: the warmup while cur_epoch == 0, the cosine from
+    # epoch 1: a one-epoch run has no epoch 1 to jump to (the warmup just does not finish: SL203's)
+    one = lint(run(warmup=5000).replace("max_epoch: 10", "max_epoch: 1"), dataset_size=400000, world_size=4)
+    assert "SL711" not in codes(one)

@@ -171,6 +171,8 @@ def test_no_run_length_at_all_is_refused_at_start():
 def test_samples():
     assert check_file(SAMPLES / "good.yaml").findings == []
     assert codes(check_file(SAMPLES / "bad.yaml")) == ["SL700", "SL701"]
+    # ${training.max_updates} resolved in MMF's defaults (22000) against a max_epochs run of 3 × 266 updates
+    assert codes(check_file(SAMPLES / "bad_max_epochs.yaml", dataset_size=8500)) == ["SL205"]
 
 
 def test_each_evaluation_also_saves_a_checkpoint():
@@ -193,3 +195,41 @@ def test_the_pythia_warmup_defaults_to_1000_updates():
     result = lint(text)
     assert result.plan["warmup_steps"] == 1000 and "SL203" in codes(result)
     assert lint(text.replace("use_warmup: true", "use_warmup: false")).plan["warmup_steps"] is None
+
+
+def test_max_epochs_or_max_updates_of_zero_or_below_trains_nothing():
+    # mmf/utils/general.py:354 get_max_updates: `if config_max_epochs is not None:` max_updates =
+    # ceil(len(train_loader) / update_freq) * config_max_epochs (max_updates ignored), so 0 gives 0 and -1 a negative
+    # count (-1 is no "off"); training_loop.py:55 `while self.num_updates < self.max_updates` then never runs
+    for epochs in (0, -1):
+        result = lint(RUN.format(extra=f"  max_epochs: {epochs}\n  max_updates: 5000"), dataset_size=6400)
+        hit = next(f for f in result.findings if f.rule == "SL003")
+        assert loud(result) == ["SL003"] and hit.key_path == "training.max_epochs"
+        assert (f"MMF favours max_epochs over max_updates and trains ceil(len(train_loader) / update_frequency) × "
+                f"{epochs} updates: the training loop never starts and nothing trains") in hit.message
+    # max_epochs null (defaults.yaml): max_updates is the run, and 0 or below is no update either
+    for updates in (0, -1):
+        result = lint(RUN.format(extra=f"  max_epochs: null\n  max_updates: {updates}"), dataset_size=6400)
+        hit = next(f for f in result.findings if f.rule == "SL003")
+        assert loud(result) == ["SL003"] and hit.key_path == "training.max_updates"
+        assert "the training loop never starts and nothing trains" in hit.message
+    # a max_updates of 0 beside a positive max_epochs is ignored (max_epochs wins)
+    assert "SL003" not in codes(lint(RUN.format(extra="  max_epochs: 200\n  max_updates: 0"), dataset_size=6400))
+
+
+def test_a_reference_to_max_updates_not_written_resolves_to_mmf_default(tmp_path):
+    # mmf/utils/configuration.py Configuration.__init__: the user config is merged over mmf/configs/defaults.yaml
+    # (training.max_updates: 22000, line 19; no model or dataset default config sets training.*) and resolved
+    # after (`OmegaConf.to_container(self.config, resolve=True)`): `${training.max_updates}` is 22000
+    plain = lint(RUN.format(extra=""), dataset_size=6400)
+    assert plain.plan["schedule_end_step"] == 22000 and loud(plain) == []
+    assert any("num_training_steps = 22000" in a and "defaults.yaml" in a for a in plain.plan["assumptions"])
+    # max_epochs sets the run (3 × 2500 updates) but the schedule still reads the default max_updates
+    epochs = lint(RUN.format(extra="  max_epochs: 3"), dataset_size=640000)
+    assert loud(epochs) == ["SL205"]
+    hit = next(f for f in epochs.findings if f.rule == "SL205")
+    assert "sized for 22000 steps" in hit.message and "7500" in hit.message
+    # the file's own max_updates (or an included one) wins, as OmegaConf.merge makes it
+    (tmp_path / "base.yaml").write_text(RUN.format(extra=""))
+    (tmp_path / "child.yaml").write_text("includes: [base.yaml]\ntraining:\n  max_updates: 2000\n")
+    assert check_file(tmp_path / "child.yaml").plan["schedule_end_step"] == 2000

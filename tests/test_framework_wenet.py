@@ -64,3 +64,27 @@ def test_espnet2_configs_are_not_wenet():
     espnet = "encoder: conformer\nencoder_conf: {output_size: 256}\nmax_epoch: 50\nbatch_type: numel\nbatch_bins: 1000\n" \
              "keep_nbest_models: 10\n"
     assert lint(espnet).dialect == "espnet2"
+
+
+def loud(result):
+    return [f.rule for f in result.findings if f.severity >= Severity.WARNING]
+
+
+def test_a_config_without_accum_grad_stops_with_a_key_error():
+    # wenet/utils/executor.py:50 (wenet-e2e/wenet @ 01546996) Executor.train starts every epoch with
+    # `logging.info(...format(info_dict['accum_grad']))`, info_dict a deep copy of the configs that nothing fills
+    # (train.py, check_modify_and_save_config; override_config only replaces keys already present): KeyError
+    # before the first batch. WeNet before v3.0.0 read `args.get('accum_grad', 1)` (v2.2.1 executor.py:38).
+    base = (SAMPLES / "good.yaml").read_text()
+    without = base.replace("accum_grad: 4                  # an optimizer step every 4 batches\n", "")
+    assert "accum_grad" not in without
+    result = lint(without)
+    assert loud(result) == ["SL791"] and result.findings[0].severity == Severity.ERROR
+    assert "WeNet stops with KeyError: 'accum_grad' before training" in result.findings[0].message
+    assert loud(lint(base)) == []
+    # WeNet 2.x defaults it to 1; max_epoch 0 runs no epoch (range(0, 0)), so nothing reads it
+    assert loud(lint(without, framework_versions=(("wenet", "2.2.1"),))) == []
+    assert loud(lint(without.replace("max_epoch: 240", "max_epoch: 0"))) == []
+    # steps mode (save_interval): one epoch whatever max_epoch is, so the KeyError comes
+    assert loud(lint(without.replace("max_epoch: 240", "max_epoch: 0") + "save_interval: 5000\n")) == ["SL791"]
+    assert loud(check_file(SAMPLES / "bad_no_accum_grad.yaml", dataset_size=120_098, world_size=8)) == ["SL791"]

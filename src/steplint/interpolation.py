@@ -217,6 +217,23 @@ def resolve(data: dict, budget: Optional[Budget] = None) -> dict:
     return _replace_all(data, resolved) if resolved else data
 
 
+def resolve_within(data: dict, whole: dict, budget: Optional[Budget] = None) -> tuple[dict, list[tuple[Path, Any]]]:
+    """`data` with the references that `whole` resolves replaced by their values, and those (path,
+    value): `whole` is the config the framework resolves them in, `data` merged over the framework's
+    own defaults (MMF resolves `${training.max_updates}` in its defaults.yaml merged with the file).
+    Only values that hold a reference change, so a default fills no key the file does not write."""
+    pending = list(_strings_with_references(data))
+    if not pending:
+        return data, []
+    resolved = resolve(whole, budget)
+    found = []
+    for path, text in pending:
+        ok, value = _get(resolved, path)
+        if ok and value != text:
+            found.append((path, value))
+    return (_replace_all(data, found) if found else data), found
+
+
 def resolve_with_omegaconf(data: dict, referencing: list[tuple[Path, str]],
                            budget: Optional[Budget] = None) -> list[tuple[Path, Any]]:
     """(path, value) for each of `referencing` that OmegaConf resolves within `budget`."""

@@ -20,6 +20,11 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
                       warmup.key)
         return
     warmup_steps, total = ctx.in_steps(warmup), ctx.plan.total_optimizer_steps
+    if total == 0 and warmup.unit is Unit.BATCH:
+        # A warmup in micro-batches is a scheduler stepped every micro-batch (LAVIS's lr_scheduler.step
+        # at every iteration), which warms up whether the optimizer steps or not: a run of no optimizer
+        # step is what to say (SL206, SL792), not the warmup.
+        return
     if warmup_steps is not None and total is not None:
         if warmup_steps >= total:
             yield ctx.hit(f"warmup{_unwritten(warmup)} is {_as_written(warmup, warmup_steps)} but the run is "

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ...interpolation import Budget, resolve
+from ...interpolation import Budget, resolve, resolve_within
+from ...loading import format_key_path
 from ...named_files import deep_merge, read_named
 from ...profile import ProfileDialect
 from ..base import Adapted, Source
@@ -83,12 +84,32 @@ def expand_includes(data: dict, path: str) -> tuple[dict, list[str], list[str]]:
     return resolve(merged, Budget()), includes.read, includes.notes
 
 
+def _nested(dotted: dict) -> dict:
+    """{"training.max_updates": 22000} as {"training": {"max_updates": 22000}}."""
+    tree: dict = {}
+    for key, value in dotted.items():
+        *parents, last = key.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return tree
+
+
 class MmfDialect(ProfileDialect):
-    """The MMF profile, read on the config with its includes merged."""
+    """The MMF profile, read on the config with its includes merged, and its references resolved as
+    MMF resolves them: in the config merged over mmf/configs/defaults.yaml (mmf/utils/configuration.py
+    `Configuration.__init__`: defaults, then the model's and datasets' default configs, which set no
+    `training.*`, then the file; `OmegaConf.to_container(config, resolve=True)` after). The defaults
+    are the profile's, taken from defaults.yaml; a reference to any other key the file lacks stays text."""
 
     def adapt(self, data: dict, source: Source) -> Adapted:
         merged, read, notes = expand_includes(data, source.path)
+        merged, by_default = resolve_within(merged, deep_merge(_nested(self.profile.defaults), merged))
         adapted = super().adapt(merged, source)
+        adapted.assumptions.extend(f"{format_key_path(path)} = {value!r}: a reference to a key this file does not set, "
+                                   "which MMF resolves in its defaults (mmf/configs/defaults.yaml)"
+                                   for path, value in by_default)
         if read:
             adapted.assumptions.append("merged the included " + ", ".join(read) + " (keys they set are reported at "
                                        "this file's nearest key)")

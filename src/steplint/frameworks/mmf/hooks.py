@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..base import RunBuilder, Source
+from ...units import to_number
 from .settings import (DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_EVALUATION_INTERVAL, DEFAULT_MAX_UPDATES,
                        UNREAD_TRAINING_KEYS, MmfSettings)
 
@@ -41,12 +42,33 @@ def _checkpoint_at_each_evaluation(b: RunBuilder) -> None:
                     f"training.checkpoint_interval {checkpoint['value']:g}")
 
 
+def _no_update(training: dict, b: RunBuilder) -> None:
+    """A run length of no update: get_max_updates [mmf/utils/general.py] favours max_epochs whenever it
+    is not null, max_updates = ceil(len(train_loader) / update_frequency) × max_epochs, and -1 is no
+    "off" there; with max_epochs null it is max_updates. At 0 or below, `while self.num_updates <
+    self.max_updates` [mmf/trainers/core/training_loop.py run_training_epoch] never runs."""
+    epochs = training.get("max_epochs")  # defaults.yaml: null
+    number = None if isinstance(epochs, bool) else to_number(epochs)
+    if number is not None and number <= 0:
+        b.invalid(("training", "max_epochs"), epochs, "MMF favours max_epochs over max_updates and trains "
+                  f"ceil(len(train_loader) / update_frequency) × {epochs} updates: the training loop never starts "
+                  "and nothing trains")
+        return
+    updates = training.get("max_updates", DEFAULT_MAX_UPDATES)
+    number = None if isinstance(updates, bool) else to_number(updates)
+    if epochs is None and number is not None and number <= 0:
+        b.invalid(("training", "max_updates"), updates, f"with max_epochs null MMF trains max_updates = {updates} "
+                  "updates: the training loop never starts and nothing trains")
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     _global_per_update(b)
     _checkpoint_at_each_evaluation(b)
     training = _dict(data.get("training"))
     scheduler = _dict(data.get("scheduler"))
     fragment = not any(k in data for k in ("training", "optimizer", "scheduler", "evaluation"))
+    if not fragment and training.get("trainer") != "lightning":
+        _no_update(training, b)
     return {"settings": MmfSettings(
         fragment=fragment,
         lr_scheduler=training.get("lr_scheduler") is True,

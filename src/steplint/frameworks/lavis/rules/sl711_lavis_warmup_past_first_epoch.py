@@ -22,6 +22,9 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     per_epoch = ctx.plan.batches_per_epoch
     if s.iteration_runner or s.lr_sched not in FIRST_EPOCH_WARMUP or warmup is None or not per_epoch:
         return
+    epochs = ctx.run.epochs
+    if epochs is None or epochs.value <= 1:  # no epoch 1 whose schedule the LR jumps to
+        return
     if warmup <= per_epoch:
         return
     reached = per_epoch / warmup
