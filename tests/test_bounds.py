@@ -287,6 +287,9 @@ SEMANTICS = {
                                       accumulation_remainder=AccumulationRemainder.DATASET),
     "limit_train_batches 0.3": replace(PYTORCH, batch_limit_fraction=0.3),
     "limit_train_batches 5": replace(PYTORCH, batch_limit_count=5),
+    "groups across epochs, last one stepped (MMEngine)": replace(PYTORCH, accumulation_rounding=AccumulationRounding.RUN_CEIL),
+    "groups across epochs, last one dropped (ClassyVision)": replace(
+        PYTORCH, accumulation_rounding=AccumulationRounding.RUN_FLOOR),
 }
 
 

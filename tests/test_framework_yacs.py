@@ -447,7 +447,10 @@ def test_classy_vision_accumulates_up_to_the_simulated_global_batch():
     path = WILD / "facebookresearch__ClassyVision/examples/vit/vit_l16_in_ft.json"  # 512 simulated, 4 per replica
     plan = check_file(path, dataset_size=1281167, world_size=8).plan
     assert (plan["gradient_accumulation_steps"], plan["global_batch_size"], plan["epochs"]) == (16, 512, 8)
-    assert plan["optimizer_steps_per_epoch"] == 40037 // 16
+    # classification_task.py:1083-1084 and :1143: the accumulation counter is never reset between
+    # epochs, so 8 epochs of 40037 batches take floor(8 × 40037 / 16) steps, not 8 × floor(40037 / 16)
+    assert plan["optimizer_steps_per_epoch"] is None and plan["bounds"]["optimizer_steps_per_epoch"] == [2502, 2503]
+    assert plan["total_optimizer_steps"] == 8 * 40037 // 16 == 20018
 
 
 @needs_wild

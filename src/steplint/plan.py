@@ -26,6 +26,19 @@ class AccumulationRounding(str, Enum):
     CEIL = "ceil"  # a step on the short last group
     FLOOR = "floor"  # the short last group is dropped or carried over, at least one step
     DROP = "drop"  # floor, and 0 when the loader is shorter than one group (torchtune, LitGPT)
+    # The groups run on across epoch ends, counted over the whole run of E × L batches: ceil(E × L /
+    # GA) steps, the run's last short group included (MMEngine optimizer_wrapper.py:345-346
+    # should_update: `_inner_count % _accumulative_counts == 0 or _inner_count == _max_counts`,
+    # _max_counts = max_epochs × len(loader): runner.py:1768-1771, loops.py:50), or floor(E × L / GA),
+    # no step on it (ClassyVision classification_task.py:1083-1084 _should_do_step: `update_idx %
+    # optimizer_period == optimizer_period - 1`, update_idx = num_updates // global batch, and
+    # num_updates (:1143) is never reset). An epoch then takes floor(L / GA) or ceil(L / GA) steps.
+    RUN_CEIL = "run_ceil"
+    RUN_FLOOR = "run_floor"
+
+
+# The roundings whose accumulation groups cross epoch ends (no whole number of steps per epoch).
+ACROSS_EPOCHS = (AccumulationRounding.RUN_CEIL, AccumulationRounding.RUN_FLOOR)
 
 
 class LimitPrecedence(str, Enum):
@@ -229,6 +242,10 @@ class Plan:
     samples_padded_per_epoch: Optional[int] = field(
         default=None, metadata={"label": "samples repeated per epoch (padding)"})
     optimizer_steps_per_epoch: Optional[int] = field(default=None, metadata={"label": "optimizer steps per epoch"})
+    # L / GA where the accumulation groups cross epoch ends and L does not divide by GA (ACROSS_EPOCHS):
+    # no epoch takes it, optimizer_steps_per_epoch is None (bounds: floor and ceil), and epochs
+    # convert to steps through it (k epochs end after floor(k × L / GA) steps)
+    epoch_in_steps: Optional[float] = None
     epochs: Optional[float] = field(default=None, metadata={"label": "epochs"})
     # what the framework plans (and sizes the schedule to)
     total_optimizer_steps: Optional[int] = field(default=None, metadata={"label": "total optimizer steps"})
@@ -277,7 +294,8 @@ def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Op
     if unit is Unit.STEP:
         return value
     if unit is Unit.EPOCH:
-        return None if plan.optimizer_steps_per_epoch is None else value * plan.optimizer_steps_per_epoch
+        per_epoch = plan.optimizer_steps_per_epoch if plan.optimizer_steps_per_epoch is not None else plan.epoch_in_steps
+        return None if per_epoch is None else value * per_epoch
     if unit is Unit.BATCH:
         return value / plan.gradient_accumulation_steps
     if unit is Unit.SAMPLE:
@@ -456,7 +474,9 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
             if batches is not None and semantics.accumulation_at_most_epoch and 0 < batches < plan.gradient_accumulation_steps:
                 plan.gradient_accumulation_steps = 1
                 plan.global_batch_size = b * plan.world_size
-            if batches is not None:
+            if batches is not None and semantics.accumulation_rounding in ACROSS_EPOCHS:
+                _groups_across_epochs(plan, batches, semantics.accumulation_rounding)
+            elif batches is not None:
                 plan.optimizer_steps_per_epoch = steps_per_epoch(
                     batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
                 cap = semantics.max_steps_per_epoch
@@ -467,6 +487,22 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
     _total(run, semantics, plan)
     _events_of_run(run, semantics, plan, events)
     return plan
+
+
+def _groups_across_epochs(plan: Plan, batches: int, rounding: AccumulationRounding) -> None:
+    """Steps per epoch where the accumulation groups run on across epoch ends: L / GA when it divides,
+    else none (an epoch takes floor or ceil of it, as the groups fall), and epochs convert through L / GA."""
+    ga = plan.gradient_accumulation_steps
+    if batches % ga == 0:
+        plan.optimizer_steps_per_epoch = batches // ga
+        return
+    plan.epoch_in_steps = batches / ga
+    plan.bounds["optimizer_steps_per_epoch"] = (batches // ga, -(-batches // ga))
+    plan.assumptions.append(f"accumulation groups of {ga} batches run on across epoch ends: an epoch of {batches} "
+                            f"batches takes {batches // ga} or {-(-batches // ga)} optimizer steps, epoch k ends after "
+                            f"floor(k × {batches} / {ga}) of them" + (
+                                ", and the run's last short group steps too" if rounding is AccumulationRounding.RUN_CEIL
+                                else ", and a short group at the run's end never steps"))
 
 
 def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: bool = True) -> None:
@@ -671,9 +707,11 @@ def _limit_batches(batches: int, semantics: Semantics) -> Optional[int]:
 def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
     per_epoch = plan.optimizer_steps_per_epoch
     from_epochs = from_steps = None
-    if run.epochs is not None and per_epoch is not None:
+    if run.epochs is not None and (per_epoch is not None or plan.epoch_in_steps is not None):
         from_epochs = plan.steps(run.epochs)
-        from_epochs = None if from_epochs is None else math.ceil(from_epochs - 1e-9)
+        if from_epochs is not None:  # the run's short last group: a step (ceil) or none (ClassyVision)
+            floor = semantics.accumulation_rounding is AccumulationRounding.RUN_FLOOR
+            from_epochs = math.floor(from_epochs + 1e-9) if floor else math.ceil(from_epochs - 1e-9)
     if run.max_steps is not None and run.max_steps.unit is not Unit.DUR:
         from_steps = _whole(plan.steps(run.max_steps))
     if from_steps is not None and (semantics.limit_precedence is LimitPrecedence.MAX_STEPS or run.epochs is None):
@@ -685,6 +723,8 @@ def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
         plan.total_optimizer_steps, plan.limited_by = from_epochs, "epochs"
     if plan.total_optimizer_steps is not None and per_epoch:
         plan.epochs = plan.total_optimizer_steps / per_epoch
+    elif plan.limited_by == "max_steps" and plan.epoch_in_steps:
+        plan.epochs = plan.total_optimizer_steps / plan.epoch_in_steps
     elif run.epochs is not None and run.epochs.unit is Unit.EPOCH and plan.limited_by != "max_steps":
         plan.epochs = run.epochs.value
 

@@ -252,7 +252,7 @@ class SemanticsSpec(_Model):
     """Every knob of `Semantics` (dialects/base.py); an absent knob keeps Semantics' default."""
 
     name: Optional[str] = Field(None, description="'Framework: how it counts', shown in the plan; default: framework")
-    accumulation_rounding: Optional[Literal["ceil", "floor", "drop"]] = None
+    accumulation_rounding: Optional[Literal["ceil", "floor", "drop", "run_ceil", "run_floor"]] = None
     limit_precedence: Optional[Literal["first", "max_steps"]] = None
     batch_limit_count: Optional[Union[PositiveInt, KeyRef]] = None
     batch_limit_fraction: Optional[Union[Annotated[float, Field(gt=0, le=1)], KeyRef]] = None
