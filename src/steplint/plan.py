@@ -142,6 +142,13 @@ class Semantics:
     warmup_cap: Optional[int] = None
     # How an epoch's last accumulation group is sized.
     accumulation_remainder: AccumulationRemainder = AccumulationRemainder.LOADER
+    # fairseq `dataset.required_batch_size_multiple` M: an epoch's last batch is cut down to a multiple
+    # of M, none of it kept when fewer than M samples are left for it. batch_by_size_vec
+    # (data_utils_fast.pyx:80-81, :96-97) closes a batch only at `new_batch_sentences < bsz_mult or
+    # new_batch_sentences % bsz_mult == 0`, so the epoch ends in a batch of the multiple and a tail of
+    # the rest, and batch_by_size (data_utils.py:357-358) drops that tail: `if bsz_mult > 1 and
+    # len(b[-1]) % bsz_mult != 0: b = b[:-1]`. The batch size itself is the reader's (B - B % M).
+    batch_multiple: Optional[int] = None
     # An accumulation longer than an epoch's batches becomes 1 (PaddleClas engine.py `Engine.__init__`:
     # `if self.iter_per_epoch < self.update_freq: ... self.update_freq = 1`).
     accumulation_at_most_epoch: bool = False
@@ -331,6 +338,18 @@ def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
     return batch if drop_last or remainder == 0 else remainder
 
 
+def batches_made(samples: int, batch: int, drop_last: bool, multiple: Optional[int] = None) -> tuple[int, int, int]:
+    """(batches, last batch size, samples cut from the last batch): `len(DataLoader)` and its last
+    batch, that last batch cut down to a multiple of `multiple` (Semantics.batch_multiple) and dropped
+    when that leaves nothing of it."""
+    batches, last = batches_per_epoch(samples, batch, drop_last), last_batch_size(samples, batch, drop_last)
+    cut = last % multiple if multiple and last else 0
+    if cut and cut == last:  # nothing left of the last batch: the one before it ends the epoch
+        batches -= 1
+        return batches, (batch if batches else 0), cut
+    return batches, last - cut, cut
+
+
 def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRounding) -> int:
     if type(rounding) is not AccumulationRounding:
         rounding = AccumulationRounding(rounding)
@@ -459,14 +478,13 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
         plan.micro_batch_size = b
         plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
         if n is not None and semantics.sharding is Sharding.ACCELERATE and plan.world_size > 1:
-            batches = _accelerate_shard(n, b, drop_last, plan)
+            batches = _accelerate_shard(n, b, drop_last, plan, semantics.batch_multiple)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
         elif n is not None:
             n_rank = plan.samples_per_rank = samples_per_rank(n, plan.world_size, sampler_drop)
-            batches = batches_per_epoch(n_rank, b, drop_last)
-            plan.last_batch_size = last_batch_size(n_rank, b, drop_last)
+            batches, plan.last_batch_size, cut = batches_made(n_rank, b, drop_last, semantics.batch_multiple)
             sampler_dropped = n - n_rank * plan.world_size if sampler_drop else 0
-            loader_dropped = (n_rank - batches * b) * plan.world_size if drop_last else 0
+            loader_dropped = ((n_rank - batches * b) if drop_last else cut) * plan.world_size
             plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
@@ -537,18 +555,20 @@ def final_events(run: TrainingRun, semantics: Semantics, plan: Plan) -> tuple[Ev
     return semantics.final_events
 
 
-def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:
+def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan, multiple: Optional[int] = None) -> int:
     """accelerate `BatchSamplerShard.__len__` (even_batches, no split_batches) [S-ACC]: the global
     batches are dealt to the ranks; without drop_last the last ones are completed with samples
-    from the start of the epoch, so every rank gets ceil(batches / P) full batches."""
+    from the start of the epoch, so every rank gets ceil(batches / P) full batches. The global
+    batches are made first, the last one cut to `multiple` (Semantics.batch_multiple)."""
     world = plan.world_size
-    batches_all = batches_per_epoch(n, b, drop_last)
+    batches_all, _, cut = batches_made(n, b, drop_last, multiple)
+    kept = n - cut
     per_rank = batches_all // world if drop_last else -(-batches_all // world)
     plan.samples_per_rank = per_rank * b
     plan.last_batch_size = b if per_rank else 0
     seen = per_rank * b * world
-    plan.samples_dropped_per_epoch = max(n - seen, 0)
-    plan.samples_padded_per_epoch = max(seen - n, 0)
+    plan.samples_dropped_per_epoch = cut + max(kept - seen, 0)
+    plan.samples_padded_per_epoch = max(seen - kept, 0)
     return per_rank
 
 

@@ -273,6 +273,7 @@ class SemanticsSpec(_Model):
     warmup_cap: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_remainder: Optional[Literal["loader", "dataset"]] = None
     accumulation_at_most_epoch: Optional[bool] = None
+    batch_multiple: Optional[Union[PositiveInt, KeyRef]] = None
     ruled_out: Optional[list[Literal["checkpoint", "eval", "logging", "warmup"]]] = Field(
         None, description="events this framework never has (a hook decides those that depend on the config)")
 
