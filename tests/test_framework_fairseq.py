@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from steplint.findings import Severity
 
 from .conftest import ROOT, check_file, codes, lint
@@ -245,3 +247,15 @@ def test_the_plan_makes_the_batches_fairseq_makes():
             # iterators.py:645 ShardedIterator: each of 3 GPUs gets ceil(batches / 3), padded with empty ones
             dealt = lint(text, dataset_size=n, world_size=3).plan
             assert dealt["batches_per_epoch"] == -(-len(made) // 3), (b, m, n, made)
+
+
+def test_skip_remainder_batch_drops_each_gpus_last_batch_and_the_short_last_group():
+    # fairseq/data/iterators.py:523-528 EpochBatchIterator with skip_remainder_batch: `total_num_itrs =
+    # len(itr) - 1` (the last batch on each GPU, full or not), then :587-588 GroupedIterator: `int(math.floor(
+    # len(iterable) / float(chunk_size)))` updates
+    template = EPOCH_CADENCES.replace("max_epoch: 2", "max_epoch: 1\n  skip_remainder_batch: true\n  update_freq: [{ga}]")
+    for ga, world, n in itertools.product((1, 2, 3, 5), (1, 2, 3), list(range(1, 60)) + [1000]):
+        per_gpu = -(-len(_fairseq_batches(n, 8, 8)) // world)  # iterators.py:645 ShardedIterator
+        plan = lint(template.format(ga=ga), dataset_size=n, world_size=world).plan
+        assert plan["batches_per_epoch"] == max(per_gpu - 1, 0), (ga, world, n)
+        assert plan["total_optimizer_steps"] == max(per_gpu - 1, 0) // ga, (ga, world, n)

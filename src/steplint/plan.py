@@ -149,6 +149,9 @@ class Semantics:
     # the rest, and batch_by_size (data_utils.py:357-358) drops that tail: `if bsz_mult > 1 and
     # len(b[-1]) % bsz_mult != 0: b = b[:-1]`. The batch size itself is the reader's (B - B % M).
     batch_multiple: Optional[int] = None
+    # Each epoch's last batch on a rank is skipped, full or not (fairseq `skip_remainder_batch`:
+    # iterators.py:523-528 `total_num_itrs = len(itr) - 1; itr.take(total_num_itrs)`).
+    last_batch_skipped: bool = False
     # An accumulation longer than an epoch's batches becomes 1 (PaddleClas engine.py `Engine.__init__`:
     # `if self.iter_per_epoch < self.update_freq: ... self.update_freq = 1`).
     accumulation_at_most_epoch: bool = False
@@ -488,6 +491,10 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
             plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
+        if n is not None and batches and semantics.last_batch_skipped:
+            plan.samples_dropped_per_epoch += plan.last_batch_size * plan.world_size
+            batches = plan.batches_per_epoch = batches - 1
+            plan.last_batch_size = b if batches else 0
         if n is not None:
             if batches is not None and semantics.accumulation_at_most_epoch and 0 < batches < plan.gradient_accumulation_steps:
                 plan.gradient_accumulation_steps = 1

@@ -274,6 +274,7 @@ class SemanticsSpec(_Model):
     accumulation_remainder: Optional[Literal["loader", "dataset"]] = None
     accumulation_at_most_epoch: Optional[bool] = None
     batch_multiple: Optional[Union[PositiveInt, KeyRef]] = None
+    last_batch_skipped: Optional[bool] = None
     ruled_out: Optional[list[Literal["checkpoint", "eval", "logging", "warmup"]]] = Field(
         None, description="events this framework never has (a hook decides those that depend on the config)")
 

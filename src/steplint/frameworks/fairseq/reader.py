@@ -7,7 +7,8 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 
 * An update is one optimizer step after `optimization.update_freq` batches (a list: N_i in epoch i;
   GroupedIterator, so a short last group still updates, unless `optimization.skip_remainder_batch`
-  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`). The run stops at `max_epoch` or
+  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`, after EpochBatchIterator has
+  dropped each GPU's last batch, full or not: `total_num_itrs = len(itr) - 1`). The run stops at `max_epoch` or
   `max_update`, whichever comes first; 0 means no limit (`max_epoch or math.inf`).
 * `dataset.batch_size` is sentences per GPU per batch; `dataset.max_tokens` caps tokens per batch
   instead, and then the batches per epoch depend on the lengths: not derivable from a config.
@@ -192,20 +193,24 @@ class Fairseq(Dialect):
             ruled_out.append("eval")
             b.assumptions.append(f"dataset.validate_after_updates {num(delay)} is past optimization.max_update "
                                  f"{num(max_update)}: fairseq never validates")
-        # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
-        # float(chunk_size)))` with skip_remainder_batch (0 when an epoch is shorter than update_freq)
+        # skip_remainder_batch drops twice: EpochBatchIterator the last batch on each GPU, full or not
+        # (fairseq/data/iterators.py:523-528 `total_num_itrs = len(itr) - 1`; trainer.py:732), then
+        # GroupedIterator the short last group: `total_num_itrs = int(math.floor(len(iterable) /
+        # float(chunk_size)))` (iterators.py:587-588; 0 when an epoch is shorter than update_freq)
         skip = _get(data, "optimization", "skip_remainder_batch") is True
         rounding = AccumulationRounding.DROP if skip else AccumulationRounding.CEIL
         # fairseq_cli/train.py validate_and_save: the extra save and validation are `should_stop`'s,
         # set by `num_updates >= max_update` (the epoch loop `while epoch_itr.next_epoch_idx <=
         # max_epoch` just ends): only at max_update, never when max_epoch ends the run first
         semantics = Semantics(
-            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch), "
+            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch, "
+            "which also drops each epoch's last batch), "
             "batches dealt whole to the GPUs; the first of max_epoch and max_update ends the run; a save and a "
             "validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
             final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
-            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence, batch_multiple=multiple)
+            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence, batch_multiple=multiple,
+            last_batch_skipped=skip)
         return b.build(semantics, FairseqSettings(**settings))
 
     @staticmethod
