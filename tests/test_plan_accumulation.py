@@ -95,3 +95,32 @@ def test_classy_vision_counts_its_groups_over_the_run():
     assert plan["total_optimizer_steps"] == _classy_vision_steps(3, 25, 4) == 18
     four = lint(CLASSY.replace('"num_epochs": 3', '"num_epochs": 4'), "c.json", world_size=1).plan
     assert four["total_optimizer_steps"] == _classy_vision_steps(4, 25, 4) == 25
+
+
+def test_an_epoch_end_event_falls_after_the_steps_taken_by_then():
+    # ClassyVision: a test phase after every train phase (test_phase_period 1), and a step only when a
+    # group completes (classification_task.py:1083-1084): after epoch 1 of 25 batches, 6 steps of 4
+    text = CLASSY.replace('"num_epochs": 3,', '"num_epochs": 3, "test_phase_period": 1,').replace(
+        '"train": {', '"test": {"name": "synthetic_image", "batchsize_per_replica": 2}, "train": {')
+    plan = lint(text, "c.json", world_size=1).plan
+    steps_after_epoch_1 = _classy_vision_steps(1, 25, 4)
+    assert (plan["eval_count"], plan["first_eval_step"]) == (3, steps_after_epoch_1) == (3, 6)
+
+
+def test_epoch_end_events_against_the_replayed_steps():
+    """An evaluation after every k epochs (and at the end): the first after the steps epochs 1..k
+    took (0 where a group is longer: before any step), one every k epochs."""
+    for epochs, batches, ga, k in itertools.product(range(1, 7), range(1, 23), range(1, 11), (1, 2, 3)):
+        for rounding, replay in (("run_ceil", _mmengine_steps), ("run_floor", _classy_vision_steps)):
+            run = TrainingRun.model_validate({"epochs": {"value": epochs, "unit": "epoch"},
+                                              "dataset_size": {"value": batches},
+                                              "train_loader": {"batch_size": {"value": 1}},
+                                              "gradient_accumulation": {"value": ga},
+                                              "eval": {"value": k, "unit": "epoch"}})
+            plan = derive(run, Semantics("x", accumulation_rounding=rounding, final_events=("eval",)),
+                          Context(world_size=1))
+            # after epoch j the steps so far: the run's last epoch ends after all of them (MMEngine's
+            # step on the short group comes in its last iteration, before the epoch-end hooks)
+            after = [replay(epochs, batches, ga) if j == epochs else (j * batches) // ga for j in range(1, epochs + 1)]
+            fired = [after[j - 1] for j in range(1, epochs + 1) if j % k == 0 or j == epochs]
+            assert (plan.eval_count, plan.first_eval_step) == (len(fired), fired[0]), (rounding, epochs, batches, ga, k)

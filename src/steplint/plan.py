@@ -601,7 +601,29 @@ def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Se
         return counted[label]
     if plan.batches_per_epoch == 0:
         return None, None  # what a framework does with a loader without batches is its own (SL206 reports it)
-    return _events(label, interval, plan, semantics, final)
+    at_epoch_ends = _at_epoch_ends(label, interval, plan, semantics, final)
+    return at_epoch_ends if at_epoch_ends is not None else _events(label, interval, plan, semantics, final)
+
+
+def _at_epoch_ends(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics,
+                   final: tuple[Event, ...]) -> Optional[tuple[int, Optional[int]]]:
+    """(how many times, first step) of an event every k whole epochs where the accumulation groups
+    cross epoch ends (Plan.epoch_in_steps): it fires at epochs k, 2k... of the E the run goes through,
+    epoch j ending after floor(j × L / GA) steps and the last one at the run's end, and once more at
+    the end when the framework forces it there. None where the plan's step grid says it (whole steps
+    per epoch, a delay, an event also at the first step, a run max_steps ends)."""
+    if plan.epoch_in_steps is None or interval is None or interval.unit is not Unit.EPOCH or plan.limited_by != "epochs":
+        return None
+    k, epochs, total = interval.value, plan.epochs, plan.total_optimizer_steps
+    if (label == "eval" and semantics.eval_delay is not None) or label in semantics.first_step_events \
+            or k <= 0 or k != int(k) or epochs is None or epochs != int(epochs) or total is None:
+        return None
+    periodic = int(epochs // k)
+    last_on_end = periodic > 0 and periodic * k == epochs
+    first = (total if k == epochs else math.floor(k * plan.epoch_in_steps + 1e-9)) if periodic else None
+    if label in final and not last_on_end:
+        return periodic + 1, first if periodic else total
+    return periodic, first
 
 
 def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, final: tuple[Event, ...]
