@@ -5,7 +5,9 @@ PyTorch semantics (checked against values recorded from torch, tests/oracle/):
     L       = ceil(n_rank / B) batches per epoch on one rank (floor with the loader's drop_last)
     U       = ceil(L / GA)     optimizer steps per epoch (floor where the dialect's framework drops
                                or carries the short last accumulation group)
-    T       = ceil(E × U)      total optimizer steps for E epochs, or max_steps, per the dialect
+    T       = ceil(E × U)      total optimizer steps for E epochs, or max_steps, per the dialect;
+                               ceil or floor(E × L / GA) where the groups run on across epoch ends
+                               (MMEngine, ClassyVision: AccumulationRounding.RUN_CEIL / RUN_FLOOR)
 """
 
 from __future__ import annotations
