@@ -287,6 +287,11 @@ SEMANTICS = {
                                       accumulation_remainder=AccumulationRemainder.DATASET),
     "limit_train_batches 0.3": replace(PYTORCH, batch_limit_fraction=0.3),
     "limit_train_batches 5": replace(PYTORCH, batch_limit_count=5),
+    "last batch cut to a multiple of 8, batches dealt whole (fairseq)": replace(
+        PYTORCH, batch_multiple=8, sharding=Sharding.ACCELERATE),
+    "groups across epochs, last one stepped (MMEngine)": replace(PYTORCH, accumulation_rounding=AccumulationRounding.RUN_CEIL),
+    "groups across epochs, last one dropped (ClassyVision)": replace(
+        PYTORCH, accumulation_rounding=AccumulationRounding.RUN_FLOOR),
 }
 
 

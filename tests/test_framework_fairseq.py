@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from steplint.findings import Severity
 
 from .conftest import ROOT, check_file, codes, lint
@@ -199,3 +201,61 @@ def test_batches_end_at_multiples_of_required_batch_size_multiple():
     small = lint(text.replace("batch_size: 10", "batch_size: 4"), dataset_size=1000)
     assert small.plan["micro_batch_size"] == 4
     assert any("drops each epoch's last batch" in a for a in small.plan["assumptions"])
+
+
+def _fairseq_batches(n: int, max_sentences: int, bsz_mult: int) -> list[int]:
+    """The batch sizes fairseq makes of n sentences with dataset.batch_size and no max_tokens: a
+    line-by-line replay of facebookresearch/fairseq @ 3d262bb2 fairseq/data/data_utils_fast.pyx:20-103
+    batch_by_size_vec (max_tokens -1, so only the sentence count and bsz_mult decide), then
+    fairseq/data/data_utils.py:357-358 batch_by_size: `if bsz_mult > 1 and len(b[-1]) % bsz_mult != 0:
+    b = b[:-1]`."""
+    if n == 0:
+        return []
+    ends = [0] * n
+    batch_start = batches_count = 0
+    for pos in range(n):
+        new_batch_end = pos + 1
+        new_batch_sentences = new_batch_end - batch_start
+        overflow = new_batch_sentences > max_sentences > 0
+        size_matches_with_bsz_mult = new_batch_sentences < bsz_mult or new_batch_sentences % bsz_mult == 0
+        if overflow:
+            batch_start = ends[batches_count]
+            batches_count += 1
+        if overflow or size_matches_with_bsz_mult:
+            ends[batches_count] = new_batch_end
+    if ends[batches_count] != n:
+        batches_count += 1
+    cuts = [0] + ends[:batches_count]
+    sizes = [b - a for a, b in zip(cuts, cuts[1:] + [n])]
+    sizes = [s for s in sizes if s]  # np.split at the last end n gives an empty tail
+    if bsz_mult > 1 and sizes[-1] % bsz_mult != 0:
+        sizes = sizes[:-1]
+    return sizes
+
+
+def test_the_plan_makes_the_batches_fairseq_makes():
+    template = EPOCH_CADENCES.replace("batch_size: 8", "batch_size: {b}\n  required_batch_size_multiple: {m}")
+    for b, m in [(10, 8), (8, 8), (16, 8), (4, 8), (7, 8), (1, 8), (12, 5), (9, 3), (6, 1), (3, 3)]:
+        text = template.format(b=b, m=m)
+        for n in list(range(1, 70)) + [999, 1000, 1001]:
+            made = _fairseq_batches(n, b, m)
+            plan = lint(text, dataset_size=n, world_size=1).plan
+            assert plan["batches_per_epoch"] == len(made), (b, m, n, made)
+            assert plan["last_batch_size"] == (made[-1] if made else 0), (b, m, n, made)
+            assert plan["samples_dropped_per_epoch"] == n - sum(made), (b, m, n, made)
+            assert all(size == plan["micro_batch_size"] for size in made[:-1]), (b, m, n, made)
+            # iterators.py:645 ShardedIterator: each of 3 GPUs gets ceil(batches / 3), padded with empty ones
+            dealt = lint(text, dataset_size=n, world_size=3).plan
+            assert dealt["batches_per_epoch"] == -(-len(made) // 3), (b, m, n, made)
+
+
+def test_skip_remainder_batch_drops_each_gpus_last_batch_and_the_short_last_group():
+    # fairseq/data/iterators.py:523-528 EpochBatchIterator with skip_remainder_batch: `total_num_itrs =
+    # len(itr) - 1` (the last batch on each GPU, full or not), then :587-588 GroupedIterator: `int(math.floor(
+    # len(iterable) / float(chunk_size)))` updates
+    template = EPOCH_CADENCES.replace("max_epoch: 2", "max_epoch: 1\n  skip_remainder_batch: true\n  update_freq: [{ga}]")
+    for ga, world, n in itertools.product((1, 2, 3, 5), (1, 2, 3), list(range(1, 60)) + [1000]):
+        per_gpu = -(-len(_fairseq_batches(n, 8, 8)) // world)  # iterators.py:645 ShardedIterator
+        plan = lint(template.format(ga=ga), dataset_size=n, world_size=world).plan
+        assert plan["batches_per_epoch"] == max(per_gpu - 1, 0), (ga, world, n)
+        assert plan["total_optimizer_steps"] == max(per_gpu - 1, 0) // ga, (ga, world, n)

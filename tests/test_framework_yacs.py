@@ -233,6 +233,48 @@ def test_swin_accumulation_drops_the_short_last_group():
     assert lint(text, dataset_size=1100, world_size=1).plan["optimizer_steps_per_epoch"] == 27
 
 
+def _swin_scheduler_steps(n: int, batch: int, world: int, accumulation: int, epochs: int, warmup: int) -> tuple:
+    """microsoft/Swin-Transformer @ f82860bf: data/build.py DistributedSampler + drop_last=True;
+    main.py:110-113 n_iter_per_epoch = len(data_loader_train) // ACCUMULATION_STEPS (len() when 1);
+    lr_scheduler.py:17-18 num_steps = int(EPOCHS * n_iter_per_epoch), warmup_steps =
+    int(WARMUP_EPOCHS * n_iter_per_epoch); main.py:203-205 step_update after each optimizer step."""
+    per_rank = -(-n // world)
+    loader = per_rank // batch
+    n_iter = loader // accumulation if accumulation > 1 else loader
+    return int(epochs * n_iter), int(warmup * n_iter)
+
+
+def test_swin_warmup_and_run_are_whole_epochs_of_optimizer_steps():
+    text = ("MODEL: {{TYPE: swin, SWIN: {{EMBED_DIM: 96}}}}\nDATA: {{BATCH_SIZE: {b}}}\n"
+            "TRAIN: {{EPOCHS: {e}, WARMUP_EPOCHS: {w}, ACCUMULATION_STEPS: {ga}}}\n")
+    for n, b, world, ga, e, w in [(1000, 10, 1, 1, 3, 1), (1000, 10, 1, 4, 3, 2), (1003, 7, 3, 3, 5, 2),
+                                  (50, 8, 2, 2, 4, 3), (1281167, 128, 8, 1, 300, 20), (999, 16, 4, 5, 9, 1)]:
+        plan = lint(text.format(b=b, e=e, w=w, ga=ga), dataset_size=n, world_size=world).plan
+        assert (plan["total_optimizer_steps"], plan["warmup_steps"]) == _swin_scheduler_steps(n, b, world, ga, e, w)
+
+
+@pytest.mark.parametrize("key,value", [("TRAIN.WARMUP_EPOCHS", "0.5"), ("TRAIN.WARMUP_EPOCHS", "5.0"),
+                                       ("TRAIN.EPOCHS", "2.5"), ("TRAIN.LR_SCHEDULER.DECAY_EPOCHS", "1.5")])
+def test_swin_refuses_a_float_where_its_default_is_an_int(key, value):
+    # config.py:153-174 `_C.TRAIN.WARMUP_EPOCHS = 20` (EPOCHS 300, DECAY_EPOCHS 30): yacs 0.1.8 (get_started.md:47)
+    # `_check_and_coerce_cfg_value_type` casts only tuple <-> list, so merge_from_file (config.py:279) raises
+    # "Type mismatch (<class 'int'> vs. <class 'float'>)": Swin never reaches lr_scheduler.py:17-19's int(),
+    # and steplint plans no fractional epochs it would round
+    section, *rest = key.split(".")
+    inner = rest[-1] + ": " + value
+    if len(rest) == 2:
+        inner = f"{rest[0]}: {{NAME: step, {inner}}}"
+    text = f"MODEL: {{TYPE: swin, SWIN: {{EMBED_DIM: 96}}}}\n{section}: {{EPOCHS: 30, {inner}}}\n".replace(
+        "EPOCHS: 30, EPOCHS: 2.5", "EPOCHS: 2.5")
+    result = lint(text, dataset_size=1000, world_size=1)
+    errors = [f for f in result.findings if f.severity.label == "error"]
+    assert [f.rule for f in errors] == ["SL003"] and not loud(result)[1:]
+    assert "yacs refuses a float" in errors[0].message and f"'{rest[-1]}'" in errors[0].message
+    field = {"TRAIN.WARMUP_EPOCHS": "warmup_steps", "TRAIN.EPOCHS": "total_optimizer_steps"}.get(key)
+    if field:
+        assert result.plan[field] is None  # not a number Swin runs
+
+
 def test_swin_default_warmup_longer_than_a_short_run():
     # WARMUP_EPOCHS defaults to 20: a 10-epoch run never leaves warmup
     result = lint("MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nTRAIN: {EPOCHS: 10}\n")
@@ -447,7 +489,10 @@ def test_classy_vision_accumulates_up_to_the_simulated_global_batch():
     path = WILD / "facebookresearch__ClassyVision/examples/vit/vit_l16_in_ft.json"  # 512 simulated, 4 per replica
     plan = check_file(path, dataset_size=1281167, world_size=8).plan
     assert (plan["gradient_accumulation_steps"], plan["global_batch_size"], plan["epochs"]) == (16, 512, 8)
-    assert plan["optimizer_steps_per_epoch"] == 40037 // 16
+    # classification_task.py:1083-1084 and :1143: the accumulation counter is never reset between
+    # epochs, so 8 epochs of 40037 batches take floor(8 × 40037 / 16) steps, not 8 × floor(40037 / 16)
+    assert plan["optimizer_steps_per_epoch"] is None and plan["bounds"]["optimizer_steps_per_epoch"] == [2502, 2503]
+    assert plan["total_optimizer_steps"] == 8 * 40037 // 16 == 20018
 
 
 @needs_wild

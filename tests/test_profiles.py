@@ -297,7 +297,7 @@ MINIMAL = ACME + textwrap.dedent("""\
     (("field: checkpoint", "field: chekpoint"),
      "<profile>:10: fields[0].field: unknown field 'chekpoint'; did you mean 'checkpoint'? one of: dataset_size,"),
     (("accumulation_rounding: ceil", "accumulation_rounding: round"),
-     "<profile>:12: semantics.accumulation_rounding: must be 'ceil', 'floor' or 'drop'"),
+     "<profile>:12: semantics.accumulation_rounding: must be 'ceil', 'floor', 'drop', 'run_ceil' or 'run_floor'"),
     ((", unit: step}", "}"), "<profile>:10: fields[0]: checkpoint is a duration: say its unit (unit: one of epoch,"),
     (("unit: step}", "unit: stp}"), "<profile>:10: fields[0].unit: must be 'epoch', 'step', 'batch'"),
     (("unit: step}", "unit: step, read: positiv}"), "fields[0].read: must be 'any', 'number', 'nonzero'"),

@@ -5,7 +5,9 @@ PyTorch semantics (checked against values recorded from torch, tests/oracle/):
     L       = ceil(n_rank / B) batches per epoch on one rank (floor with the loader's drop_last)
     U       = ceil(L / GA)     optimizer steps per epoch (floor where the dialect's framework drops
                                or carries the short last accumulation group)
-    T       = ceil(E × U)      total optimizer steps for E epochs, or max_steps, per the dialect
+    T       = ceil(E × U)      total optimizer steps for E epochs, or max_steps, per the dialect;
+                               ceil or floor(E × L / GA) where the groups run on across epoch ends
+                               (MMEngine, ClassyVision: AccumulationRounding.RUN_CEIL / RUN_FLOOR)
 """
 
 from __future__ import annotations
@@ -26,6 +28,19 @@ class AccumulationRounding(str, Enum):
     CEIL = "ceil"  # a step on the short last group
     FLOOR = "floor"  # the short last group is dropped or carried over, at least one step
     DROP = "drop"  # floor, and 0 when the loader is shorter than one group (torchtune, LitGPT)
+    # The groups run on across epoch ends, counted over the whole run of E × L batches: ceil(E × L /
+    # GA) steps, the run's last short group included (MMEngine optimizer_wrapper.py:345-346
+    # should_update: `_inner_count % _accumulative_counts == 0 or _inner_count == _max_counts`,
+    # _max_counts = max_epochs × len(loader): runner.py:1768-1771, loops.py:50), or floor(E × L / GA),
+    # no step on it (ClassyVision classification_task.py:1083-1084 _should_do_step: `update_idx %
+    # optimizer_period == optimizer_period - 1`, update_idx = num_updates // global batch, and
+    # num_updates (:1143) is never reset). An epoch then takes floor(L / GA) or ceil(L / GA) steps.
+    RUN_CEIL = "run_ceil"
+    RUN_FLOOR = "run_floor"
+
+
+# The roundings whose accumulation groups cross epoch ends (no whole number of steps per epoch).
+ACROSS_EPOCHS = (AccumulationRounding.RUN_CEIL, AccumulationRounding.RUN_FLOOR)
 
 
 class LimitPrecedence(str, Enum):
@@ -129,6 +144,16 @@ class Semantics:
     warmup_cap: Optional[int] = None
     # How an epoch's last accumulation group is sized.
     accumulation_remainder: AccumulationRemainder = AccumulationRemainder.LOADER
+    # fairseq `dataset.required_batch_size_multiple` M: an epoch's last batch is cut down to a multiple
+    # of M, none of it kept when fewer than M samples are left for it. batch_by_size_vec
+    # (data_utils_fast.pyx:80-81, :96-97) closes a batch only at `new_batch_sentences < bsz_mult or
+    # new_batch_sentences % bsz_mult == 0`, so the epoch ends in a batch of the multiple and a tail of
+    # the rest, and batch_by_size (data_utils.py:357-358) drops that tail: `if bsz_mult > 1 and
+    # len(b[-1]) % bsz_mult != 0: b = b[:-1]`. The batch size itself is the reader's (B - B % M).
+    batch_multiple: Optional[int] = None
+    # Each epoch's last batch on a rank is skipped, full or not (fairseq `skip_remainder_batch`:
+    # iterators.py:523-528 `total_num_itrs = len(itr) - 1; itr.take(total_num_itrs)`).
+    last_batch_skipped: bool = False
     # An accumulation longer than an epoch's batches becomes 1 (PaddleClas engine.py `Engine.__init__`:
     # `if self.iter_per_epoch < self.update_freq: ... self.update_freq = 1`).
     accumulation_at_most_epoch: bool = False
@@ -229,6 +254,10 @@ class Plan:
     samples_padded_per_epoch: Optional[int] = field(
         default=None, metadata={"label": "samples repeated per epoch (padding)"})
     optimizer_steps_per_epoch: Optional[int] = field(default=None, metadata={"label": "optimizer steps per epoch"})
+    # L / GA where the accumulation groups cross epoch ends and L does not divide by GA (ACROSS_EPOCHS):
+    # no epoch takes it, optimizer_steps_per_epoch is None (bounds: floor and ceil), and epochs
+    # convert to steps through it (k epochs end after floor(k × L / GA) steps)
+    epoch_in_steps: Optional[float] = None
     epochs: Optional[float] = field(default=None, metadata={"label": "epochs"})
     # what the framework plans (and sizes the schedule to)
     total_optimizer_steps: Optional[int] = field(default=None, metadata={"label": "total optimizer steps"})
@@ -277,7 +306,8 @@ def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Op
     if unit is Unit.STEP:
         return value
     if unit is Unit.EPOCH:
-        return None if plan.optimizer_steps_per_epoch is None else value * plan.optimizer_steps_per_epoch
+        per_epoch = plan.optimizer_steps_per_epoch if plan.optimizer_steps_per_epoch is not None else plan.epoch_in_steps
+        return None if per_epoch is None else value * per_epoch
     if unit is Unit.BATCH:
         return value / plan.gradient_accumulation_steps
     if unit is Unit.SAMPLE:
@@ -311,6 +341,18 @@ def last_batch_size(samples: int, batch: int, drop_last: bool) -> int:
         return 0
     remainder = samples % batch
     return batch if drop_last or remainder == 0 else remainder
+
+
+def batches_made(samples: int, batch: int, drop_last: bool, multiple: Optional[int] = None) -> tuple[int, int, int]:
+    """(batches, last batch size, samples cut from the last batch): `len(DataLoader)` and its last
+    batch, that last batch cut down to a multiple of `multiple` (Semantics.batch_multiple) and dropped
+    when that leaves nothing of it."""
+    batches, last = batches_per_epoch(samples, batch, drop_last), last_batch_size(samples, batch, drop_last)
+    cut = last % multiple if multiple and last else 0
+    if cut and cut == last:  # nothing left of the last batch: the one before it ends the epoch
+        batches -= 1
+        return batches, (batch if batches else 0), cut
+    return batches, last - cut, cut
 
 
 def steps_per_epoch(batches: int, accumulation: int, rounding: AccumulationRounding) -> int:
@@ -441,22 +483,27 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
         plan.micro_batch_size = b
         plan.global_batch_size = b * plan.gradient_accumulation_steps * plan.world_size
         if n is not None and semantics.sharding is Sharding.ACCELERATE and plan.world_size > 1:
-            batches = _accelerate_shard(n, b, drop_last, plan)
+            batches = _accelerate_shard(n, b, drop_last, plan, semantics.batch_multiple)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
         elif n is not None:
             n_rank = plan.samples_per_rank = samples_per_rank(n, plan.world_size, sampler_drop)
-            batches = batches_per_epoch(n_rank, b, drop_last)
-            plan.last_batch_size = last_batch_size(n_rank, b, drop_last)
+            batches, plan.last_batch_size, cut = batches_made(n_rank, b, drop_last, semantics.batch_multiple)
             sampler_dropped = n - n_rank * plan.world_size if sampler_drop else 0
-            loader_dropped = (n_rank - batches * b) * plan.world_size if drop_last else 0
+            loader_dropped = ((n_rank - batches * b) if drop_last else cut) * plan.world_size
             plan.samples_dropped_per_epoch = sampler_dropped + loader_dropped
             plan.samples_padded_per_epoch = max(n_rank * plan.world_size - n, 0)
             batches = plan.batches_per_epoch = _limit_batches(batches, semantics)
+        if n is not None and batches and semantics.last_batch_skipped:
+            plan.samples_dropped_per_epoch += plan.last_batch_size * plan.world_size
+            batches = plan.batches_per_epoch = batches - 1
+            plan.last_batch_size = b if batches else 0
         if n is not None:
             if batches is not None and semantics.accumulation_at_most_epoch and 0 < batches < plan.gradient_accumulation_steps:
                 plan.gradient_accumulation_steps = 1
                 plan.global_batch_size = b * plan.world_size
-            if batches is not None:
+            if batches is not None and semantics.accumulation_rounding in ACROSS_EPOCHS:
+                _groups_across_epochs(plan, batches, semantics.accumulation_rounding)
+            elif batches is not None:
                 plan.optimizer_steps_per_epoch = steps_per_epoch(
                     batches, plan.gradient_accumulation_steps, semantics.accumulation_rounding)
                 cap = semantics.max_steps_per_epoch
@@ -467,6 +514,22 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
     _total(run, semantics, plan)
     _events_of_run(run, semantics, plan, events)
     return plan
+
+
+def _groups_across_epochs(plan: Plan, batches: int, rounding: AccumulationRounding) -> None:
+    """Steps per epoch where the accumulation groups run on across epoch ends: L / GA when it divides,
+    else none (an epoch takes floor or ceil of it, as the groups fall), and epochs convert through L / GA."""
+    ga = plan.gradient_accumulation_steps
+    if batches % ga == 0:
+        plan.optimizer_steps_per_epoch = batches // ga
+        return
+    plan.epoch_in_steps = batches / ga
+    plan.bounds["optimizer_steps_per_epoch"] = (batches // ga, -(-batches // ga))
+    plan.assumptions.append(f"accumulation groups of {ga} batches run on across epoch ends: an epoch of {batches} "
+                            f"batches takes {batches // ga} or {-(-batches // ga)} optimizer steps, epoch k ends after "
+                            f"floor(k × {batches} / {ga}) of them" + (
+                                ", and the run's last short group steps too" if rounding is AccumulationRounding.RUN_CEIL
+                                else ", and a short group at the run's end never steps"))
 
 
 def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: bool = True) -> None:
@@ -501,18 +564,20 @@ def final_events(run: TrainingRun, semantics: Semantics, plan: Plan) -> tuple[Ev
     return semantics.final_events
 
 
-def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan) -> int:
+def _accelerate_shard(n: int, b: int, drop_last: bool, plan: Plan, multiple: Optional[int] = None) -> int:
     """accelerate `BatchSamplerShard.__len__` (even_batches, no split_batches) [S-ACC]: the global
     batches are dealt to the ranks; without drop_last the last ones are completed with samples
-    from the start of the epoch, so every rank gets ceil(batches / P) full batches."""
+    from the start of the epoch, so every rank gets ceil(batches / P) full batches. The global
+    batches are made first, the last one cut to `multiple` (Semantics.batch_multiple)."""
     world = plan.world_size
-    batches_all = batches_per_epoch(n, b, drop_last)
+    batches_all, _, cut = batches_made(n, b, drop_last, multiple)
+    kept = n - cut
     per_rank = batches_all // world if drop_last else -(-batches_all // world)
     plan.samples_per_rank = per_rank * b
     plan.last_batch_size = b if per_rank else 0
     seen = per_rank * b * world
-    plan.samples_dropped_per_epoch = max(n - seen, 0)
-    plan.samples_padded_per_epoch = max(seen - n, 0)
+    plan.samples_dropped_per_epoch = cut + max(kept - seen, 0)
+    plan.samples_padded_per_epoch = max(seen - kept, 0)
     return per_rank
 
 
@@ -538,7 +603,29 @@ def _planned(label: str, interval: Optional[Duration], plan: Plan, semantics: Se
         return counted[label]
     if plan.batches_per_epoch == 0:
         return None, None  # what a framework does with a loader without batches is its own (SL206 reports it)
-    return _events(label, interval, plan, semantics, final)
+    at_epoch_ends = _at_epoch_ends(label, interval, plan, semantics, final)
+    return at_epoch_ends if at_epoch_ends is not None else _events(label, interval, plan, semantics, final)
+
+
+def _at_epoch_ends(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics,
+                   final: tuple[Event, ...]) -> Optional[tuple[int, Optional[int]]]:
+    """(how many times, first step) of an event every k whole epochs where the accumulation groups
+    cross epoch ends (Plan.epoch_in_steps): it fires at epochs k, 2k... of the E the run goes through,
+    epoch j ending after floor(j × L / GA) steps and the last one at the run's end, and once more at
+    the end when the framework forces it there. None where the plan's step grid says it (whole steps
+    per epoch, a delay, an event also at the first step, a run max_steps ends)."""
+    if plan.epoch_in_steps is None or interval is None or interval.unit is not Unit.EPOCH or plan.limited_by != "epochs":
+        return None
+    k, epochs, total = interval.value, plan.epochs, plan.total_optimizer_steps
+    if (label == "eval" and semantics.eval_delay is not None) or label in semantics.first_step_events \
+            or k <= 0 or k != int(k) or epochs is None or epochs != int(epochs) or total is None:
+        return None
+    periodic = int(epochs // k)
+    last_on_end = periodic > 0 and periodic * k == epochs
+    first = (total if k == epochs else math.floor(k * plan.epoch_in_steps + 1e-9)) if periodic else None
+    if label in final and not last_on_end:
+        return periodic + 1, first if periodic else total
+    return periodic, first
 
 
 def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Semantics, final: tuple[Event, ...]
@@ -671,9 +758,11 @@ def _limit_batches(batches: int, semantics: Semantics) -> Optional[int]:
 def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
     per_epoch = plan.optimizer_steps_per_epoch
     from_epochs = from_steps = None
-    if run.epochs is not None and per_epoch is not None:
+    if run.epochs is not None and (per_epoch is not None or plan.epoch_in_steps is not None):
         from_epochs = plan.steps(run.epochs)
-        from_epochs = None if from_epochs is None else math.ceil(from_epochs - 1e-9)
+        if from_epochs is not None:  # the run's short last group: a step (ceil) or none (ClassyVision)
+            floor = semantics.accumulation_rounding is AccumulationRounding.RUN_FLOOR
+            from_epochs = math.floor(from_epochs + 1e-9) if floor else math.ceil(from_epochs - 1e-9)
     if run.max_steps is not None and run.max_steps.unit is not Unit.DUR:
         from_steps = _whole(plan.steps(run.max_steps))
     if from_steps is not None and (semantics.limit_precedence is LimitPrecedence.MAX_STEPS or run.epochs is None):
@@ -685,6 +774,8 @@ def _total(run: TrainingRun, semantics: Semantics, plan: Plan) -> None:
         plan.total_optimizer_steps, plan.limited_by = from_epochs, "epochs"
     if plan.total_optimizer_steps is not None and per_epoch:
         plan.epochs = plan.total_optimizer_steps / per_epoch
+    elif plan.limited_by == "max_steps" and plan.epoch_in_steps:
+        plan.epochs = plan.total_optimizer_steps / plan.epoch_in_steps
     elif run.epochs is not None and run.epochs.unit is Unit.EPOCH and plan.limited_by != "max_steps":
         plan.epochs = run.epochs.value
 

@@ -252,7 +252,7 @@ class SemanticsSpec(_Model):
     """Every knob of `Semantics` (dialects/base.py); an absent knob keeps Semantics' default."""
 
     name: Optional[str] = Field(None, description="'Framework: how it counts', shown in the plan; default: framework")
-    accumulation_rounding: Optional[Literal["ceil", "floor", "drop"]] = None
+    accumulation_rounding: Optional[Literal["ceil", "floor", "drop", "run_ceil", "run_floor"]] = None
     limit_precedence: Optional[Literal["first", "max_steps"]] = None
     batch_limit_count: Optional[Union[PositiveInt, KeyRef]] = None
     batch_limit_fraction: Optional[Union[Annotated[float, Field(gt=0, le=1)], KeyRef]] = None
@@ -273,6 +273,8 @@ class SemanticsSpec(_Model):
     warmup_cap: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_remainder: Optional[Literal["loader", "dataset"]] = None
     accumulation_at_most_epoch: Optional[bool] = None
+    batch_multiple: Optional[Union[PositiveInt, KeyRef]] = None
+    last_batch_skipped: Optional[bool] = None
     ruled_out: Optional[list[Literal["checkpoint", "eval", "logging", "warmup"]]] = Field(
         None, description="events this framework never has (a hook decides those that depend on the config)")
 

@@ -7,14 +7,16 @@ What fairseq does with the numbers (facebookresearch/fairseq @ 3d262bb2: fairseq
 
 * An update is one optimizer step after `optimization.update_freq` batches (a list: N_i in epoch i;
   GroupedIterator, so a short last group still updates, unless `optimization.skip_remainder_batch`
-  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`). The run stops at `max_epoch` or
+  drops it: `int(math.floor(len(iterable) / float(chunk_size)))`, after EpochBatchIterator has
+  dropped each GPU's last batch, full or not: `total_num_itrs = len(itr) - 1`). The run stops at `max_epoch` or
   `max_update`, whichever comes first; 0 means no limit (`max_epoch or math.inf`).
 * `dataset.batch_size` is sentences per GPU per batch; `dataset.max_tokens` caps tokens per batch
   instead, and then the batches per epoch depend on the lengths: not derivable from a config.
   Batches are dealt to the GPUs whole (ShardedIterator: ceil(batches / GPUs), padded with empty ones).
   A batch ends only at a multiple of `dataset.required_batch_size_multiple` (default 8) or below it
-  (data_utils_fast.pyx batch_by_size_vec), and a last batch that is no multiple of it is dropped
-  (data_utils.py batch_by_size).
+  (data_utils_fast.pyx:80-81 batch_by_size_vec), and a last batch that is no multiple of it is dropped
+  (data_utils.py:357-358 batch_by_size): an epoch's last batch is cut down to a multiple of it
+  (Semantics.batch_multiple). The batches are made over the whole dataset, then dealt to the GPUs.
 * `checkpoint.save_interval` counts epochs (default 1), `save_interval_updates` updates (0 = off);
   every mid-epoch save also validates. `dataset.validate_interval` counts epochs (default 1),
   `validate_interval_updates` updates (0 = off), none before `validate_after_updates` (nor a
@@ -104,11 +106,12 @@ class Fairseq(Dialect):
         world = _number(_get(data, "distributed_training", "distributed_world_size"))
         if world and world > 0:
             b.count("world_size", world, ("distributed_training", "distributed_world_size"))
+        multiple = None
         if _get(data, "dataset", "max_tokens") is not None:
             b.assumptions.append("dataset.max_tokens: batches hold up to that many tokens, so the batches per "
                                  "epoch depend on the lengths of the data and are not derived")
         elif _number(_get(data, "dataset", "batch_size")):
-            self._batch_size(b, data)
+            multiple = self._batch_size(b, data)
 
         # Epoch-end saves and validations (every save_interval / validate_interval epochs, default 1)
         # run beside the update-based ones; one interval stands for the cadence only when the other
@@ -190,29 +193,36 @@ class Fairseq(Dialect):
             ruled_out.append("eval")
             b.assumptions.append(f"dataset.validate_after_updates {num(delay)} is past optimization.max_update "
                                  f"{num(max_update)}: fairseq never validates")
-        # fairseq/data/iterators.py GroupedIterator: `total_num_itrs = int(math.floor(len(iterable) /
-        # float(chunk_size)))` with skip_remainder_batch (0 when an epoch is shorter than update_freq)
+        # skip_remainder_batch drops twice: EpochBatchIterator the last batch on each GPU, full or not
+        # (fairseq/data/iterators.py:523-528 `total_num_itrs = len(itr) - 1`; trainer.py:732), then
+        # GroupedIterator the short last group: `total_num_itrs = int(math.floor(len(iterable) /
+        # float(chunk_size)))` (iterators.py:587-588; 0 when an epoch is shorter than update_freq)
         skip = _get(data, "optimization", "skip_remainder_batch") is True
         rounding = AccumulationRounding.DROP if skip else AccumulationRounding.CEIL
         # fairseq_cli/train.py validate_and_save: the extra save and validation are `should_stop`'s,
         # set by `num_updates >= max_update` (the epoch loop `while epoch_itr.next_epoch_idx <=
         # max_epoch` just ends): only at max_update, never when max_epoch ends the run first
         semantics = Semantics(
-            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch), "
+            "fairseq: one update per update_freq batches (the short last group included unless skip_remainder_batch, "
+            "which also drops each epoch's last batch), "
             "batches dealt whole to the GPUs; the first of max_epoch and max_update ends the run; a save and a "
             "validation at max_update",
             sharding="accelerate", final_events=("checkpoint", "eval") if stop_forced else (),
             final_events_at=FinalEventsAt.MAX_STEPS, accumulation_rounding=rounding,
-            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence)
+            eval_delay=_delay(delay), ruled_out=tuple(ruled_out), cadence=cadence, batch_multiple=multiple,
+            last_batch_skipped=skip)
         return b.build(semantics, FairseqSettings(**settings))
 
     @staticmethod
-    def _batch_size(b: RunBuilder, data: dict) -> None:
+    def _batch_size(b: RunBuilder, data: dict) -> Optional[int]:
         """dataset.batch_size (max_sentences) with required_batch_size_multiple M: batch_by_size_vec
-        (data_utils_fast.pyx) ends a batch at `new_batch_sentences < bsz_mult or new_batch_sentences %
+        (data_utils_fast.pyx:80-81) ends a batch at `new_batch_sentences < bsz_mult or new_batch_sentences %
         bsz_mult == 0` only, so with batch_size B >= M every batch but the last holds B - B % M; then
-        data_utils.py batch_by_size drops the last batch when `len(b[-1]) % bsz_mult != 0`. That last
-        drop depends on N and is not expressible here: the plan counts it."""
+        data_utils.py:357-358 batch_by_size drops the last batch when `len(b[-1]) % bsz_mult != 0`:
+        the plan cuts the last batch to a multiple of M (returned for Semantics.batch_multiple; None
+        when M is 1 or not read). With B < M every batch holds B and the last is always dropped.
+        (fairseq_dataset.py:117-131: only a dataset with fixed batch shapes, get_batch_shapes, batches
+        otherwise; no config key selects one.)"""
         written = _get(data, "dataset", "batch_size")
         batch = _number(written)
         multiple = _get(data, "dataset", "required_batch_size_multiple")
@@ -223,17 +233,22 @@ class Fairseq(Dialect):
         if multiple is None or multiple < 1 or multiple != int(multiple):
             b.assumptions.append("dataset.required_batch_size_multiple is not a whole number: the batches fairseq "
                                  "makes of dataset.batch_size are not derived")
-            return
+            return None
         batch, multiple = int(batch), int(multiple)
         if batch >= multiple and batch % multiple:
             b.count("train_loader.batch_size", batch - batch % multiple, ("dataset", "batch_size"),
                     note=f"batches of {batch - batch % multiple}: fairseq ends a batch only at a multiple of "
                          f"required_batch_size_multiple {multiple}")
-            return
-        b.count("train_loader.batch_size", written, ("dataset", "batch_size"))
-        if batch < multiple:
-            b.assumptions.append(f"dataset.batch_size {batch} is below required_batch_size_multiple {multiple}: "
-                                 "fairseq drops each epoch's last batch (no multiple of it), the plan counts it")
+        else:
+            b.count("train_loader.batch_size", written, ("dataset", "batch_size"))
+        if multiple == 1:
+            return None
+        b.assumptions.append(
+            f"fairseq drops each epoch's last batch: batch_size {batch} is below required_batch_size_multiple "
+            f"{multiple}, so no batch is a multiple of it" if batch < multiple else
+            f"fairseq cuts each epoch's last batch down to a multiple of required_batch_size_multiple {multiple} "
+            "and drops the rest")
+        return multiple
 
     @staticmethod
     def _tri_stage_warmup(b: RunBuilder, data: dict) -> None:

@@ -10,7 +10,11 @@ What MMEngine does with the numbers (open-mmlab/mmengine HEAD 25434293):
   val_interval == 0 (default 1) or at the last epoch; an iteration-based one runs max_iters, val_interval
   default 1000. A val_begin past the run: no validation at all, not even at the end.
 * One iteration is one batch; optim_wrapper.accumulative_counts (default 1) batches make an optimizer
-  step (mmengine/optim/optimizer/optimizer_wrapper.py).
+  step, counted over the whole run: runner.py:1768-1771 `initialize_count_status(model,
+  train_loop.iter, train_loop.max_iters)` (max_epochs × len(loader) in an epoch loop, loops.py:50),
+  and optimizer_wrapper.py:345-346 `should_update`: `_inner_count % _accumulative_counts == 0 or
+  _inner_count == _max_counts`, so the groups run on across epoch ends and the run's last short group
+  steps: ceil(max_epochs × len(loader) / accumulative_counts) steps (AccumulationRounding.RUN_CEIL).
 * mmengine/hooks/checkpoint_hook.py `CheckpointHook`: interval (-1: never) in epochs unless by_epoch is
   false, from save_begin (default 0) on: at epoch (or iteration) k when k - save_begin >= 0 is a multiple
   of interval (hook.py `every_n_epochs`, `every_n_train_iters`), and the last one with save_last
@@ -31,15 +35,16 @@ from typing import Any, Callable, Optional
 
 from ...model import MAX_COUNT, Duration
 from ...named_files import BaseChain
+from ...plan import AccumulationRounding
 from ...rules.context import num
 from ...units import Unit, to_number
 from ..base import Adapted, Dialect, RunBuilder, Semantics, Source, find
 
 LOOPS = ("EpochBasedTrainLoop", "IterBasedTrainLoop")
 SEMANTICS = Semantics(
-    name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step; "
+    name="MMEngine: batch_size per GPU (DefaultSampler pads), accumulative_counts iterations per optimizer step, counted over the whole run; "
          "validation every val_interval from val_begin and at the end; the last checkpoint saved (save_last)",
-    final_events=("checkpoint", "eval"))
+    final_events=("checkpoint", "eval"), accumulation_rounding=AccumulationRounding.RUN_CEIL)
 
 
 def _number(value: Any) -> Optional[float]:
