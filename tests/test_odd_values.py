@@ -70,6 +70,23 @@ model:
     sched: {name: CosineAnnealing, warmup_ratio: .inf, constant_steps: 1000, min_lr: 1.0e-5}
 exp_manager: {exp_dir: null}
 """, "nemo"),
+    # hf/rules/sl401: save_steps % eval_steps in millionths of the run, of a ratio below one millionth
+    "hf-eval-steps-ratio-below-a-millionth": ("sft.yaml", """\
+model_name_or_path: Qwen/Qwen2.5-0.5B
+per_device_train_batch_size: 8
+num_train_epochs: 1
+eval_strategy: steps
+eval_steps: 1.0e-300
+save_strategy: steps
+save_steps: 0.5
+load_best_model_at_end: true
+output_dir: out
+""", "hf-trainer"),
+    # lightning/reader.py: int(limit_train_batches) of .inf
+    "lightning-limit-train-batches-inf": ("limit.yaml", """\
+defaults: [default]
+trainer: {max_epochs: 3, limit_train_batches: .inf, limit_val_batches: 0.05}
+""", "lightning"),
 }
 
 

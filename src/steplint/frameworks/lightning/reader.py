@@ -311,7 +311,7 @@ class _Reader:
                 self.sem["batch_limit_count"] = number
             elif number < 1:
                 self.sem["batch_limit_fraction"] = float(number)
-            elif number > 1 and number == int(number):
+            elif 1 < number < math.inf and number == int(number):
                 self.sem["batch_limit_count"] = int(number)  # 3.0 is read as 3 batches by Lightning too
 
         self._validation(trainer, prefix)

@@ -41,7 +41,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
                           f"{num(save_steps)} and eval_steps {num(eval_steps)} mix a ratio of the run with a step "
                           f"count: {where}", best.key, *keys)
             return
-        if round(save_steps * 1_000_000) % round(eval_steps * 1_000_000) == 0:
+        parts = round(eval_steps * 1_000_000)  # ratios compared in millionths of the run
+        if parts == 0 or round(save_steps * 1_000_000) % parts == 0:
             return
     yield ctx.hit(f"load_best_model_at_end needs checkpoints at evaluation steps, but save_steps {num(save_steps)} "
                   f"is not a multiple of eval_steps {num(eval_steps)}: {where}", best.key, *keys)
