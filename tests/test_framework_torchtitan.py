@@ -107,6 +107,14 @@ def test_the_first_step_checkpoint():
                                 "step, which torchtitan always runs)")
 
 
+def test_load_only_saves_nothing_not_even_at_the_last_step():
+    # components/checkpointer/dcp.py `_should_save`: `if not self.enable or self.load_only: return False`
+    forced = job(checkpoint="enable = true\ninterval = 5000\nload_only = true")
+    assert forced.plan["checkpoint_count"] == 0
+    [hit] = [f for f in forced.findings if f.rule == "SL204"]
+    assert hit.message == "checkpoint every 5000 steps but the run is 1000 steps: no periodic checkpoint is ever saved"
+
+
 def test_a_warmup_longer_than_the_schedule_is_clamped():
     def short(scheduler):
         return job(steps=100, scheduler=scheduler, checkpoint="enable = false")

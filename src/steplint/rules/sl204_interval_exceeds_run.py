@@ -83,6 +83,8 @@ def _final(ctx: RuleContext, label: str) -> str:
     the first step (torchtitan validates at step 1), a final one at the end of the run (Hugging Face
     forces a final save)."""
     s = ctx.semantics
+    if label in s.ruled_out:  # the config rules them all out (torchtitan's load_only): none of them either
+        return ""
     start, first = label in s.start_events, label in s.first_step_events
     last = label in final_events(ctx.run, s, ctx.plan)
     if last and not (start or first):
