@@ -175,3 +175,10 @@ def test_a_checkpoint_period_of_the_whole_run_saves_only_at_the_first_and_last_s
     assert hit.message.endswith("no periodic checkpoint is ever saved (only the final one, which MaxText forces at "
                                 "the end)")
     assert lint(CHECKPOINTS.format(period=999, extra="")).findings == []  # 0-based 999: a periodic save
+
+
+def test_continuous_checkpointing_does_not_follow_the_period():
+    # common/checkpointing.py: `if enable_continuous_checkpointing: save_decision_policy =
+    # save_decision_policy_lib.ContinuousCheckpointingPolicy()`, asked instead of `step % checkpoint_period`
+    result = lint(CHECKPOINTS.format(period=1000, extra="enable_continuous_checkpointing: true\n"))
+    assert result.findings == [] and result.plan["checkpoint_count"] is None

@@ -186,6 +186,11 @@ class MaxText(Dialect):
         checkpoint = interval("checkpoint_period")
         if get("enable_checkpointing") is not True:
             ruled_out.append("checkpoint")
+        elif get("enable_continuous_checkpointing") is True:
+            # common/checkpointing.py `create_orbax_checkpoint_manager`: a ContinuousCheckpointingPolicy saves
+            # as soon as the last save is done, and `_should_save_checkpoint_at_step` asks it, not the period
+            b.assumptions.append("enable_continuous_checkpointing: orbax saves whenever the last save is done, "
+                                 "not every checkpoint_period steps; the checkpoints are not counted")
         elif checkpoint is not None and checkpoint > 0:
             path, note = where("checkpoint_period")
             b.duration("checkpoint", checkpoint, path, Unit.STEP, note=note)
