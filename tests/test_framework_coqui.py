@@ -57,3 +57,18 @@ def test_the_save_fires_in_the_batch_after_each_multiple_of_save_step():
     accumulated = lint(text.replace('"save_step": 100', '"save_step": 30, "grad_accum_steps": 2')
                        .replace('"epochs": 1', '"epochs": 2'), "config.json", dataset_size=1000)
     assert (accumulated.plan["checkpoint_count"], accumulated.plan["first_checkpoint_step"]) == (6, 15)
+
+
+def test_a_save_step_of_the_whole_run_is_sl204():
+    # trainer.py train_step: `if self.total_steps_done % self.config.save_step == 0 and self.total_steps_done != 0:`
+    # before `self.total_steps_done += 1`: 100 batches are total_steps_done 0..99, none a positive multiple of 100
+    text = '{"run_name": "x", "epochs": 1, "batch_size": 10, "print_step": 5, "save_step": 100, "audio": {}}\n'
+    [hit] = lint(text, "config.json", dataset_size=1000).findings
+    assert hit.rule == "SL204" and hit.message == (
+        "checkpoint every 100 batches (100 steps) but the run is 100 steps (1 epoch × 100), and by Coqui Trainer's "
+        "own count none falls within it: no periodic checkpoint is ever saved")
+    assert lint(text.replace('"save_step": 100', '"save_step": 99'), "config.json", dataset_size=1000).findings == []
+    # with 3 batches per optimizer step the interval is 33.33 of the 34 steps, and still never fires
+    accumulated = lint(text.replace('"save_step": 100', '"save_step": 100, "grad_accum_steps": 3'), "config.json",
+                       dataset_size=1000)
+    assert codes(accumulated) == ["SL204"]

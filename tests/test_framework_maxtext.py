@@ -49,7 +49,8 @@ def test_the_plan_counts_as_maxtext_does():
     plan = result.plan
     assert (plan["micro_batch_size"], plan["gradient_accumulation_steps"]) == (4, 2)
     assert plan["total_optimizer_steps"] == 1000 and plan["schedule_end_step"] == 1000
-    assert plan["warmup_steps"] == 150 and plan["checkpoint_count"] == 4 and plan["eval_count"] == 10
+    # checkpoints after 0-based steps 0, 250, 500, 750 (1-based 1, 251, 501, 751) and the one on completion
+    assert plan["warmup_steps"] == 150 and plan["checkpoint_count"] == 5 and plan["eval_count"] == 10
     assert not result.findings
 
 
@@ -143,3 +144,41 @@ def test_evaluations_start_after_the_first_step():
     assert (plan["eval_count"], plan["first_eval_step"]) == (10, 1)
     plan = lint(text.format(every=300)).plan
     assert (plan["eval_count"], plan["first_eval_step"]) == (4, 1)  # 1, 301, 601, 901
+
+
+CHECKPOINTS = ("steps: 1000\nlearning_rate_schedule_steps: -1\nwarmup_steps_fraction: 0.15\nper_device_batch_size: 4\n"
+               "enable_checkpointing: true\ncheckpoint_period: {period}\nici_fsdp_parallelism: -1\n{extra}")
+
+
+def test_checkpoints_follow_the_0_based_step_and_the_save_on_start():
+    # common/checkpointing.py `maybe_save_checkpoint` is called after 0-based step `step` and saves when
+    # `step % config.checkpoint_period == 0`; `_should_save_checkpoint_at_step`: `if step == 0 and not
+    # config.save_checkpoint_on_start: return False` (types.py: save_checkpoint_on_start defaults to True)
+    plan = lint(CHECKPOINTS.format(period=300, extra="")).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (5, 1)  # 1, 301, 601, 901 and 1000
+    plan = lint(CHECKPOINTS.format(period=300, extra="save_checkpoint_on_start: false\n")).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (4, 301)
+    # 0-based 999 is on the grid of 333: the save on completion finds it saved (not forced)
+    plan = lint(CHECKPOINTS.format(period=333, extra="")).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (4, 1)  # 1, 334, 667, 1000
+
+
+def test_a_checkpoint_period_of_the_whole_run_saves_only_at_the_first_and_last_step():
+    # 0-based steps 0..999: none but 0 is a multiple of 1000, and the save on completion is forced
+    # (`force_ckpt_save = step is None and actual_step != -1 and (actual_step % config.checkpoint_period != 0)`)
+    [hit] = lint(CHECKPOINTS.format(period=1000, extra="")).findings
+    assert hit.rule == "SL204" and hit.message == (
+        "checkpoint every 1000 steps but the run is 1000 steps, and MaxText counts its steps from 0, so the first "
+        "periodic one would come after step 1001: no periodic checkpoint is ever saved (only the ones at the first "
+        "and the last step, which MaxText always runs)")
+    [hit] = lint(CHECKPOINTS.format(period=1000, extra="save_checkpoint_on_start: false\n")).findings
+    assert hit.message.endswith("no periodic checkpoint is ever saved (only the final one, which MaxText forces at "
+                                "the end)")
+    assert lint(CHECKPOINTS.format(period=999, extra="")).findings == []  # 0-based 999: a periodic save
+
+
+def test_continuous_checkpointing_does_not_follow_the_period():
+    # common/checkpointing.py: `if enable_continuous_checkpointing: save_decision_policy =
+    # save_decision_policy_lib.ContinuousCheckpointingPolicy()`, asked instead of `step % checkpoint_period`
+    result = lint(CHECKPOINTS.format(period=1000, extra="enable_continuous_checkpointing: true\n"))
+    assert result.findings == [] and result.plan["checkpoint_count"] is None

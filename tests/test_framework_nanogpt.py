@@ -66,3 +66,23 @@ def test_an_interval_past_max_iters_saves_nothing():
     # no checkpoint (`if iter_num > 0`)
     plan = config(max_iters=100, decay=100, eval_interval=101).plan
     assert (plan["eval_count"], plan["checkpoint_count"]) == (1, 0)
+
+
+def test_an_interval_of_max_iters_plus_one_evaluates_only_at_iteration_0():
+    # train.py: `if iter_num % eval_interval == 0 and master_process:` at the top of iterations 0..max_iters,
+    # the checkpoint inside it only `if iter_num > 0`: with eval_interval 101 and max_iters 100, no iteration
+    # but 0 evaluates, though the interval (101) is not longer than the run (101 steps)
+    hits = [f.message for f in config(max_iters=100, decay=100, eval_interval=101).findings if f.rule == "SL204"]
+    assert hits == [
+        "checkpoint every 101 steps but the run is 101 steps, and by nanoGPT's own count none falls within it: no "
+        "periodic checkpoint is ever saved",
+        "eval every 101 steps but the run is 101 steps, and by nanoGPT's own count none falls within it: no periodic "
+        "evaluation ever runs (only the one before the first step, which nanoGPT always runs)"]
+    assert not [f for f in config(max_iters=100, decay=100, eval_interval=100).findings if f.rule == "SL204"]
+
+
+def test_an_interval_past_the_run_still_evaluates_at_iteration_0():
+    [hit] = [f for f in config(max_iters=100, decay=100, eval_interval=500).findings
+             if f.rule == "SL204" and f.message.startswith("eval")]
+    assert hit.message.endswith("no periodic evaluation ever runs (only the one before the first step, which "
+                                "nanoGPT always runs)")

@@ -67,6 +67,24 @@ def test_the_final_checkpoint_follows_save_final_state():
     assert off and "final one" not in off[0].message
 
 
+def test_the_initial_state_is_saved_before_the_first_step():
+    # trainer.py `train`: `if self.config.checkpoints.save_initial_state and self.init_checkpoint_path is None:
+    # self.save_checkpoint()` before the loop; then every checkpoint_interval, then save_final_state
+    initial = CONFIG.replace("checkpoint_interval: 250", "checkpoint_interval: 250, save_initial_state: true")
+    plan = lint(initial.format(final="", decay="")).plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (5, 0)  # 0, 250, 500, 750, 1000
+    long_interval = initial.replace("checkpoint_interval: 250", "checkpoint_interval: 5000")
+    [hit] = [f for f in lint(long_interval.format(final="", decay="")).findings if f.rule == "SL204"]
+    assert hit.message.endswith("no periodic checkpoint is ever saved (only the ones before the first step and at "
+                                "the last step, which nanotron always runs)")
+    [hit] = [f for f in lint(long_interval.format(final=", save_final_state: false", decay="")).findings
+             if f.rule == "SL204"]
+    assert hit.message.endswith("(only the one before the first step, which nanotron always runs)")
+    # resuming: whether a checkpoint is found at resume_checkpoint_path decides it (serialize/main.py parse_ckpt_path)
+    resumed = lint(initial.format(final=", resume_checkpoint_path: ckpt", decay="")).plan
+    assert (resumed["checkpoint_count"], resumed["first_checkpoint_step"]) == (4, 250)
+
+
 def test_samples():
     assert not check_file(SAMPLES / "good.yaml").findings
     assert sorted(codes(check_file(SAMPLES / "bad.yaml"))) == ["SL203", "SL204", "SL205"]

@@ -95,6 +95,26 @@ def test_checkpoints_and_validation_need_their_table_enabled():
     assert "only the final one, which torchtitan forces at the end" in hit.message
 
 
+def test_the_first_step_checkpoint():
+    # components/checkpointer/dcp.py `_should_save`: `if curr_step == 1 and self.enable_first_step_checkpoint:
+    # return True`, then `if last_step: return True`, then `curr_step % self.interval == 0`
+    plan = job(checkpoint="enable = true\ninterval = 250\nenable_first_step_checkpoint = true").plan
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (5, 1)  # 1, 250, 500, 750, 1000
+    assert job().plan["checkpoint_count"] == 4  # False by default
+    [hit] = [f for f in job(checkpoint="enable = true\ninterval = 5000\nenable_first_step_checkpoint = true").findings
+             if f.rule == "SL204"]
+    assert hit.message.endswith("no periodic checkpoint is ever saved (only the ones at the first and the last "
+                                "step, which torchtitan always runs)")
+
+
+def test_load_only_saves_nothing_not_even_at_the_last_step():
+    # components/checkpointer/dcp.py `_should_save`: `if not self.enable or self.load_only: return False`
+    forced = job(checkpoint="enable = true\ninterval = 5000\nload_only = true")
+    assert forced.plan["checkpoint_count"] == 0
+    [hit] = [f for f in forced.findings if f.rule == "SL204"]
+    assert hit.message == "checkpoint every 5000 steps but the run is 1000 steps: no periodic checkpoint is ever saved"
+
+
 def test_a_warmup_longer_than_the_schedule_is_clamped():
     def short(scheduler):
         return job(steps=100, scheduler=scheduler, checkpoint="enable = false")

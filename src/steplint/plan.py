@@ -128,12 +128,16 @@ class Semantics:
     # final save with the steps strategy, and a final evaluation from 5.4).
     final_events: tuple[Event, ...] = ()
     final_events_at: FinalEventsAt = FinalEventsAt.END
-    # Events that also fire at the first optimizer step, off their grid (torchtitan validates and logs at
-    # `step == 1 or step % freq == 0`), and events whose grid starts there: steps 1, 1 + n, 1 + 2n...
-    # (nanotron logs at `(iteration_step - 1) % interval == 0`; MaxText evaluates after 0-based steps
-    # 0, n, 2n...).
+    # Events also fired once before the first optimizer step, at step 0 (nanotron saves the initial
+    # state with save_initial_state; nanoGPT evaluates at iter_num 0); events also fired at the first
+    # optimizer step, off their grid (torchtitan validates and logs at `step == 1 or step % freq ==
+    # 0`); and events whose grid is one step later, after steps 1 + n, 1 + 2n... (a 0-based step
+    # counter: MaxText checkpoints and evaluates after 0-based steps n, 2n...; with first_step_events
+    # too, the grid 1, 1 + n, 1 + 2n... of nanotron's `(iteration_step - 1) % interval == 0`). A
+    # framework's `cadence` counts its own events, these included.
+    start_events: tuple[Event, ...] = ()
     first_step_events: tuple[Event, ...] = ()
-    offset_events: tuple[Event, ...] = ()
+    shifted_events: tuple[Event, ...] = ()
     # An interval in whole epochs also fires at the end of a truncated last epoch (HF strategies).
     epoch_end_events: bool = False
     # No periodic evaluation before this point (HF `eval_delay`).
@@ -171,7 +175,7 @@ class Semantics:
             value = getattr(self, name)
             if type(value) is not mode:
                 object.__setattr__(self, name, mode(value))  # ValueError on an unknown mode
-        for name in ("final_events", "ruled_out", "first_step_events", "offset_events"):
+        for name in ("final_events", "ruled_out", "start_events", "first_step_events", "shifted_events"):
             events = getattr(self, name)
             if type(events) is not tuple or not all(type(e) is Event for e in events):
                 object.__setattr__(self, name, tuple(Event(e) for e in events))
@@ -637,9 +641,9 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
     if plan.optimizer_steps_taken == 0 and plan.total_optimizer_steps and interval is not None:
         # no optimizer step ever: only the ends of the epochs looped over fire, at step 0
         return (int(plan.epochs), 0) if interval.unit is Unit.EPOCH and interval.value == 1 else (0, None)
-    from_first = _from_first_step(label, every, plan, semantics, final)
-    if from_first is not None:
-        return from_first
+    off_grid = _off_the_grid(label, every, plan, semantics, final)
+    if off_grid is not None:
+        return off_grid
     delay = plan.steps(semantics.eval_delay) if label == "eval" else None
     forced = label in final
     at_epoch_end = semantics.epoch_end_events and interval is not None and interval.unit is Unit.EPOCH
@@ -663,39 +667,41 @@ def _events(label: str, interval: Optional[Duration], plan: Plan, semantics: Sem
 
 def _logging_count(run: TrainingRun, plan: Plan, semantics: Semantics, final: tuple[Event, ...]) -> Optional[int]:
     every = plan.steps(run.logging)
-    found = _from_first_step("logging", every, plan, semantics, final)
+    found = _off_the_grid("logging", every, plan, semantics, final)
     if found is None:  # a final log line only where the framework writes one (mlx-lm: `or it == args.iters`)
         found = _events("logging", run.logging, plan, semantics, final) if Event.LOGGING in final \
             else _occurrences(every, plan)
     return found[0]
 
 
-def _from_first_step(label: str, every: Optional[float], plan: Plan, semantics: Semantics,
-                     final: tuple[Event, ...]) -> Optional[tuple[Optional[int], Optional[int]]]:
-    """(how many times, first step) of an event the framework also fires at the first step, or on a
-    grid from the first step; None for any other event."""
-    also_first, offset = label in semantics.first_step_events, label in semantics.offset_events
-    if not (also_first or offset):
+def _off_the_grid(label: str, every: Optional[float], plan: Plan, semantics: Semantics,
+                  final: tuple[Event, ...]) -> Optional[tuple[Optional[int], Optional[int]]]:
+    """(how many times, first step) of an event the framework also fires before the first step or at
+    it, or on a grid one step later (Semantics.start_events, first_step_events, shifted_events); None
+    for any other event. Step 0 is the one before the first step."""
+    at_start, at_first = label in semantics.start_events, label in semantics.first_step_events
+    shift = 1 if label in semantics.shifted_events else 0
+    if not (at_start or at_first or shift):
         return None
     total = plan.total_optimizer_steps
     if every is None or every <= 0:
         return None, None
     if total is None:
-        return None, 1
+        return None, 0 if at_start else 1 if at_first or every < 1 else shift + math.ceil(every - 1e-9)
     if total < 1:
-        return 0, None
-    if every < 1:
-        return total, 1
-    if offset:  # 1, 1 + n, 1 + 2n... up to the run's end
-        count = int((total - 1) // every + 1e-9) + 1
-        last = 1 + math.ceil((count - 1) * every - 1e-9)
-    else:  # step 1, then every n
-        periodic = int(total // every + 1e-9)
-        count = periodic + (0 if math.ceil(every - 1e-9) == 1 else 1)
-        last = math.ceil(periodic * every - 1e-9) if periodic else 1
-    if label in final and last != total:
+        return (1, 0) if at_start else (0, None)
+    if every < 1:  # every step
+        return total + at_start, 0 if at_start else 1
+    periodic = int((total - shift) // every + 1e-9)  # after steps shift + n, shift + 2n... up to the end
+    grid_first = shift + math.ceil(every - 1e-9)
+    count = periodic + at_start
+    if at_first and not (periodic and grid_first == 1):
         count += 1
-    return count, 1
+    last = shift + math.ceil(periodic * every - 1e-9) if periodic else (1 if at_first else None)
+    forced = label in final and last != total
+    count += forced
+    fired = [step for step, fires in ((1, at_first), (grid_first, periodic > 0), (total, forced)) if fires]
+    return count, 0 if at_start else min(fired, default=None)
 
 
 def _steps_really_taken(plan: Plan, semantics: Semantics) -> None:

@@ -265,8 +265,9 @@ class SemanticsSpec(_Model):
     sharding: Optional[Literal["sampler", "accelerate"]] = None
     final_events: Optional[list[Literal["checkpoint", "eval", "logging"]]] = None
     final_events_at: Optional[Literal["end", "max_steps"]] = None
+    start_events: Optional[list[Literal["checkpoint", "eval", "logging"]]] = None
     first_step_events: Optional[list[Literal["checkpoint", "eval", "logging"]]] = None
-    offset_events: Optional[list[Literal["checkpoint", "eval", "logging"]]] = None
+    shifted_events: Optional[list[Literal["checkpoint", "eval", "logging"]]] = None
     epoch_end_events: Optional[bool] = None
     eval_delay: Optional[Union[str, KeyRef]] = Field(None, description="e.g. '500 steps', or {key, unit}")
     warmup_rounding: Optional[Literal["ceil", "floor"]] = None
@@ -681,7 +682,8 @@ def _variant(p: Profile, v: Optional[Variant], tests: dict[str, Callable[[Any], 
         if isinstance(value, KeyRef):
             from_keys.append((knob, tuple(map(parse_key_path, value.key)), _unit(value.unit)))
             continue
-        if knob in ("final_events", "ruled_out", "first_step_events", "offset_events") and value is not None:
+        if knob in ("final_events", "ruled_out", "start_events", "first_step_events", "shifted_events") \
+                and value is not None:
             value = tuple(value)
         elif knob == "eval_delay" and value is not None:
             amount, unit = parse_duration(value, None)

@@ -14,9 +14,10 @@ What MaxText does with the numbers (AI-Hypercomputer/maxtext at commit e591f30c)
   int(learning_rate_schedule_steps × warmup_steps_fraction) steps, a cosine (or WSD) decay until
   learning_rate_schedule_steps, then a learning rate of 0 until steps.
 * trainers/pre_train/train.py and common/checkpointing.py `maybe_save_checkpoint`: with
-  enable_checkpointing, a checkpoint when step % checkpoint_period == 0 and, with
-  save_checkpoint_on_completion, one at the end; an evaluation when eval_interval > 0 and
-  (step - eval_start_step) % eval_interval == 0; metrics every log_period steps.
+  enable_checkpointing, a checkpoint after the 0-based step `step` when step % checkpoint_period == 0
+  (after 1-based steps 1 + n, 1 + 2n..., and after the first with save_checkpoint_on_start, true by
+  default) and, with save_checkpoint_on_completion, one at the end; an evaluation when
+  eval_interval > 0 and (step - eval_start_step) % eval_interval == 0; metrics every log_period steps.
 * SFT (use_sft) and DPO (use_dpo) hand the same steps, checkpoint_period and eval_interval to Tunix
   (trainers/post_train/sft/train_sft.py); whether it saves at the end is not read here. The RL
   trainers (use_grpo, rl.yml's rollout and sampler settings) count in rollouts: their configs are
@@ -41,7 +42,8 @@ from ..base import Adapted, Dialect, RunBuilder, Semantics, Source
 
 # configs/types.py defaults read when no file of the chain sets the key
 DEFAULTS = {"steps": 150_001, "learning_rate_schedule_steps": -1, "warmup_steps_fraction": 0.1,
-            "gradient_accumulation_steps": 1, "enable_checkpointing": True, "save_checkpoint_on_completion": True,
+            "gradient_accumulation_steps": 1, "enable_checkpointing": True, "save_checkpoint_on_start": True,
+            "save_checkpoint_on_completion": True,
             "lr_schedule_type": "cosine", "wsd_decay_steps_fraction": 0.1}
 # Keys only MaxText writes (base.yml, its model and hardware configs).
 SIGNATURE = {"per_device_batch_size", "learning_rate_schedule_steps", "warmup_steps_fraction", "checkpoint_period",
@@ -184,6 +186,11 @@ class MaxText(Dialect):
         checkpoint = interval("checkpoint_period")
         if get("enable_checkpointing") is not True:
             ruled_out.append("checkpoint")
+        elif get("enable_continuous_checkpointing") is True:
+            # common/checkpointing.py `create_orbax_checkpoint_manager`: a ContinuousCheckpointingPolicy saves
+            # as soon as the last save is done, and `_should_save_checkpoint_at_step` asks it, not the period
+            b.assumptions.append("enable_continuous_checkpointing: orbax saves whenever the last save is done, "
+                                 "not every checkpoint_period steps; the checkpoints are not counted")
         elif checkpoint is not None and checkpoint > 0:
             path, note = where("checkpoint_period")
             b.duration("checkpoint", checkpoint, path, Unit.STEP, note=note)
@@ -198,13 +205,26 @@ class MaxText(Dialect):
         # log_period is when TensorBoard is flushed; metrics are logged every step: not read
         b.assumptions.append("the global batch is per_device_batch_size × the devices × gradient_accumulation_steps; "
                              "pass --world-size with the device count")
+        # pre_train/train.py counts 0-based steps. It evaluates after those with `(step - eval_start_step) %
+        # eval_interval == 0`: after the first step, then every eval_interval (eval_start_step 0, the
+        # default). common/checkpointing.py `maybe_save_checkpoint` saves after those with `step %
+        # checkpoint_period == 0`, but after step 0 only with save_checkpoint_on_start
+        # (`_should_save_checkpoint_at_step`); the save on completion is forced off that grid
+        # (`force_ckpt_save = ... actual_step % config.checkpoint_period != 0`); a run of one step without the
+        # save on start, whose last step is 0-based 0 and so not forced, saves nothing: not modelled.
+        first, shifted = [], []
+        if not post_train and not whole_number(merged.get("eval_start_step", 0)):
+            first.append("eval")
+            shifted.append("eval")
+        if not post_train and "checkpoint" not in ruled_out:
+            shifted.append("checkpoint")
+            if get("save_checkpoint_on_start") is True:
+                first.append("checkpoint")
         semantics = Semantics(
             ("MaxText (Tunix post-training): " if post_train else "MaxText: ")
             + "a step is one optimizer step over per_device_batch_size × devices × gradient_accumulation_steps; the "
             "run ends at steps; the LR warms up for int(learning_rate_schedule_steps × warmup_steps_fraction), "
             "decays until learning_rate_schedule_steps and is 0 after it",
-            final_events=tuple(final), ruled_out=tuple(ruled_out),
-            # pre_train/train.py evaluates after 0-based steps with `(step - eval_start_step) % eval_interval
-            # == 0`: after the first step, then every eval_interval (eval_start_step 0, the default)
-            offset_events=("eval",) if not post_train and not whole_number(merged.get("eval_start_step", 0)) else ())
+            final_events=tuple(final), ruled_out=tuple(ruled_out), first_step_events=tuple(first),
+            shifted_events=tuple(shifted))
         return b.build(semantics, MaxTextSettings(**settings))

@@ -1,7 +1,8 @@
 """What the nanotron profile cannot say as data: where the LR decay ends. nanotron decays from
 lr_decay_starting_step (default lr_warmup_steps) for lr_decay_steps (default train_steps -
 lr_warmup_steps) and then holds min_decay_lr [nanotron src/nanotron/helpers.py
-`lr_scheduler_builder`, src/nanotron/config/config.py `Config.__post_init__`, commit 2411b022]."""
+`lr_scheduler_builder`, src/nanotron/config/config.py `Config.__post_init__`, commit 2411b022]; and the
+save of the initial state before the first step."""
 
 from __future__ import annotations
 
@@ -24,6 +25,21 @@ def _whole(value: Any) -> Optional[int]:
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
+    return {**_knobs(data), **_decay(data, b)}
+
+
+def _knobs(data: dict) -> dict:
+    """trainer.py `train`: `if self.config.checkpoints.save_initial_state and self.init_checkpoint_path is
+    None: self.save_checkpoint()` before the loop (config.py `CheckpointsArgs`: False by default); with a
+    resume_checkpoint_path, whether a checkpoint is found there (serialize/main.py `parse_ckpt_path`) is
+    the file system's to say."""
+    checkpoints = data.get("checkpoints") if isinstance(data.get("checkpoints"), dict) else {}
+    if checkpoints.get("save_initial_state") is True and checkpoints.get("resume_checkpoint_path") is None:
+        return {"start_events": ("checkpoint",)}
+    return {}
+
+
+def _decay(data: dict, b: RunBuilder) -> dict:
     tokens = data.get("tokens") if isinstance(data.get("tokens"), dict) else {}
     optimizer = data.get("optimizer") if isinstance(data.get("optimizer"), dict) else {}
     scheduler = optimizer.get("learning_rate_scheduler")

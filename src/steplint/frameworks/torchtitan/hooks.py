@@ -2,7 +2,9 @@
 shard degree of -1 takes the ranks left over, unknown here), the events a disabled [checkpoint] or
 [validation] table rules out, and the warmup build_lr_schedulers clamps to the schedule's total
 steps [torchtitan torchtitan/train.py `Trainer.__init__`, torchtitan/config/job_config.py
-`Parallelism`, torchtitan/components/lr_scheduler.py `build_lr_schedulers`, commit 238fa995]."""
+`Parallelism`, torchtitan/components/lr_scheduler.py `build_lr_schedulers`, commit 238fa995], and the
+checkpoint after the first step that enable_first_step_checkpoint asks for
+[torchtitan/components/checkpointer/dcp.py `_should_save`, commit b5bcd76c]."""
 
 from __future__ import annotations
 
@@ -65,4 +67,10 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
             path = ("lr_scheduler", "warmup_steps") if written else ("lr_scheduler",)
             b.duration("schedule.warmup", warmup, path, Unit.STEP,
                        note=None if written else "torchtitan default lr_scheduler.warmup_steps")
-    return {"settings": TorchtitanSettings(**settings), "ruled_out": tuple(ruled_out)}
+    overrides: dict[str, Any] = {"settings": TorchtitanSettings(**settings), "ruled_out": tuple(ruled_out)}
+    if not legacy and checkpoint.get("enable_first_step_checkpoint") is True:
+        # components/checkpointer/dcp.py `_should_save`: `if curr_step == 1 and
+        # self.enable_first_step_checkpoint: return True` (the older layout has no such key); eval and
+        # logging are the profile's own first_step_events, which this replaces
+        overrides["first_step_events"] = ("eval", "logging", "checkpoint")
+    return overrides
