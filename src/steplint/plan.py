@@ -616,12 +616,14 @@ def _at_epoch_ends(label: str, interval: Optional[Duration], plan: Plan, semanti
     """(how many times, first step) of an event every k whole epochs where the accumulation groups
     cross epoch ends (Plan.epoch_in_steps): it fires at epochs k, 2k... of the E the run goes through,
     epoch j ending after floor(j × L / GA) steps and the last one at the run's end, and once more at
-    the end when the framework forces it there. None where the plan's step grid says it (whole steps
-    per epoch, a delay, an event also at the first step, a run max_steps ends)."""
+    the end when the framework forces it there. None where the plan's step grid says it: whole steps
+    per epoch, a delay, an event off that grid (at the start, at the first step, one step later), or
+    a run that max_steps ends."""
     if plan.epoch_in_steps is None or interval is None or interval.unit is not Unit.EPOCH or plan.limited_by != "epochs":
         return None
     k, epochs, total = interval.value, plan.epochs, plan.total_optimizer_steps
-    if (label == "eval" and semantics.eval_delay is not None) or label in semantics.first_step_events \
+    off_the_grid = (*semantics.start_events, *semantics.first_step_events, *semantics.shifted_events)
+    if (label == "eval" and semantics.eval_delay is not None) or label in off_the_grid \
             or k <= 0 or k != int(k) or epochs is None or epochs != int(epochs) or total is None:
         return None
     periodic = int(epochs // k)
