@@ -5,11 +5,12 @@ bounds decide, and what is left is one SL207 info per file."""
 from __future__ import annotations
 
 import json
+import re
 
 from steplint.datasets import rows_at_least, slice_limit, training_set_size
 from steplint.findings import Severity
 
-from .conftest import codes, lint, run_cli
+from .conftest import ROOT, codes, lint, run_cli
 
 NATIVE = "steplint: 1\ndata: {{batch_size: 256{size}}}\nrun: {{{run}}}\n{rest}"
 
@@ -121,6 +122,16 @@ def test_one_info_per_file_naming_what_is_missing_and_what_it_would_settle():
         "interval (5000 steps) against the run and the eval interval (3000 steps) against the run; without it the "
         "run is at least 90 optimizer steps (pass --dataset-size N or set it in the config)")
     assert set(info.related) >= {"checkpoint", "eval"}
+
+
+def test_no_info_asks_for_a_dataset_size_that_was_given():
+    """With N known, a check still undecided waits on something else (here the run's length: Swin's
+    EPOCHS of -3 is not read), so asking for N would be noise."""
+    text = (ROOT / "sample_configs" / "swin" / "good.yaml").read_text()
+    refused = re.sub(r"(?m)^  EPOCHS: .*$", "  EPOCHS: -3", text)
+    assert refused != text
+    assert "SL207" in codes(lint(refused, "swin.yaml"))  # without N: N is one input it needs
+    assert "SL207" not in codes(lint(refused, "swin.yaml", dataset_size=1_281_167))
 
 
 def test_a_deselected_rule_takes_its_checks_out_of_the_info():

@@ -131,12 +131,13 @@ def split_undecided(checked: list[tuple[str, Hit]], plan) -> tuple[list[tuple[st
     for want of an input (a hit with `needs`). An undecided check at a key where a more specific
     rule decided something says nothing more, and neither does one N could not settle: without a
     per-rank batch (none written, or a trainer such as GRPO whose loader is not N / B) the plan
-    derives nothing from N."""
+    derives nothing from N, and with N known what is missing is no dataset size (an epoch count
+    the framework refuses, SL003, leaves the run's length unknown whatever N is)."""
     decided = [(code, hit) for code, hit in checked if hit.needs is None]
     superseded = {(general, hit.key) for code, hit in decided if hit.key
                   for general in catalogue.rule(code).supersedes}
     undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded
-                 and not (hit.needs is DATASET_SIZE and plan.micro_batch_size is None)]
+                 and not (hit.needs is DATASET_SIZE and (plan.micro_batch_size is None or plan.dataset_size is not None))]
     return decided, undecided
 
 
