@@ -281,6 +281,8 @@ class Plan:
     # {field: (lower, upper)} for the BOUNDED fields that are None; upper None = unbounded
     bounds: dict[str, tuple[int, Optional[int]]] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
+    # The events whose count is the framework's own (Semantics.cadence), for the rules; not reported.
+    counted_by_framework: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     def to_dict(self) -> dict:
         # shallow on purpose (dataclasses.asdict deep-copies, a measurable cost per file)
@@ -303,7 +305,7 @@ class Plan:
         return to_steps(duration.value, duration.unit, self, rounding)
 
 
-_PLAN_FIELDS = tuple(f.name for f in fields(Plan))
+_PLAN_FIELDS = tuple(f.name for f in fields(Plan) if not f.metadata.get("internal"))
 
 
 def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Optional[float]:
@@ -550,6 +552,7 @@ def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: b
     if not events:
         return
     counted = semantics.cadence(plan) if semantics.cadence is not None else {}
+    plan.counted_by_framework = tuple(counted)
     final = final_events(run, semantics, plan)
     plan.checkpoint_count, plan.first_checkpoint_step = _planned("checkpoint", run.checkpoint, plan, semantics, counted,
                                                                  final)

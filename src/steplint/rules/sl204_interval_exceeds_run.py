@@ -59,9 +59,8 @@ def _never_on_its_grid(ctx: RuleContext, label: str, interval: Duration, every: 
     cadence (Semantics.cadence) holds nothing but the events it fires whatever the interval (Coqui saves
     in the batch after each multiple of save_step; nanoGPT evaluates at iterations 0, n... <= max_iters)."""
     s, plan = ctx.semantics, ctx.plan
-    counted = () if s.cadence is None or label in s.ruled_out else s.cadence(plan)
     shown = f"{label} every {_as_written(interval, every)} but the run is {ctx.run_length()}"
-    if label in counted:
+    if label in plan.counted_by_framework and label not in s.ruled_out:
         count = getattr(plan, f"{label}_count")
         at_start = label in s.start_events
         if count == 0 or (count == 1 and at_start and label not in s.first_step_events
