@@ -151,3 +151,16 @@ def test_accum_grad_values_wenet_cannot_compute_with():
     assert sl003("true") == []
     # the SL791 KeyError comes first for an absent key; null is written, so it is this TypeError
     assert "SL791" not in codes(lint(_with_accum("null")))
+
+
+def test_steps_mode_says_how_its_count_differs_from_the_plan():
+    # wenet/utils/train_utils.py:371-372 `configs['dataset_conf']['cycle'] = configs.get('max_epoch', 100)` with
+    # save_interval, train.py:139-140 one epoch; datapipes.py:443-444 repeats the list before the shard and
+    # dataset.py:136-139 batches after it: one pass of max_epoch cycles, batch_idx never restarting. The plan still
+    # counts max_epoch epochs of floor(L / accum_grad) (240 × 234 = 56160; WeNet's one worker: 56296), and says so
+    base = (SAMPLES / "good.yaml").read_text()
+    steps = lint(base + "save_interval: 5000\n", dataset_size=120_098, world_size=8)
+    assert steps.plan["total_optimizer_steps"] == 240 * 234
+    assert any(a.startswith("steps mode (save_interval): WeNet runs one epoch over the data cycled max_epoch times")
+               for a in steps.plan["assumptions"])
+    assert not any(a.startswith("steps mode") for a in lint(base, dataset_size=120_098).plan["assumptions"])

@@ -60,7 +60,18 @@ def _accum_grad(data: dict, b: RunBuilder) -> None:
         b.invalid(("accum_grad",), value, fault)
 
 
+# Steps mode repeats the data list before it is sharded and batched (wenet/dataset/datapipes.py:443-444,
+# dataset.py:136-139), so batches and accumulation groups run on across the cycles: neither the plan's
+# max_epoch × floor(L / accum_grad) nor a run-wide floor(max_epoch × L / accum_grad) is WeNet's count.
+_STEPS_MODE = ("steps mode (save_interval): WeNet runs one epoch over the data cycled max_epoch times (train.py:139-140, "
+               "train_utils.py:371-372), batches and accumulation groups running on across the cycles: "
+               "floor(ceil(ceil(max_epoch × N / GPUs) / batch_size) / accum_grad) optimizer steps with one loader worker; "
+               "the plan counts max_epoch epochs of floor(L / accum_grad), within max_epoch steps of it")
+
+
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     _accum_grad(data, b)
+    if "save_interval" in data:
+        b.assumptions.append(_STEPS_MODE)
     return {"settings": WenetSettings(version=source.version("wenet"), accum_grad_written="accum_grad" in data,
                                       trains=_trains(data), steps_mode="save_interval" in data)}
