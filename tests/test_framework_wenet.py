@@ -153,14 +153,24 @@ def test_accum_grad_values_wenet_cannot_compute_with():
     assert "SL791" not in codes(lint(_with_accum("null")))
 
 
-def test_steps_mode_says_how_its_count_differs_from_the_plan():
+def test_steps_mode_is_one_pass_over_the_data_cycled_max_epoch_times():
     # wenet/utils/train_utils.py:371-372 `configs['dataset_conf']['cycle'] = configs.get('max_epoch', 100)` with
-    # save_interval, train.py:139-140 one epoch; datapipes.py:443-444 repeats the list before the shard and
-    # dataset.py:136-139 batches after it: one pass of max_epoch cycles, batch_idx never restarting. The plan still
-    # counts max_epoch epochs of floor(L / accum_grad) (240 × 234 = 56160; WeNet's one worker: 56296), and says so
+    # save_interval, and train.py:139-140 runs one epoch; datapipes.py:443-444 repeats the data list before the shard
+    # and dataset.py:136-139 batches after it: batches and accumulation groups run on across the cycles, batch_idx
+    # never restarts. 240 × 120098 utterances on 8 GPUs: 3602940 a GPU, 225184 batches of 16, 56296 steps of 4
+    # (not 240 × floor(939 / 4) = 56160, nor a run-wide floor(240 × 939 / 4) = 56340)
     base = (SAMPLES / "good.yaml").read_text()
-    steps = lint(base + "save_interval: 5000\n", dataset_size=120_098, world_size=8)
-    assert steps.plan["total_optimizer_steps"] == 240 * 234
-    assert any(a.startswith("steps mode (save_interval): WeNet runs one epoch over the data cycled max_epoch times")
-               for a in steps.plan["assumptions"])
-    assert not any(a.startswith("steps mode") for a in lint(base, dataset_size=120_098).plan["assumptions"])
+    plan = lint(base + "save_interval: 5000\n", dataset_size=120_098, world_size=8).plan
+    assert (plan["samples_per_rank"], plan["batches_per_epoch"], plan["epochs"]) == (3_602_940, 225_184, 1)
+    assert plan["total_optimizer_steps"] == 56_296
+    # executor.py:94-96 saves and validates after optimizer steps 5000, 10000... 55000; train.py:162-174 once more
+    # after the one epoch
+    assert (plan["checkpoint_count"], plan["first_checkpoint_step"]) == (12, 5000)
+    # max_epoch absent: configs.get('max_epoch', 100) cycles
+    without = base.replace("max_epoch: 240\n", "") + "save_interval: 5000\n"
+    assert lint(without, dataset_size=120_098, world_size=8).plan["total_optimizer_steps"] == 23_456
+    # an epoch shorter than accum_grad: 800 utterances, 100 a GPU, 7 batches; cycled 240 times: 24000 utterances,
+    # 1500 batches, 93 steps of 16 (epoch mode: none)
+    short = lint(_with_accum(16) + "save_interval: 500\n", dataset_size=800, world_size=8).plan
+    assert short["total_optimizer_steps"] == 93
+    assert lint(_with_accum(16), dataset_size=800, world_size=8).plan["total_optimizer_steps"] == 0

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 from ..base import RunBuilder, Source
 from .settings import WenetSettings
+from ...units import Unit
 
 
 def _trains(data: dict) -> bool:
@@ -60,18 +61,26 @@ def _accum_grad(data: dict, b: RunBuilder) -> None:
         b.invalid(("accum_grad",), value, fault)
 
 
-# Steps mode repeats the data list before it is sharded and batched (wenet/dataset/datapipes.py:443-444,
-# dataset.py:136-139), so batches and accumulation groups run on across the cycles: neither the plan's
-# max_epoch × floor(L / accum_grad) nor a run-wide floor(max_epoch × L / accum_grad) is WeNet's count.
-_STEPS_MODE = ("steps mode (save_interval): WeNet runs one epoch over the data cycled max_epoch times (train.py:139-140, "
-               "train_utils.py:371-372), batches and accumulation groups running on across the cycles: "
-               "floor(ceil(ceil(max_epoch × N / GPUs) / batch_size) / accum_grad) optimizer steps with one loader worker; "
-               "the plan counts max_epoch epochs of floor(L / accum_grad), within max_epoch steps of it")
+def _cycles(data: dict) -> Optional[int]:
+    """Steps mode (save_interval): WeNet runs one epoch (train.py:139-140) over its data list repeated
+    `configs.get('max_epoch', 100)` times (train_utils.py:371-372 dataset_conf.cycle, datapipes.py:443
+    `repeat(cycle)`) before it is sharded and batched (datapipes.py:444, dataset.py:136-139): batches and
+    accumulation groups run on across the cycles, and batch_idx never restarts. None for a max_epoch
+    that is not a positive integer (RepeatDatapipe cycles a negative count forever, 0 never)."""
+    if "save_interval" not in data:
+        return None
+    cycles = data.get("max_epoch", 100)
+    return cycles if isinstance(cycles, int) and not isinstance(cycles, bool) and cycles > 0 else None
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     _accum_grad(data, b)
-    if "save_interval" in data:
-        b.assumptions.append(_STEPS_MODE)
-    return {"settings": WenetSettings(version=source.version("wenet"), accum_grad_written="accum_grad" in data,
+    overrides: dict = {}
+    cycles = _cycles(data)
+    if cycles is not None:
+        overrides["dataset_cycles"] = cycles
+        b.duration("epochs", 1, ("max_epoch" if "max_epoch" in data else "save_interval",), Unit.EPOCH)
+        b.assumptions.append(f"steps mode (save_interval): one epoch over the data cycled {cycles} times (max_epoch), "
+                             "as WeNet runs it")
+    return {**overrides, "settings": WenetSettings(version=source.version("wenet"), accum_grad_written="accum_grad" in data,
                                       trains=_trains(data), steps_mode="save_interval" in data)}
