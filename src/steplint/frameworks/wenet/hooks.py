@@ -78,9 +78,12 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
     overrides: dict = {}
     cycles = _cycles(data)
     if cycles is not None:
-        overrides["dataset_cycles"] = cycles
         b.duration("epochs", 1, ("max_epoch" if "max_epoch" in data else "save_interval",), Unit.EPOCH)
         b.assumptions.append(f"steps mode (save_interval): one epoch over the data cycled {cycles} times (max_epoch), "
                              "as WeNet runs it")
+    # only static batches are counted: dynamic and bucket batches fill across the cycles by length, so
+    # the plan's stand-in batch of one utterance would not bound them
+    if cycles is not None and b.has("train_loader.batch_size"):
+        overrides["dataset_cycles"] = cycles
     return {**overrides, "settings": WenetSettings(version=source.version("wenet"), accum_grad_written="accum_grad" in data,
                                       trains=_trains(data), steps_mode="save_interval" in data)}
