@@ -26,7 +26,7 @@ from ....findings import Hit, Severity
 from ....rules.context import RuleContext, num
 
 CODE = "SL793"
-_ENGINE = " (WeNet's default torch_ddp engine, and torch_fsdp; DeepSpeed counts its accumulation across epochs)"
+_ENGINE = ", with WeNet's default torch_ddp engine or torch_fsdp (DeepSpeed counts its accumulation across epochs)"
 
 
 def batches_with_workers(utterances: int, batch: int, workers: int) -> int:
@@ -67,6 +67,7 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     workers = workers_to_step(n, plan.micro_batch_size, ga)
     below = f"with --num_workers below {workers}" if workers else "whatever --num_workers"
     yield ctx.hit(f"an epoch has {batches} batches per GPU with one loader worker ({n} utterances / batch_size "
-                  f"{plan.micro_batch_size}) but accum_grad is {ga}: {rule}, so {below} {none}; each loader worker "
-                  f"batches its own share of a GPU's utterances, and makes a batch more{_ENGINE}", *keys,
+                  f"{plan.micro_batch_size}) but accum_grad is {ga}: {rule}, so {below} {none} (each loader worker "
+                  f"batches its own share of a GPU's utterances and ends on its own short batch, so more workers make "
+                  f"more batches){_ENGINE}", *keys,
                   severity=Severity.INFO)
