@@ -107,6 +107,10 @@ class Semantics:
     # The config's batch size is global per optimizer step (Detectron2 IMS_PER_BATCH): the
     # per-rank batch is global / world size.
     batch_is_global: bool = False
+    # One epoch passes over the dataset this many times, batching across the passes (WeNet's steps
+    # mode repeats its data list max_epoch times before sharding and batching it): the plan's epoch
+    # is that whole pass, a rank's samples ceil(cycles × N / P).
+    dataset_cycles: Optional[int] = None
     # Tokens in one sample, for durations written in tokens (OLMo `2e12T`, Composer `tok`, LitGPT
     # `max_tokens`): the config's sequence length, assuming packed full-length sequences; tokens
     # per optimizer step = global batch × this. None: tokens are not converted to steps.
@@ -471,6 +475,8 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
     else:
         plan.assumptions.append("world size 1 (pass --world-size)")
     plan.dataset_size = n
+    if n is not None and semantics.dataset_cycles:
+        n *= semantics.dataset_cycles
     plan.gradient_accumulation_steps = run.gradient_accumulation.value if run.gradient_accumulation else 1
     if semantics.accumulation_from_global and run.gradient_accumulation is None:
         plan.gradient_accumulation_steps = _accumulation_from_global(run, plan) or 1

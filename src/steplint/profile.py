@@ -258,6 +258,7 @@ class SemanticsSpec(_Model):
     batch_limit_fraction: Optional[Union[Annotated[float, Field(gt=0, le=1)], KeyRef]] = None
     max_steps_per_epoch: Optional[Union[PositiveInt, KeyRef]] = None
     batch_is_global: Optional[bool] = None
+    dataset_cycles: Optional[Union[PositiveInt, KeyRef]] = None
     tokens_per_sample: Optional[Union[PositiveInt, KeyRef]] = None
     accumulation_from_global: Optional[bool] = None
     global_batch_floored: Optional[bool] = None

@@ -1,4 +1,4 @@
-"""What WeNet's own rule (SL791) reads."""
+"""What WeNet's own rules (SL791, SL793) read."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ class WenetSettings:
     accum_grad_written: bool = True
     # wenet/bin/train.py: range(start_epoch, end_epoch) runs at least one epoch (a fresh run starts at 0)
     trains: bool = True
+    # save_interval written: one epoch over the data cycled max_epoch times (train.py:139-140,
+    # train_utils.py:371-372), so batch_idx never restarts
+    steps_mode: bool = False
 
     @property
     def defaults_accum_grad(self) -> bool:
