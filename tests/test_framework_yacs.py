@@ -275,10 +275,27 @@ def test_swin_refuses_a_float_where_its_default_is_an_int(key, value):
         assert result.plan[field] is None  # not a number Swin runs
 
 
-def test_swin_default_warmup_longer_than_a_short_run():
-    # WARMUP_EPOCHS defaults to 20: a 10-epoch run never leaves warmup
-    result = lint("MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nTRAIN: {EPOCHS: 10}\n")
-    assert codes(result) == ["SL203"] and "20 epochs" in result.findings[0].message
+def test_swin_cosine_refuses_a_warmup_as_long_as_the_run():
+    # lr_scheduler.py:16-33 build_scheduler: cosine (config.py:172, the default) with WARMUP_PREFIX
+    # (config.py:178, True) gives timm's CosineLRScheduler t_initial = num_steps - warmup_steps = (EPOCHS -
+    # WARMUP_EPOCHS) × n_iter_per_epoch, and timm 0.4.12 (get_started.md:41) asserts `t_initial > 0`: the
+    # default 20 warmup epochs in a 10-epoch run stop Swin before its first step (not SL203's warmup)
+    model = "MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\n"
+    result = lint(model + "TRAIN: {EPOCHS: 10}\n", dataset_size=1000)
+    assert codes(result) == ["SL003"] and result.findings[0].key_path == "TRAIN.WARMUP_EPOCHS"
+    assert "(not written: Swin's default) 20 is at least EPOCHS 10" in result.findings[0].message
+    assert "AssertionError: t_initial > 0" in result.findings[0].message and result.plan["warmup_steps"] is None
+    assert codes(lint(model + "TRAIN: {EPOCHS: 20, WARMUP_EPOCHS: 20}\n")) == ["SL003"]  # t_initial 0
+    assert codes(lint(model + "TRAIN: {EPOCHS: 21, WARMUP_EPOCHS: 20}\n", dataset_size=1000)) == []
+    # without WARMUP_PREFIX t_initial is the whole run: the warmup never ends, as SL203 says
+    no_prefix = lint(model + "TRAIN: {EPOCHS: 10, LR_SCHEDULER: {WARMUP_PREFIX: false}}\n")
+    assert codes(no_prefix) == ["SL203"] and "20 epochs" in no_prefix.findings[0].message
+    # a run of no epoch: t_initial (-3 - 5) × n
+    [error] = lint(model + "TRAIN: {EPOCHS: -3, WARMUP_EPOCHS: 5}\n", dataset_size=1000).findings
+    assert (error.rule, error.key_path) == ("SL003", "TRAIN.EPOCHS")
+    # the step scheduler asserts nothing of the kind, and a BASE file may set what this one does not
+    assert codes(lint(model + "TRAIN: {EPOCHS: 10, LR_SCHEDULER: {NAME: step}}\n")) == ["SL203"]
+    assert codes(lint("BASE: ['base.yaml']\n" + model + "TRAIN: {EPOCHS: 10}\n")) == []
 
 
 def test_swin_files_with_bases_are_not_counted():

@@ -25,4 +25,38 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
                       f"Swin's default is the int {default} (config.py), and yacs refuses a float in its place when "
                       f"it merges the file ('Type mismatch (<class 'int'> vs. <class 'float'>)'): training never "
                       f"starts; {fix}")
+    _cosine_without_decay(data, b)
     return {}
+
+
+def _cosine_without_decay(data: dict, b: RunBuilder) -> None:
+    """The cosine schedule (Swin's default) is timm's CosineLRScheduler with t_initial = (EPOCHS -
+    WARMUP_EPOCHS) × n with WARMUP_PREFIX (the default), else EPOCHS × n (lr_scheduler.py:16-33), and
+    CosineLRScheduler.__init__ asserts `t_initial > 0` (timm/scheduler/cosine_lr.py, in timm 0.4.12,
+    which Swin pins in get_started.md:41, as at timm's HEAD): with whole epochs (yacs), a warmup as
+    long as the run (or a run of no epoch) stops main.py at build_scheduler for any n, before the
+    first step. The LR never warming up fully (SL203) is then not what happens: the warmup is not
+    planned."""
+    scheduler, _ = yacs_value(data, "TRAIN.LR_SCHEDULER.NAME", _SCHEDULER_DEFAULTS)
+    prefix, _ = yacs_value(data, "TRAIN.LR_SCHEDULER.WARMUP_PREFIX", _SCHEDULER_DEFAULTS)
+    epochs, _ = yacs_value(data, "TRAIN.EPOCHS", INT_DEFAULTS)
+    warmup, warmup_written = yacs_value(data, "TRAIN.WARMUP_EPOCHS", INT_DEFAULTS)
+    if data.get("BASE"):
+        return  # a value not written here may be a BASE file's (not read yet), not Swin's default
+    if scheduler != "cosine" or type(epochs) is not int or type(warmup) is not int or type(prefix) is not bool:
+        return
+    if (epochs - warmup if prefix else epochs) > 0:
+        return
+    t_initial = f"({epochs} − {warmup}) × iterations per epoch" if prefix else f"{epochs} × iterations per epoch"
+    b.raw.get("schedule", {}).pop("warmup", None)
+    refused = (f"Swin builds timm's CosineLRScheduler with t_initial = {t_initial} ≤ 0, which it refuses "
+               f"(AssertionError: t_initial > 0) before the first step")
+    if epochs <= 0:
+        b.invalid(("TRAIN", "EPOCHS"), epochs, f"with the cosine schedule, {refused}")
+        return
+    shown = "" if warmup_written else " (not written: Swin's default)"
+    b.invalid(("TRAIN", "WARMUP_EPOCHS"), warmup, f"WARMUP_EPOCHS{shown} {warmup} is at least EPOCHS {epochs}: "
+              f"with the cosine schedule and WARMUP_PREFIX, {refused}")
+
+
+_SCHEDULER_DEFAULTS = {"TRAIN.LR_SCHEDULER.NAME": "cosine", "TRAIN.LR_SCHEDULER.WARMUP_PREFIX": True}
