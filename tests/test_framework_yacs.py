@@ -298,6 +298,22 @@ def test_swin_cosine_refuses_a_warmup_as_long_as_the_run():
     assert codes(lint("BASE: ['base.yaml']\n" + model + "TRAIN: {EPOCHS: 10}\n")) == []
 
 
+def test_swin_multistep_refuses_a_warmup_past_its_first_milestone_and_no_milestone():
+    # lr_scheduler.py:116-133 MultiStepLRScheduler: `assert self.warmup_t <= min(self.milestones)`, with
+    # milestones [i × n_iter_per_epoch for i in MULTISTEPS] (lr_scheduler.py:20) and MULTISTEPS [] by default
+    # (config.py:181): min([]) is a ValueError
+    model = "MODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\n"
+    [error] = lint(model + "TRAIN: {EPOCHS: 30, LR_SCHEDULER: {NAME: multistep, MULTISTEPS: [10, 20]}}\n").findings
+    assert (error.rule, error.key_path) == ("SL003", "TRAIN.WARMUP_EPOCHS")
+    assert "(not written: Swin's default) 20 is past the first MULTISTEPS milestone, epoch 10" in error.message
+    fits = model + "TRAIN: {EPOCHS: 30, WARMUP_EPOCHS: 10, LR_SCHEDULER: {NAME: multistep, MULTISTEPS: [10, 20]}}\n"
+    assert codes(lint(fits, dataset_size=1000)) == []  # warmup_t = 10 n <= 10 n
+    [empty] = lint(model + "TRAIN: {EPOCHS: 30, LR_SCHEDULER: {NAME: multistep, MULTISTEPS: []}}\n").findings
+    assert (empty.rule, empty.key_path) == ("SL003", "TRAIN.LR_SCHEDULER.MULTISTEPS") and "ValueError" in empty.message
+    [unwritten] = lint(model + "TRAIN: {EPOCHS: 30, LR_SCHEDULER: {NAME: multistep}}\n").findings
+    assert unwritten.key_path == "TRAIN.LR_SCHEDULER.NAME" and "not written: Swin's default []" in unwritten.message
+
+
 def test_swin_files_with_bases_are_not_counted():
     result = lint("BASE: ['base.yaml']\nMODEL: {TYPE: swin, SWIN: {EMBED_DIM: 96}}\nTRAIN: {EPOCHS: 10}\n")
     assert result.dialect == "swin" and codes(result) == []

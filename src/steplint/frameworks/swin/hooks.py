@@ -43,6 +43,8 @@ def _cosine_without_decay(data: dict, b: RunBuilder) -> None:
     warmup, warmup_written = yacs_value(data, "TRAIN.WARMUP_EPOCHS", INT_DEFAULTS)
     if data.get("BASE"):
         return  # a value not written here may be a BASE file's (not read yet), not Swin's default
+    if scheduler == "multistep":
+        _multistep_milestones(data, b, warmup, warmup_written)
     if scheduler != "cosine" or type(epochs) is not int or type(warmup) is not int or type(prefix) is not bool:
         return
     if (epochs - warmup if prefix else epochs) > 0:
@@ -59,4 +61,27 @@ def _cosine_without_decay(data: dict, b: RunBuilder) -> None:
               f"with the cosine schedule and WARMUP_PREFIX, {refused}")
 
 
-_SCHEDULER_DEFAULTS = {"TRAIN.LR_SCHEDULER.NAME": "cosine", "TRAIN.LR_SCHEDULER.WARMUP_PREFIX": True}
+def _multistep_milestones(data: dict, b: RunBuilder, warmup, warmup_written: bool) -> None:
+    """Swin's MultiStepLRScheduler (lr_scheduler.py:116-133) ends its __init__ with `assert
+    self.warmup_t <= min(self.milestones)`, milestones = [i × n for i in MULTISTEPS] and warmup_t =
+    int(WARMUP_EPOCHS × n) (lr_scheduler.py:17-20): whole epochs (yacs), so a warmup past the first
+    milestone is an AssertionError for any n, and no milestone at all (MULTISTEPS defaults to [],
+    config.py:181) a ValueError from min(), both in build_scheduler, before the first step."""
+    steps, written = yacs_value(data, "TRAIN.LR_SCHEDULER.MULTISTEPS", _SCHEDULER_DEFAULTS)
+    if not isinstance(steps, (list, tuple)) or not all(type(step) is int for step in steps) or type(warmup) is not int:
+        return
+    if not steps:
+        path = ("TRAIN", "LR_SCHEDULER", "MULTISTEPS" if written else "NAME")
+        b.invalid(path, list(steps) if written else "multistep",
+                  "Swin's multistep schedule takes min() of TRAIN.LR_SCHEDULER.MULTISTEPS" +
+                  ("" if written else " (not written: Swin's default [])") +
+                  ", and of no milestone that is a ValueError (min() arg is an empty sequence) before the first step")
+    elif warmup > min(steps):
+        shown = "" if warmup_written else " (not written: Swin's default)"
+        b.invalid(("TRAIN", "WARMUP_EPOCHS"), warmup,
+                  f"WARMUP_EPOCHS{shown} {warmup} is past the first MULTISTEPS milestone, epoch {min(steps)}: Swin's "
+                  f"MultiStepLRScheduler asserts warmup_t <= min(milestones) (AssertionError) before the first step")
+
+
+_SCHEDULER_DEFAULTS = {"TRAIN.LR_SCHEDULER.NAME": "cosine", "TRAIN.LR_SCHEDULER.WARMUP_PREFIX": True,
+                       "TRAIN.LR_SCHEDULER.MULTISTEPS": []}
