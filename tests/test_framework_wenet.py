@@ -132,6 +132,22 @@ def test_an_epoch_shorter_than_accum_grad_with_one_worker_depends_on_the_workers
     assert "SL793" not in codes(lint(_with_accum(16), dataset_size=2048 * 8, world_size=8))
 
 
+def test_the_workers_that_make_an_epoch_step_are_searched_up_to_a_bound(monkeypatch):
+    """More workers can make fewer batches (6 utterances in batches of 2: 4 batches with 2 workers, 3 with 3),
+    so the search goes one count at a time; an accum_grad of 10**8 over 10**8 utterances in pairs searched
+    10**8 counts, 40 s, before it was bounded."""
+    from steplint.frameworks.wenet.rules import sl793_wenet_accumulation_never_steps as sl793
+
+    assert [sl793.batches_with_workers(6, 2, w) for w in (1, 2, 3)] == [3, 4, 3]
+    tried = []
+    real = sl793.batches_with_workers
+    monkeypatch.setattr(sl793, "batches_with_workers", lambda *args: tried.append(args) or real(*args))
+    text = _with_accum(10**8).replace("batch_size: 16", "batch_size: 2")
+    hit = next(f for f in lint(text, dataset_size=10**8).findings if f.rule == "SL793")
+    assert len(tried) == sl793.MOST_WORKERS
+    assert "with any --num_workers up to 1,024 none of the" in hit.message and hit.severity == Severity.INFO
+
+
 def test_accum_grad_values_wenet_cannot_compute_with():
     # wenet/utils/executor.py:76 `(batch_idx + 1) % info_dict["accum_grad"]` at the first batch (the default
     # torch_ddp engine; :117-118 computes it for every engine): null and text are TypeError, 0 ZeroDivisionError

@@ -36,10 +36,16 @@ def batches_with_workers(utterances: int, batch: int, workers: int) -> int:
     return more * -(-(share + 1) // batch) + (workers - more) * -(-share // batch)
 
 
+# Worker counts tried, one by one (more workers can make fewer batches: 6 utterances in batches of 2 are
+# 4 batches with 2 workers, 3 with 3), so an accum_grad of 10**8 is no 10**8-step search.
+MOST_WORKERS = 1024
+
+
 def workers_to_step(utterances: int, batch: int, accumulation: int) -> Optional[int]:
-    """The fewest loader workers with which a GPU's epoch reaches accumulation batches (one step)."""
+    """The fewest loader workers, up to MOST_WORKERS, with which a GPU's epoch reaches accumulation
+    batches (one step); None when none of those does."""
     # every worker with an utterance makes a batch, so accumulation workers always do
-    for workers in range(1, min(accumulation, utterances) + 1):
+    for workers in range(1, min(accumulation, utterances, MOST_WORKERS) + 1):
         if batches_with_workers(utterances, batch, workers) >= accumulation:
             return workers
     return None
@@ -61,11 +67,12 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     keys = (run.gradient_accumulation.key, run.train_loader.batch_size.key if run.train_loader.batch_size else None)
     gpus = f"{plan.dataset_size} / {plan.world_size} GPUs" if plan.world_size > 1 else f"{plan.dataset_size} utterances"
     if n < ga:
-        yield ctx.hit(f"each GPU gets at most {n} utterances an epoch ({gpus}), fewer than accum_grad {ga}: an epoch has "
-                      f"{batches} batch{'' if batches == 1 else 'es'} per GPU with one loader worker and at most {n} whatever --num_workers, and {rule}, so {none}{_ENGINE}", *keys)
+        yield ctx.hit(f"each GPU gets at most {n} utterances an epoch ({gpus}), fewer than accum_grad {ga}: an epoch "
+                      f"has {batches} batch{'' if batches == 1 else 'es'} per GPU with one loader worker and at most "
+                      f"{n} whatever --num_workers, and {rule}, so {none}{_ENGINE}", *keys)
         return
     workers = workers_to_step(n, plan.micro_batch_size, ga)
-    below = f"with --num_workers below {workers}" if workers else "whatever --num_workers"
+    below = f"with --num_workers below {workers}" if workers else f"with any --num_workers up to {MOST_WORKERS:,}"
     yield ctx.hit(f"an epoch has {batches} batches per GPU with one loader worker ({n} utterances / batch_size "
                   f"{plan.micro_batch_size}) but accum_grad is {ga}: {rule}, so {below} {none} (each loader worker "
                   f"batches its own share of a GPU's utterances and ends on its own short batch, so more workers make "
