@@ -25,7 +25,12 @@ def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
                       f"Swin's default is the int {default} (config.py), and yacs refuses a float in its place when "
                       f"it merges the file ('Type mismatch (<class 'int'> vs. <class 'float'>)'): training never "
                       f"starts; {fix}")
-    _cosine_without_decay(data, b)
+    if not data.get("BASE"):  # a value not written here may be a BASE file's (not read yet), not Swin's default
+        scheduler, _ = yacs_value(data, "TRAIN.LR_SCHEDULER.NAME", _SCHEDULER_DEFAULTS)
+        if scheduler == "cosine":
+            _cosine_without_decay(data, b)
+        elif scheduler == "multistep":
+            _multistep_milestones(data, b)
     return {}
 
 
@@ -37,15 +42,10 @@ def _cosine_without_decay(data: dict, b: RunBuilder) -> None:
     long as the run (or a run of no epoch) stops main.py at build_scheduler for any n, before the
     first step. The LR never warming up fully (SL203) is then not what happens: the warmup is not
     planned."""
-    scheduler, _ = yacs_value(data, "TRAIN.LR_SCHEDULER.NAME", _SCHEDULER_DEFAULTS)
     prefix, _ = yacs_value(data, "TRAIN.LR_SCHEDULER.WARMUP_PREFIX", _SCHEDULER_DEFAULTS)
     epochs, _ = yacs_value(data, "TRAIN.EPOCHS", INT_DEFAULTS)
     warmup, warmup_written = yacs_value(data, "TRAIN.WARMUP_EPOCHS", INT_DEFAULTS)
-    if data.get("BASE"):
-        return  # a value not written here may be a BASE file's (not read yet), not Swin's default
-    if scheduler == "multistep":
-        _multistep_milestones(data, b, warmup, warmup_written)
-    if scheduler != "cosine" or type(epochs) is not int or type(warmup) is not int or type(prefix) is not bool:
+    if type(epochs) is not int or type(warmup) is not int or type(prefix) is not bool:
         return
     if (epochs - warmup if prefix else epochs) > 0:
         return
@@ -61,13 +61,14 @@ def _cosine_without_decay(data: dict, b: RunBuilder) -> None:
               f"with the cosine schedule and WARMUP_PREFIX, {refused}")
 
 
-def _multistep_milestones(data: dict, b: RunBuilder, warmup, warmup_written: bool) -> None:
+def _multistep_milestones(data: dict, b: RunBuilder) -> None:
     """Swin's MultiStepLRScheduler (lr_scheduler.py:116-133) ends its __init__ with `assert
     self.warmup_t <= min(self.milestones)`, milestones = [i × n for i in MULTISTEPS] and warmup_t =
     int(WARMUP_EPOCHS × n) (lr_scheduler.py:17-20): whole epochs (yacs), so a warmup past the first
     milestone is an AssertionError for any n, and no milestone at all (MULTISTEPS defaults to [],
     config.py:181) a ValueError from min(), both in build_scheduler, before the first step."""
     steps, written = yacs_value(data, "TRAIN.LR_SCHEDULER.MULTISTEPS", _SCHEDULER_DEFAULTS)
+    warmup, warmup_written = yacs_value(data, "TRAIN.WARMUP_EPOCHS", INT_DEFAULTS)
     if not isinstance(steps, (list, tuple)) or not all(type(step) is int for step in steps) or type(warmup) is not int:
         return
     if not steps:

@@ -13,14 +13,17 @@ from .settings import WenetSettings
 from ...units import Unit
 
 
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def _trains(data: dict) -> bool:
     """At least one epoch runs: wenet/bin/train.py `end_epoch = configs.get('max_epoch', 100) if
     "save_interval" not in configs else 1`, then `for epoch in range(start_epoch, end_epoch)`. A
     max_epoch that is not a positive integer runs none (or fails in range()), so say nothing."""
     if "save_interval" in data or "max_epoch" not in data:
         return True
-    epochs = data["max_epoch"]
-    return isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 0
+    return _positive_int(data["max_epoch"])
 
 
 def _accum_grad_fault(value: Any) -> Optional[str]:
@@ -70,7 +73,7 @@ def _cycles(data: dict) -> Optional[int]:
     if "save_interval" not in data:
         return None
     cycles = data.get("max_epoch", 100)
-    return cycles if isinstance(cycles, int) and not isinstance(cycles, bool) and cycles > 0 else None
+    return cycles if _positive_int(cycles) else None
 
 
 def adapt(data: dict, b: RunBuilder, source: Source) -> dict:
