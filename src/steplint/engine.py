@@ -136,8 +136,9 @@ def split_undecided(checked: list[tuple[str, Hit]], plan) -> tuple[list[tuple[st
     decided = [(code, hit) for code, hit in checked if hit.needs is None]
     superseded = {(general, hit.key) for code, hit in decided if hit.key
                   for general in catalogue.rule(code).supersedes}
+    n_settles_nothing = plan.micro_batch_size is None or plan.dataset_size is not None
     undecided = [(code, hit) for code, hit in checked if hit.needs is not None and (code, hit.key) not in superseded
-                 and not (hit.needs is DATASET_SIZE and (plan.micro_batch_size is None or plan.dataset_size is not None))]
+                 and not (hit.needs is DATASET_SIZE and n_settles_nothing)]
     return decided, undecided
 
 

@@ -316,7 +316,8 @@ def to_steps(value: float, unit: Unit, plan: Plan, rounding: str = "ceil") -> Op
     if unit is Unit.STEP:
         return value
     if unit is Unit.EPOCH:
-        per_epoch = plan.optimizer_steps_per_epoch if plan.optimizer_steps_per_epoch is not None else plan.epoch_in_steps
+        per_epoch = plan.optimizer_steps_per_epoch
+        per_epoch = plan.epoch_in_steps if per_epoch is None else per_epoch
         return None if per_epoch is None else value * per_epoch
     if unit is Unit.BATCH:
         return value / plan.gradient_accumulation_steps
@@ -510,7 +511,8 @@ def _derive(run: TrainingRun, semantics: Semantics, context: Context, n: Optiona
             batches = plan.batches_per_epoch = batches - 1
             plan.last_batch_size = b if batches else 0
         if n is not None:
-            if batches is not None and semantics.accumulation_at_most_epoch and 0 < batches < plan.gradient_accumulation_steps:
+            if batches is not None and semantics.accumulation_at_most_epoch \
+                    and 0 < batches < plan.gradient_accumulation_steps:
                 plan.gradient_accumulation_steps = 1
                 plan.global_batch_size = b * plan.world_size
             if batches is not None and semantics.accumulation_rounding in ACROSS_EPOCHS:
@@ -537,11 +539,11 @@ def _groups_across_epochs(plan: Plan, batches: int, rounding: AccumulationRoundi
         return
     plan.epoch_in_steps = batches / ga
     plan.bounds["optimizer_steps_per_epoch"] = (batches // ga, -(-batches // ga))
+    last = (", and the run's last short group steps too" if rounding is AccumulationRounding.RUN_CEIL
+            else ", and a short group at the run's end never steps")
     plan.assumptions.append(f"accumulation groups of {ga} batches run on across epoch ends: an epoch of {batches} "
                             f"batches takes {batches // ga} or {-(-batches // ga)} optimizer steps, epoch k ends after "
-                            f"floor(k × {batches} / {ga}) of them" + (
-                                ", and the run's last short group steps too" if rounding is AccumulationRounding.RUN_CEIL
-                                else ", and a short group at the run's end never steps"))
+                            f"floor(k × {batches} / {ga}) of them{last}")
 
 
 def _events_of_run(run: TrainingRun, semantics: Semantics, plan: Plan, events: bool = True) -> None:
@@ -628,7 +630,8 @@ def _at_epoch_ends(label: str, interval: Optional[Duration], plan: Plan, semanti
     the end when the framework forces it there. None where the plan's step grid says it: whole steps
     per epoch, a delay, an event off that grid (at the start, at the first step, one step later), or
     a run that max_steps ends."""
-    if plan.epoch_in_steps is None or interval is None or interval.unit is not Unit.EPOCH or plan.limited_by != "epochs":
+    if plan.epoch_in_steps is None or interval is None or interval.unit is not Unit.EPOCH \
+            or plan.limited_by != "epochs":
         return None
     k, epochs, total = interval.value, plan.epochs, plan.total_optimizer_steps
     off_the_grid = (*semantics.start_events, *semantics.first_step_events, *semantics.shifted_events)

@@ -16,8 +16,8 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     if warmup is None or warmup.unit is Unit.DUR and warmup.value < 1:
         return
     if warmup.unit is Unit.DUR:
-        yield ctx.hit(f"warmup{_unwritten(warmup)} is {warmup.describe()}: the LR rises for the whole run and never reaches its peak",
-                      warmup.key)
+        yield ctx.hit(f"warmup{_unwritten(warmup)} is {warmup.describe()}: the LR rises for the whole run and never "
+                      "reaches its peak", warmup.key)
         return
     warmup_steps, total = ctx.in_steps(warmup), ctx.plan.total_optimizer_steps
     if total == 0 and warmup.unit is Unit.BATCH:
@@ -33,15 +33,16 @@ def check(ctx: RuleContext) -> Iterator[Hit]:
     warmup_epochs, run_epochs = ctx.in_epochs(warmup), ctx.run_epochs()
     if warmup_epochs is not None and run_epochs is not None:
         if warmup_epochs >= run_epochs:
-            yield ctx.hit(f"warmup{_unwritten(warmup)} is {warmup.describe()} but the run is {num(run_epochs)} epochs: the LR never "
-                          f"reaches its peak", warmup.key, _limit_key(ctx))
+            yield ctx.hit(f"warmup{_unwritten(warmup)} is {warmup.describe()} but the run is {num(run_epochs)} epochs: "
+                          "the LR never reaches its peak", warmup.key, _limit_key(ctx))
         return
     # Without N: decided where every run the config allows is shorter than the warmup, or longer.
     steps, run = ctx.steps_range(warmup), ctx.run_range()
     if steps is not None and run is not None:
         if run[1] is not None and steps[0] >= run[1]:
-            yield ctx.hit(f"warmup{_unwritten(warmup)} is {_as_written(warmup, steps[0]) if steps[0] == steps[1] else warmup.describe()} "
-                          f"but the run is {ctx.run_at_most()}: the LR never reaches its peak",
+            shown = _as_written(warmup, steps[0]) if steps[0] == steps[1] else warmup.describe()
+            yield ctx.hit(f"warmup{_unwritten(warmup)} is {shown} but the run is {ctx.run_at_most()}: the LR never "
+                          "reaches its peak",
                           warmup.key, _limit_key(ctx))
             return
         if steps[1] is not None and steps[1] < run[0]:
